@@ -1,0 +1,227 @@
+"""The `comptoir` command line (SPEC §7): the TUI and the scripted commands.
+
+Every error reaches the user as one line on stderr and a non-zero exit; a traceback is only
+printed when `COMPTOIR_DEBUG=1`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__
+from app.config import Config, load_config
+from app.errors import ComptoirError
+from app.i18n import _, set_language
+
+Handler = Callable[[argparse.Namespace, Config], int]
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options accepted before or after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL (sqlite:///file.db or postgresql://…)",
+    )
+    common.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default=argparse.SUPPRESS,
+        help="language of the interface and messages (default fr)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command; `--help` works on each."""
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="comptoir",
+        parents=[common],
+        description="Comptoir: the order back office of a local shop.",
+    )
+    parser.add_argument("--version", action="version", version=f"comptoir {__version__}")
+    parser.add_argument("--month", metavar="YYYY-MM", help="open the calendar on this month")
+    parser.add_argument("--order", metavar="NUMBER", help="open this order")
+    parser.add_argument(
+        "--demo", action="store_true", help="a throwaway seeded database and a local mail capture"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+
+    p = command("import", "import orders from JSON files (all or nothing per file)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    p = command("status", "change an order's status (same rules and messages as the TUI)")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("status", metavar="STATUS", help="e.g. confirming, ready, cancelled")
+    p.add_argument("--reason", help="why (required for cancelled)")
+    p.add_argument("--by", default=None, metavar="NAME", help="staff member making the change")
+
+    p = command("profile", "show the seller's profile, or set fields of it")
+    for field, text in (
+        ("name", "seller name"),
+        ("address", "postal address"),
+        ("email", "mail for new-order alerts"),
+        ("mobile", "mobile for SMS alerts"),
+        ("iban", "IBAN for payouts"),
+        ("siret", "SIRET (14 digits)"),
+        ("vat", "intra-EU VAT number"),
+        ("point-of-sale", "point d'activité"),
+    ):
+        p.add_argument(f"--{field}", help=text)
+
+    p = command("worker", "run the notifier alone")
+    p.add_argument(
+        "--drain",
+        action="store_true",
+        help="wait out grace periods, send, exit 0 when nothing is left",
+    )
+
+    p = command("staff", "manage staff sign-in")
+    p.add_argument("action", choices=("add", "list", "disable", "passwd"))
+    p.add_argument("name", nargs="?", metavar="NAME")
+
+    p = command("pdf", "write the order's PDF")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    p = command("invoice", "write the order's invoice PDF")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    p = command("export", "write a month of finances as CSV")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    p = command("serve", "serve the TUI in a browser")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+
+    command("doctor", "check database, SMTP, Vonage and wkhtmltopdf")
+    return parser
+
+
+def _open(config: Config) -> None:
+    from storage.db import open_database
+
+    open_database(config.resolved_database_url, timezone=config.timezone)
+
+
+def cmd_import(args: argparse.Namespace, config: Config) -> int:
+    from app.intake import import_files
+
+    _open(config)
+    result = import_files(args.files, config=config)
+    for message in result.messages:
+        print(message)
+    print(result.summary())
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, config: Config) -> int:
+    from app.orders import change_status, parse_status, status_label
+
+    _open(config)
+    target = parse_status(args.status)
+    result = change_status(args.number, target, config=config, by=args.by or "", reason=args.reason)
+    print(
+        _(
+            "{number} : {current} → {target}",
+            number=result.order.number,
+            current=status_label(result.change.from_status),
+            target=status_label(target),
+        )
+    )
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace, config: Config) -> int:
+    from app.profile import LABELS, load_profile, save_profile
+
+    _open(config)
+    changes = {
+        name: value
+        for name, value in (
+            ("name", args.name),
+            ("address", args.address),
+            ("email", args.email),
+            ("mobile", args.mobile),
+            ("iban", args.iban),
+            ("siret", args.siret),
+            ("vat_number", args.vat),
+            ("point_of_sale", args.point_of_sale),
+        )
+        if value is not None
+    }
+    profile = save_profile(**changes) if changes else load_profile()
+    if changes:
+        print(_("Profil enregistré."))
+    width = max(len(_(label)) for label in LABELS.values())
+    for field, label in LABELS.items():
+        value = getattr(profile, field) or _("(vide)")
+        print(f"{_(label):<{width}}  {value}")
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace, config: Config) -> int:
+    from app.factory import run_tui
+
+    return run_tui(config, month=args.month, order=args.order, demo=args.demo)
+
+
+def _not_yet(name: str) -> Handler:
+    def handler(args: argparse.Namespace, config: Config) -> int:
+        raise ComptoirError(f"'comptoir {name}' is not available in this version yet")
+
+    return handler
+
+
+HANDLERS: dict[str | None, Handler] = {
+    None: cmd_tui,
+    "import": cmd_import,
+    "status": cmd_status,
+    "profile": cmd_profile,
+    "worker": _not_yet("worker"),
+    "staff": _not_yet("staff"),
+    "pdf": _not_yet("pdf"),
+    "invoice": _not_yet("invoice"),
+    "export": _not_yet("export"),
+    "serve": _not_yet("serve"),
+    "doctor": _not_yet("doctor"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = load_config().with_overrides(
+            database_url=getattr(args, "db", None), lang=getattr(args, "lang", None)
+        )
+        set_language(config.lang)
+        return HANDLERS[args.command](args, config)
+    except ComptoirError as exc:
+        print(f"comptoir: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("comptoir: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last net: one line, never a traceback for staff
+        if os.environ.get("COMPTOIR_DEBUG"):
+            raise
+        print(
+            f"comptoir: unexpected error: {type(exc).__name__}: {exc} "
+            "(set COMPTOIR_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 70

@@ -1,0 +1,194 @@
+"""Configuration: a TOML file overridden by `COMPTOIR_*` environment variables.
+
+Read once at start (CLI or App factory) and passed down; nothing deep inside a screen reads
+the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app import locations
+from app.errors import ConfigError
+from app.statuses import DEFAULT_NOTIFY, OrderStatus
+
+LANGUAGES = ("fr", "en")
+
+# (TOML key, environment variable) for each plain string setting.
+_STRING_SETTINGS = {
+    "database_url": "COMPTOIR_DATABASE_URL",
+    "smtp_url": "COMPTOIR_SMTP_URL",
+    "mail_from": "COMPTOIR_MAIL_FROM",
+    "vonage_api_key": "COMPTOIR_VONAGE_API_KEY",
+    "vonage_api_secret": "COMPTOIR_VONAGE_API_SECRET",
+    "vonage_sms_from": "COMPTOIR_VONAGE_SMS_FROM",
+    "vonage_rest_host": "COMPTOIR_VONAGE_REST_HOST",
+    "lang": "COMPTOIR_LANG",
+    "timezone": "COMPTOIR_TIMEZONE",
+    "theme": "COMPTOIR_THEME",
+}
+_NUMBER_SETTINGS = {
+    "undo_seconds": "COMPTOIR_UNDO_SECONDS",
+    "idle_lock_minutes": "COMPTOIR_IDLE_LOCK_MINUTES",
+}
+
+
+@dataclass(frozen=True)
+class NotifyRule:
+    """Which messages a status sends to the customer."""
+
+    mail: bool
+    sms: bool
+
+
+def _default_rules() -> dict[OrderStatus, NotifyRule]:
+    return {s: NotifyRule(mail=s in DEFAULT_NOTIFY, sms=s in DEFAULT_NOTIFY) for s in OrderStatus}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything configurable, already validated."""
+
+    database_url: str = ""
+    smtp_url: str = ""
+    mail_from: str = "comptoir@localhost"
+    vonage_api_key: str = ""
+    vonage_api_secret: str = ""
+    vonage_sms_from: str = "Comptoir"
+    vonage_rest_host: str = ""
+    lang: str = "fr"
+    timezone: str = "Europe/Paris"
+    theme: str = ""
+    undo_seconds: float = 20.0
+    idle_lock_minutes: float = 10.0
+    sms_enabled: bool = True
+    notify: Mapping[OrderStatus, NotifyRule] = field(default_factory=_default_rules)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The shop's timezone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{locations.default_database_path()}"
+
+    def with_overrides(self, **values: Any) -> Config:
+        """A copy with command-line values applied (None means 'not given'), validated."""
+        given = {k: v for k, v in values.items() if v is not None}
+        updated = replace(self, **given)
+        _validate(updated)
+        return updated
+
+
+def load_config(environ: Mapping[str, str] | None = None, path: Path | None = None) -> Config:
+    """Read the TOML file (if any) then the environment; raise ConfigError on a bad value."""
+    env = os.environ if environ is None else environ
+    if path is None:
+        explicit = env.get("COMPTOIR_CONFIG")
+        path = Path(explicit) if explicit else locations.config_file()
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: not a valid TOML file ({exc})") from None
+        values.update(_from_toml(raw, path))
+    elif env.get("COMPTOIR_CONFIG"):
+        raise ConfigError(f"COMPTOIR_CONFIG: no such file: {path}")
+    for key, var in _STRING_SETTINGS.items():
+        if var in env:
+            values[key] = env[var].strip()
+    for key, var in _NUMBER_SETTINGS.items():
+        if var in env:
+            values[key] = _number(var, env[var])
+    config = Config(**values)
+    _validate(config)
+    return config
+
+
+def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    known = set(_STRING_SETTINGS) | set(_NUMBER_SETTINGS) | {"sms_enabled", "notify"}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"{path}: unknown setting '{key}'")
+        if key in _STRING_SETTINGS:
+            if not isinstance(value, str):
+                raise ConfigError(f"{path}: '{key}' must be a string")
+            values[key] = value.strip()
+        elif key in _NUMBER_SETTINGS:
+            values[key] = _number(f"{path}: '{key}'", str(value))
+        elif key == "sms_enabled":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: 'sms_enabled' must be true or false")
+            values[key] = value
+        else:
+            values[key] = _notify_rules(value, path)
+    return values
+
+
+def _notify_rules(value: Any, path: Path) -> dict[OrderStatus, NotifyRule]:
+    """`[notify.ready] mail = true, sms = false` overrides the spec's default table."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: 'notify' must be a table of statuses")
+    rules = _default_rules()
+    for status_key, rule in value.items():
+        try:
+            status = OrderStatus(status_key)
+        except ValueError:
+            raise ConfigError(f"{path}: notify: unknown status '{status_key}'") from None
+        if not isinstance(rule, dict) or not set(rule) <= {"mail", "sms"}:
+            raise ConfigError(f"{path}: notify.{status_key}: expected mail = true/false, sms = …")
+        current = rules[status]
+        rules[status] = NotifyRule(
+            mail=bool(rule.get("mail", current.mail)), sms=bool(rule.get("sms", current.sms))
+        )
+    return rules
+
+
+def _number(name: str, text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a number of seconds, got '{text}'") from None
+    if not 0 <= number < 10**7:
+        raise ConfigError(f"{name}: must be zero or a positive number, got '{text}'")
+    return number
+
+
+def _validate(config: Config) -> None:
+    if config.lang not in LANGUAGES:
+        raise ConfigError(f"language '{config.lang}' is not supported (choose fr or en)")
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"unknown timezone '{config.timezone}' (e.g. Europe/Paris)") from None
+    if config.database_url:
+        scheme = urlparse(config.database_url).scheme
+        if scheme not in ("sqlite", "postgresql", "postgres"):
+            raise ConfigError(
+                f"database URL must start with sqlite:/// or postgresql://, got '{scheme}:'"
+            )
+    if config.smtp_url:
+        parsed = urlparse(config.smtp_url)
+        if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
+            raise ConfigError("COMPTOIR_SMTP_URL must look like smtp://user:pass@host:port")
+        try:
+            parsed.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            raise ConfigError("COMPTOIR_SMTP_URL has an invalid port") from None
+    if config.vonage_rest_host and (
+        "/" in config.vonage_rest_host or " " in config.vonage_rest_host
+    ):
+        raise ConfigError("COMPTOIR_VONAGE_REST_HOST must be host[:port], without https://")

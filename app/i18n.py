@@ -1,0 +1,86 @@
+"""Translation and French/English formatting of amounts and dates.
+
+One catalogue (`app.catalogue`) maps the French text, which is the source language, to
+English. Formatting goes through Babel. The language is process-wide: a terminal shows one
+language at a time, chosen at start (`--lang`, `COMPTOIR_LANG`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime, get_day_names
+from babel.numbers import format_currency, format_decimal
+
+from app.catalogue import EN
+
+_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+_language = "fr"
+
+
+def set_language(lang: str) -> None:
+    """Choose the language of everything shown from now on (fr or en)."""
+    global _language
+    if lang not in _LOCALES:
+        raise ValueError(f"unsupported language {lang!r}")
+    _language = lang
+
+
+def language() -> str:
+    """The current language code."""
+    return _language
+
+
+def _(text: str, **values: object) -> str:
+    """Translate French `text` into the current language, then fill `{placeholders}`."""
+    translated = EN.get(text, text) if _language == "en" else text
+    return translated.format(**values) if values else translated
+
+
+def locale() -> str:
+    """The Babel locale of the current language."""
+    return _LOCALES[_language]
+
+
+def _plain_spaces(text: str) -> str:
+    # Babel uses no-break spaces; terminals, CSV and tests read plain ones more reliably.
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def format_money(amount: Decimal) -> str:
+    """'1,00 €' in French, '€1.00' in English."""
+    return _plain_spaces(format_currency(amount, "EUR", locale=locale()))
+
+
+def format_number(amount: Decimal) -> str:
+    """An amount without currency: '1 234,50' (French decimal comma) or '1,234.50'."""
+    return _plain_spaces(format_decimal(amount, format="#,##0.00", locale=locale()))
+
+
+def format_rate(rate: Decimal) -> str:
+    """A VAT rate: '20,00 %' or '20.00%'."""
+    number = format_decimal(rate, format="0.00", locale=locale())
+    return f"{number} %" if _language == "fr" else f"{number}%"
+
+
+def format_day(day: date) -> str:
+    """'30/12/2020' in both languages (the shops' habit)."""
+    return day.strftime("%d/%m/%Y")
+
+
+def format_local_datetime(moment: datetime) -> str:
+    """A timezone-aware moment as '30/12/2020 09:39'."""
+    return _plain_spaces(format_datetime(moment, "dd/MM/y HH:mm", locale=locale()))
+
+
+def month_title(year: int, month: int) -> str:
+    """'Janvier 2021' / 'January 2021'."""
+    text = format_date(date(year, month, 1), "LLLL y", locale=locale())
+    return text[:1].upper() + text[1:]
+
+
+def weekday_abbreviations() -> list[str]:
+    """Monday first: 'Lun.', 'Mar.', … in French; 'Mon', 'Tue', … in English."""
+    names = get_day_names("abbreviated", locale=locale())
+    return [names[i][:1].upper() + names[i][1:] for i in range(7)]

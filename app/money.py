@@ -1,0 +1,315 @@
+"""Money, VAT, marketplace fees and payout dates: pure functions on Decimal amounts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+
+import holidays
+
+__all__ = [
+    "CENT",
+    "FEE_FIXED",
+    "FEE_RATE",
+    "PAYOUT_BUSINESS_DAYS",
+    "VAT_RATES",
+    "VatRow",
+    "add_business_days",
+    "allocate_shipping",
+    "fees",
+    "from_cents",
+    "is_business_day",
+    "is_french_holiday",
+    "line_total",
+    "parse_amount",
+    "parse_vat_rate",
+    "payout",
+    "payout_date",
+    "round_cents",
+    "split_vat",
+    "to_cents",
+    "vat_breakdown",
+]
+
+CENT = Decimal("0.01")
+VAT_RATES: tuple[Decimal, ...] = (
+    Decimal("20.00"),
+    Decimal("10.00"),
+    Decimal("5.50"),
+    Decimal("2.10"),
+    Decimal("0.00"),
+)
+FEE_RATE = Decimal("0.029")
+FEE_FIXED = Decimal("0.25")
+PAYOUT_BUSINESS_DAYS = 10
+
+# Everything below is computed in integer cents, so results never depend on the thread's
+# decimal context (precision, rounding, traps) and are exact at any size that fits the database.
+_DEFAULT_SHIPPING_RATE = Decimal("20.00")
+_MAX_CENTS = 2**63 - 1  # the database stores cents in a signed 64-bit integer
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+_FEE_NUM, _FEE_DEN = FEE_RATE.as_integer_ratio()
+_FEE_FIXED_CENTS = int(FEE_FIXED * 100)
+
+
+def _div_half_up(num: int, den: int) -> int:
+    """Return num / den (den > 0) rounded half away from zero, like ROUND_HALF_UP."""
+    quotient = (2 * abs(num) + den) // (2 * den)
+    return quotient if num >= 0 else -quotient
+
+
+def _cents(amount: Decimal, what: str) -> int:
+    """Return amount as exact integer cents, or raise naming what was wrong."""
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"{what} must be a Decimal, not {type(amount).__name__}")
+    if not amount.is_finite():
+        raise ValueError(f"{what} is not a finite number")
+    if amount and amount.adjusted() > 18:
+        raise ValueError(f"{what} is too large")
+    num, den = amount.as_integer_ratio()
+    cents, rest = divmod(num * 100, den)
+    if rest:
+        raise ValueError(f"{what} has digits below the cent")
+    if abs(cents) > _MAX_CENTS:
+        raise ValueError(f"{what} is too large")
+    return cents
+
+
+def _non_negative_cents(amount: Decimal, what: str) -> int:
+    """Return amount as exact integer cents, refusing negative amounts."""
+    cents = _cents(amount, what)
+    if cents < 0:
+        raise ValueError(f"{what} must not be negative")
+    return cents
+
+
+def _rate(rate: Decimal) -> Decimal:
+    """Return a VAT rate in percent normalised to 2 places, refusing negative or finer rates."""
+    return from_cents(_non_negative_cents(rate, "VAT rate"))
+
+
+def _parse_plain(text: str, what: str) -> Decimal:
+    """Parse a plain non-negative decimal with at most 2 decimals, or raise a short reason."""
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be a string, not {type(text).__name__}")
+    if not text:
+        raise ValueError(f"{what} is empty")
+    if text != text.strip():
+        raise ValueError(f"{what} has leading or trailing spaces")
+    if text.startswith("-"):
+        raise ValueError(f"{what} must not be negative")
+    if "," in text:
+        raise ValueError(f"{what} must use a dot as decimal separator")
+    if not _PLAIN_DECIMAL.fullmatch(text):
+        raise ValueError(f"{what} is not a plain decimal number like 12.30")
+    _, _, decimals = text.partition(".")
+    if len(decimals) > 2:
+        raise ValueError(f"{what} has more than 2 decimals")
+    return from_cents(_cents(Decimal(text), what))
+
+
+def _check_date(day: date) -> None:
+    """Refuse datetimes (convert to the shop's local date first) and non-dates."""
+    if isinstance(day, datetime) or not isinstance(day, date):
+        raise TypeError(f"expected a date in the shop's timezone, not {type(day).__name__}")
+
+
+def to_cents(amount: Decimal) -> int:
+    """Return amount as exact integer cents; ValueError if it has digits below the cent."""
+    return _cents(amount, "amount")
+
+
+def from_cents(cents: int) -> Decimal:
+    """Return integer cents as a Decimal with exactly 2 places."""
+    if isinstance(cents, bool) or not isinstance(cents, int):
+        raise TypeError(f"cents must be an int, not {type(cents).__name__}")
+    return Decimal(f"{cents}e-2")
+
+
+def round_cents(amount: Decimal) -> Decimal:
+    """Round amount to the cent, halves away from zero (ROUND_HALF_UP)."""
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"amount must be a Decimal, not {type(amount).__name__}")
+    if not amount.is_finite():
+        raise ValueError("amount is not a finite number")
+    num, den = amount.as_integer_ratio()
+    return from_cents(_div_half_up(num * 100, den))
+
+
+def parse_amount(text: str) -> Decimal:
+    """Parse a non-negative amount like "12", "12.3" or "12.30" into a 2-place Decimal."""
+    return _parse_plain(text, "amount")
+
+
+def parse_vat_rate(text: str) -> Decimal:
+    """Parse a VAT rate in percent like "20", "5.5" or "5.50" into one of VAT_RATES."""
+    rate = _parse_plain(text, "VAT rate")
+    if rate not in VAT_RATES:
+        allowed = ", ".join(str(r) for r in VAT_RATES)
+        raise ValueError(f"VAT rate {text} is not one of {allowed}")
+    return VAT_RATES[VAT_RATES.index(rate)]
+
+
+def line_total(unit_price: Decimal, quantity: int) -> Decimal:
+    """Return unit_price × quantity, exact to the cent."""
+    price = _non_negative_cents(unit_price, "unit price")
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise TypeError(f"quantity must be an int, not {type(quantity).__name__}")
+    if quantity < 0:
+        raise ValueError("quantity must not be negative")
+    return from_cents(price * quantity)
+
+
+def _split_cents(ttc: int, rate: Decimal) -> int:
+    """Return the HT cents of ttc cents at rate percent (rate already normalised)."""
+    basis_points = _cents(rate, "VAT rate")
+    return _div_half_up(ttc * 10_000, 10_000 + basis_points)
+
+
+def split_vat(ttc: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
+    """Return (HT, VAT): HT = TTC / (1 + rate/100) rounded half-up to the cent, VAT = TTC - HT."""
+    ttc_cents = _cents(ttc, "amount incl. VAT")
+    ht_cents = _split_cents(ttc_cents, _rate(rate))
+    return from_cents(ht_cents), from_cents(ttc_cents - ht_cents)
+
+
+@dataclass(frozen=True, slots=True)
+class VatRow:
+    """One VAT rate's line of an invoice or finance summary: rate in percent, HT, VAT, TTC."""
+
+    rate: Decimal
+    ht: Decimal
+    vat: Decimal
+    ttc: Decimal
+
+
+def _allocate_cents(fee: int, goods: Mapping[Decimal, int]) -> dict[Decimal, int]:
+    """Split fee cents over rates in proportion to goods cents (see allocate_shipping)."""
+    if not goods:
+        return {_DEFAULT_SHIPPING_RATE: fee} if fee else {}
+    shares = dict.fromkeys(goods, 0)
+    total = sum(goods.values())
+    if total == 0:
+        shares[max(goods)] = fee
+        return shares
+    largest = max(goods, key=lambda r: (goods[r], r))
+    rounded_up: list[tuple[int, Decimal]] = []  # (how far above the exact share, rate)
+    for rate, amount in goods.items():
+        if rate == largest:
+            continue
+        quotient, rest = divmod(fee * amount, total)
+        shares[rate] = quotient
+        if 2 * rest >= total:
+            shares[rate] += 1
+            rounded_up.append((total - rest, rate))
+    remainder = fee - sum(shares.values())
+    # With three or more rates and a fee of a few cents, the others' round-ups can exceed the
+    # fee; take the cents back from the shares rounded up the most so no share is negative.
+    rounded_up.sort(reverse=True)
+    for _, rate in rounded_up:
+        if remainder >= 0:
+            break
+        shares[rate] -= 1
+        remainder += 1
+    shares[largest] = remainder
+    return shares
+
+
+def allocate_shipping(
+    fee: Decimal, amounts_by_rate: Mapping[Decimal, Decimal]
+) -> dict[Decimal, Decimal]:
+    """Split fee pro rata per rate, rest to the largest; all goods 0: top rate (20.00 if none)."""
+    fee_cents = _non_negative_cents(fee, "shipping fee")
+    goods: dict[Decimal, int] = {}
+    for rate, amount in amounts_by_rate.items():
+        key = _rate(rate)
+        goods[key] = goods.get(key, 0) + _non_negative_cents(amount, "goods amount")
+    return {rate: from_cents(c) for rate, c in _allocate_cents(fee_cents, goods).items()}
+
+
+def vat_breakdown(lines: Iterable[tuple[Decimal, Decimal]], shipping_fee: Decimal) -> list[VatRow]:
+    """Return HT/VAT/TTC per rate (highest first) of (rate, TTC) lines plus allocated shipping."""
+    fee_cents = _non_negative_cents(shipping_fee, "shipping fee")
+    goods: dict[Decimal, int] = {}
+    for rate, ttc in lines:
+        key = _rate(rate)
+        goods[key] = goods.get(key, 0) + _non_negative_cents(ttc, "line total")
+    shipping = _allocate_cents(fee_cents, goods)
+    rows: list[VatRow] = []
+    for rate in sorted(goods.keys() | shipping.keys(), reverse=True):
+        ttc_cents = goods.get(rate, 0) + shipping.get(rate, 0)
+        ht_cents = _split_cents(ttc_cents, rate)
+        rows.append(
+            VatRow(
+                rate=rate,
+                ht=from_cents(ht_cents),
+                vat=from_cents(ttc_cents - ht_cents),
+                ttc=from_cents(ttc_cents),
+            )
+        )
+    return rows
+
+
+def fees(total: Decimal) -> Decimal:
+    """Return the marketplace fee of an order total: 2.9 % half-up to the cent + 0.25, none on 0."""
+    total_cents = _non_negative_cents(total, "total")
+    if total_cents == 0:
+        return from_cents(0)
+    return from_cents(_div_half_up(total_cents * _FEE_NUM, _FEE_DEN) + _FEE_FIXED_CENTS)
+
+
+def payout(total: Decimal, cancelled: bool = False) -> Decimal:
+    """Return what the marketplace pays out for an order: total - fees, or 0 if cancelled."""
+    fee = fees(total)
+    if cancelled:
+        return from_cents(0)
+    return from_cents(_cents(total, "total") - _cents(fee, "fees"))
+
+
+@lru_cache(maxsize=256)
+def _french_holidays(year: int) -> frozenset[date]:
+    """Return the French (national) public holidays of one year, built once per year."""
+    return frozenset(holidays.country_holidays("FR", years=year).keys())
+
+
+@lru_cache(maxsize=4096)
+def _add_business_days(start: date, days: int) -> date:
+    """Walk forward from start counting business days; cached since orders share few dates."""
+    day = start
+    one_day = timedelta(days=1)
+    while days:
+        day += one_day
+        if day.weekday() < 5 and day not in _french_holidays(day.year):
+            days -= 1
+    return day
+
+
+def is_french_holiday(day: date) -> bool:
+    """Tell whether day is a French national public holiday."""
+    _check_date(day)
+    return day in _french_holidays(day.year)
+
+
+def is_business_day(day: date) -> bool:
+    """Tell whether day is a "jour ouvré": Monday to Friday and not a French public holiday."""
+    _check_date(day)
+    return day.weekday() < 5 and day not in _french_holidays(day.year)
+
+
+def add_business_days(start: date, days: int) -> date:
+    """Return the date days business days after start (start itself never counts; 0 gives start)."""
+    _check_date(start)
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise TypeError(f"days must be an int, not {type(days).__name__}")
+    if days < 0:
+        raise ValueError("days must not be negative")
+    return _add_business_days(start, days)
+
+
+def payout_date(placed_on: date) -> date:
+    """Return the date an order placed on placed_on (shop's local date) is paid out by."""
+    return add_business_days(placed_on, PAYOUT_BUSINESS_DAYS)

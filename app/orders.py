@@ -1,0 +1,367 @@
+"""The order rules: status changes with history, cancellation, undo, and the outbox.
+
+Free of Textual: the TUI, the CLI and the tests all call these functions. Every change is
+one write transaction holding the order's new state, its history row, any credit note and
+the notifications it owes, so that either all of it happens or none of it does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from peewee import fn
+
+from app import documents_numbering
+from app.config import Config
+from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
+from app.i18n import _
+from app.statuses import (
+    STATUS_LABELS,
+    OrderStatus,
+    allowed_targets,
+)
+from storage.db import write_transaction
+from storage.migrations import utcnow
+from storage.models import Document, Notification, Order, Profile, StatusChange
+
+SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
+
+
+def by_label(by: str) -> str:
+    """Who made a change, for display."""
+    return by or _("système")
+
+
+def status_label(status: str | OrderStatus) -> str:
+    """The translated label of a status key."""
+    return _(STATUS_LABELS[OrderStatus(status)])
+
+
+def parse_status(text: str) -> OrderStatus:
+    """A status from its key (`ready`) or its label in either language, else TransitionError."""
+    wanted = text.strip().casefold()
+    for status in OrderStatus:
+        if wanted in (
+            status.value,
+            STATUS_LABELS[status].casefold(),
+            status_label(status).casefold(),
+        ):
+            return status
+    allowed = ", ".join(s.value for s in OrderStatus)
+    raise TransitionError(
+        _("Statut inconnu « {status} ». Statuts : {allowed}.", status=text, allowed=allowed)
+    )
+
+
+def get_order(number: str) -> Order:
+    """The order with this number, or NotFoundError."""
+    order = Order.get_or_none(Order.number == number.strip())
+    if order is None:
+        raise NotFoundError(_("Aucune commande n° {number}.", number=number))
+    return order
+
+
+def check_transition(current: OrderStatus, target: OrderStatus, reason: str | None) -> None:
+    """Raise TransitionError unless staff may move an order from `current` to `target`."""
+    allowed = allowed_targets(current)
+    if target not in allowed:
+        names = ", ".join(f"{s.value} ({status_label(s)})" for s in allowed) or _("aucun")
+        raise TransitionError(
+            _(
+                "Passage de « {current} » à « {target} » impossible. "
+                "Statuts possibles : {allowed}.",
+                current=status_label(current),
+                target=status_label(target),
+                allowed=names,
+            )
+        )
+    if target is OrderStatus.CANCELLED and not (reason and reason.strip()):
+        raise TransitionError(_("Une annulation demande un motif."))
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    """What a status change did."""
+
+    change: StatusChange
+    order: Order
+    notifications: list[Notification]
+
+
+def change_status(
+    number: str,
+    target: OrderStatus,
+    *,
+    config: Config,
+    by: str = SYSTEM,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> ChangeResult:
+    """Move an order to `target` following SPEC §3; the optimistic lock is `expected_version`.
+
+    Without `expected_version` the version read here is used, so a change made between this
+    read and the write still loses cleanly instead of being overwritten.
+    """
+    now = now or utcnow()
+    reason = reason.strip() if reason else None
+    with write_transaction():
+        order = get_order(number)
+        version = order.version if expected_version is None else expected_version
+        current = OrderStatus(order.status)
+        if order.version != version:
+            raise _changed_meanwhile(order)
+        check_transition(current, target, reason)
+        values: dict[object, object] = {
+            Order.status: target.value,
+            Order.version: Order.version + 1,
+            Order.updated_at: now,
+        }
+        if target is OrderStatus.CANCELLED:
+            values[Order.refund] = order.total
+            values[Order.cancel_reason] = reason
+        updated = (
+            Order.update(values)
+            .where((Order.id == order.id) & (Order.version == version))
+            .execute()
+        )
+        if updated != 1:
+            raise _changed_meanwhile(Order.get_by_id(order.id))
+        change = StatusChange.create(
+            order=order,
+            at=now,
+            by=by,
+            from_status=current.value,
+            to_status=target.value,
+            reason=reason,
+            kind="change",
+        )
+        if target is OrderStatus.CANCELLED:
+            _issue_credit_note(order, now, config)
+        notifications = queue_status_notifications(order, target, change, config, now, by)
+        fresh = Order.get_by_id(order.id)
+    return ChangeResult(change=change, order=fresh, notifications=notifications)
+
+
+def _changed_meanwhile(order: Order) -> ConcurrentChangeError:
+    return ConcurrentChangeError(
+        _(
+            "La commande {number} a été modifiée entre-temps (statut actuel : {status}). "
+            "Rechargez-la et recommencez.",
+            number=order.number,
+            status=status_label(order.status),
+        )
+    )
+
+
+def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
+    invoice = (
+        Document.select()
+        .where((Document.order == order) & (Document.kind == "invoice"))
+        .order_by(Document.id)
+        .first()
+    )
+    if invoice is None:
+        return  # an order without invoice (never paid) has nothing to credit
+    year = now.replace(tzinfo=UTC).astimezone(config.tz).year
+    documents_numbering.issue("credit", order, invoice.amount, now, year, refers_to=invoice)
+
+
+def queue_status_notifications(
+    order: Order,
+    status: OrderStatus,
+    change: StatusChange | None,
+    config: Config,
+    now: datetime,
+    by: str,
+) -> list[Notification]:
+    """Write the customer messages `status` owes (config.notify), due after the undo delay."""
+    rule = config.notify[status]
+    due = now + timedelta(seconds=config.undo_seconds)
+    created: list[Notification] = []
+    if rule.mail and order.customer_email:
+        created.append(
+            _notify(
+                order,
+                change,
+                "customer",
+                "mail",
+                "status",
+                status,
+                order.customer_email,
+                due,
+                now,
+                config,
+                by,
+            )
+        )
+    if rule.sms and config.sms_enabled and order.customer_mobile:
+        created.append(
+            _notify(
+                order,
+                change,
+                "customer",
+                "sms",
+                "status",
+                status,
+                order.customer_mobile,
+                due,
+                now,
+                config,
+                by,
+            )
+        )
+    return created
+
+
+def queue_new_order_notifications(
+    order: Order, config: Config, now: datetime
+) -> list[Notification]:
+    """The seller's new-order mail (and SMS when the profile has a mobile), due at once."""
+    created = [
+        _notify(
+            order,
+            None,
+            "seller",
+            "mail",
+            "new_order",
+            OrderStatus(order.status),
+            None,
+            now,
+            now,
+            config,
+            SYSTEM,
+        )
+    ]
+    profile = Profile.get_or_none(Profile.id == 1)
+    if profile is not None and profile.mobile and config.sms_enabled:
+        created.append(
+            _notify(
+                order,
+                None,
+                "seller",
+                "sms",
+                "new_order",
+                OrderStatus(order.status),
+                None,
+                now,
+                now,
+                config,
+                SYSTEM,
+            )
+        )
+    return created
+
+
+def _notify(
+    order: Order,
+    change: StatusChange | None,
+    audience: str,
+    channel: str,
+    template: str,
+    status: OrderStatus,
+    recipient: str | None,
+    due: datetime,
+    now: datetime,
+    config: Config,
+    by: str,
+) -> Notification:
+    return Notification.create(
+        order=order,
+        change=change,
+        audience=audience,
+        channel=channel,
+        template=template,
+        order_status=status.value,
+        lang=config.lang,
+        recipient=recipient,
+        state="pending",
+        due_at=due,
+        created_at=now,
+        created_by=by,
+    )
+
+
+def undo_change(
+    change_id: int, *, config: Config, by: str = SYSTEM, now: datetime | None = None
+) -> StatusChange:
+    """Undo a status change while its grace period runs: restore, withdraw its messages.
+
+    Only the order's latest change can be undone, only before any of its messages left, and
+    never a cancellation (it issued a credit note, a legal document that stays).
+    """
+    now = now or utcnow()
+    with write_transaction():
+        change = StatusChange.get_or_none(StatusChange.id == change_id)
+        if change is None or not can_undo(change, config=config, now=now):
+            raise TransitionError(
+                _("Rien à annuler : le délai est passé ou les messages sont partis.")
+            )
+        order = change.order
+        restored = OrderStatus(change.from_status)
+        updated = (
+            Order.update(
+                {
+                    Order.status: restored.value,
+                    Order.version: Order.version + 1,
+                    Order.updated_at: now,
+                }
+            )
+            .where(
+                (Order.id == order.id)
+                & (Order.status == change.to_status)
+                & (Order.version == order.version)
+            )
+            .execute()
+        )
+        if updated != 1:
+            raise _changed_meanwhile(Order.get_by_id(order.id))
+        (
+            Notification.update(state="withdrawn", last_error=None)
+            .where((Notification.change == change) & (Notification.state == "pending"))
+            .execute()
+        )
+        StatusChange.update(undone=True).where(StatusChange.id == change.id).execute()
+        return StatusChange.create(
+            order=order,
+            at=now,
+            by=by,
+            from_status=change.to_status,
+            to_status=restored.value,
+            reason=_("Annulation de la modification"),
+            kind="undo",
+        )
+
+
+def can_undo(change: StatusChange, *, config: Config, now: datetime | None = None) -> bool:
+    """True while `change` may still be undone (see `undo_change`)."""
+    now = now or utcnow()
+    if change.kind != "change" or change.undone or change.to_status == OrderStatus.CANCELLED:
+        return False
+    if config.undo_seconds <= 0 or now >= change.at + timedelta(seconds=config.undo_seconds):
+        return False
+    latest = (
+        StatusChange.select(fn.MAX(StatusChange.id))
+        .where(StatusChange.order == change.order_id)
+        .scalar()
+    )
+    if latest != change.id:
+        return False
+    gone = (
+        Notification.select()
+        .where(
+            (Notification.change == change) & (Notification.state.not_in(["pending", "withdrawn"]))
+        )
+        .exists()
+    )
+    return not gone
+
+
+def history(order: Order) -> list[StatusChange]:
+    """The order's changes, oldest first."""
+    return list(
+        StatusChange.select()
+        .where(StatusChange.order == order)
+        .order_by(StatusChange.at, StatusChange.id)
+    )

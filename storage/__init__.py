@@ -1,0 +1,1 @@
+"""Persistence with peewee: SQLite by default, PostgreSQL by URL. No Textual here."""

@@ -1,0 +1,214 @@
+"""The peewee models. Money is integer cents in the database and `Decimal` in Python.
+
+Times are naive UTC datetimes. `Order.placed_day` is the order's date in the shop's
+timezone, kept beside `placed_at` so that the month calendar is one indexed GROUP BY on
+both databases (the timezone it was computed in is recorded in `Meta`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from app.money import from_cents, to_cents
+
+database = DatabaseProxy()
+
+
+class MoneyField(IntegerField):
+    """A Decimal amount in euros stored as integer cents."""
+
+    def db_value(self, value: Any) -> Any:
+        if value is None or isinstance(value, int):
+            return value
+        return to_cents(Decimal(value))
+
+    def python_value(self, value: Any) -> Any:
+        return None if value is None else from_cents(int(value))
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Key/value facts about the database itself (schema version, timezone of placed_day)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Profile(BaseModel):
+    """The seller: one row (id 1)."""
+
+    id = AutoField()
+    name = TextField(default="")
+    address = TextField(default="")
+    email = TextField(default="")
+    mobile = TextField(default="")
+    siret = TextField(default="")
+    vat_number = TextField(default="")
+    point_of_sale = TextField(default="")
+    iban = TextField(default="")
+    updated_at = DateTimeField(null=True)
+
+
+class Order(BaseModel):
+    """An order placed on the marketplace."""
+
+    id = AutoField()
+    number = CharField(max_length=64, unique=True)
+    placed_at = DateTimeField()  # UTC
+    placed_day = DateField()  # in the shop's timezone
+    customer_name = TextField()
+    customer_email = TextField()
+    customer_address = TextField(default="")
+    customer_mobile = TextField(null=True)
+    fulfilment_mode = CharField(max_length=16)  # pickup | delivery
+    fulfilment_details = TextField(default="")
+    shipping_fee = MoneyField(default=0)
+    total = MoneyField()
+    status = CharField(max_length=16)
+    payment = CharField(max_length=16, default="ok")
+    version = IntegerField(default=1)
+    refund = MoneyField(default=0)
+    cancel_reason = TextField(null=True)
+    # Lower-cased number, customer name, email, mobile and products, for `/` search.
+    search_text = TextField(default="")
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "orders"  # "order" is an SQL keyword
+        indexes = (
+            # Covering index of the month calendar: one range scan, no table access.
+            (("placed_day", "status", "total"), False),
+            (("placed_at",), False),
+            (("customer_name",), False),
+            (("status", "placed_at"), False),
+        )
+
+
+class OrderLine(BaseModel):
+    """One product line of an order."""
+
+    id = AutoField()
+    order = ForeignKeyField(Order, backref="lines", on_delete="CASCADE", index=True)
+    position = IntegerField()
+    product = TextField()
+    category = TextField(default="")
+    seller = TextField(default="")
+    unit_price = MoneyField()
+    quantity = IntegerField()
+    vat_rate = CharField(max_length=8)  # "20.00", kept as text: an exact Decimal
+    total = MoneyField()
+
+    @property
+    def rate(self) -> Decimal:
+        return Decimal(self.vat_rate)
+
+
+class StatusChange(BaseModel):
+    """The order's history: every change, who made it, and why."""
+
+    id = AutoField()
+    order = ForeignKeyField(Order, backref="history", on_delete="CASCADE", index=True)
+    at = DateTimeField()
+    by = TextField()
+    from_status = CharField(max_length=16, null=True)
+    to_status = CharField(max_length=16)
+    reason = TextField(null=True)
+    kind = CharField(max_length=16, default="change")  # intake | change | undo
+    undone = BooleanField(default=False)
+
+
+class Notification(BaseModel):
+    """The outbox: a message owed to someone, written in the same transaction as its cause.
+
+    `recipient` is NULL for the seller until sent: it is read from the profile at sending
+    time, so that a profile completed later still gets the message.
+    """
+
+    id = AutoField()
+    order = ForeignKeyField(Order, backref="notifications", on_delete="CASCADE", index=True)
+    change = ForeignKeyField(StatusChange, null=True, backref="notifications", on_delete="SET NULL")
+    audience = CharField(max_length=16)  # customer | seller
+    channel = CharField(max_length=8)  # mail | sms
+    template = CharField(max_length=32)  # new_order | status
+    order_status = CharField(max_length=16)  # the status the message tells about
+    lang = CharField(max_length=4, default="fr")
+    recipient = TextField(null=True)
+    state = CharField(max_length=16, default="pending")
+    due_at = DateTimeField()
+    attempts = IntegerField(default=0)
+    last_error = TextField(null=True)
+    lease_owner = CharField(max_length=64, null=True)
+    lease_until = DateTimeField(null=True)
+    sent_at = DateTimeField(null=True)
+    created_at = DateTimeField()
+    created_by = TextField(default="")
+
+    class Meta:
+        indexes = ((("state", "due_at"), False),)
+
+
+class DocumentSequence(BaseModel):
+    """The last number issued per kind (F invoice, A credit note) and year: gap-free."""
+
+    kind = CharField(max_length=1)
+    year = IntegerField()
+    last = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("kind", "year")
+
+
+class Document(BaseModel):
+    """An invoice or a credit note. Never deleted, never renumbered."""
+
+    id = AutoField()
+    number = CharField(max_length=20, unique=True)  # F2021-000001 / A2021-000001
+    kind = CharField(max_length=8)  # invoice | credit
+    order = ForeignKeyField(Order, backref="documents", on_delete="RESTRICT", index=True)
+    issued_at = DateTimeField()
+    amount = MoneyField()  # TTC; a credit note's amount is positive and refunds it
+    refers_to = ForeignKeyField("self", null=True, backref="credit_notes")
+
+
+class Staff(BaseModel):
+    """A staff member who signs in (optional)."""
+
+    id = AutoField()
+    name = CharField(max_length=64, unique=True)
+    password_hash = TextField()
+    disabled = BooleanField(default=False)
+    created_at = DateTimeField()
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Meta,
+    Profile,
+    Order,
+    OrderLine,
+    StatusChange,
+    Notification,
+    DocumentSequence,
+    Document,
+    Staff,
+]

@@ -1,0 +1,91 @@
+"""Shared fixtures: an isolated home, and databases on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.config import Config
+from app.i18n import set_language
+from tests.pgserver import PostgresServer
+
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+SEED = Path(__file__).resolve().parent / "data" / "seed-orders.json"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Nothing a test does touches the real user's files or configuration."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("COMPTOIR_HOME", str(home))
+    for var in (
+        "COMPTOIR_CONFIG",
+        "COMPTOIR_DATABASE_URL",
+        "COMPTOIR_SMTP_URL",
+        "COMPTOIR_LANG",
+        "COMPTOIR_TIMEZONE",
+        "COMPTOIR_UNDO_SECONDS",
+        "COMPTOIR_VONAGE_API_KEY",
+        "COMPTOIR_VONAGE_API_SECRET",
+        "COMPTOIR_VONAGE_REST_HOST",
+        "COMPTOIR_THEME",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    set_language("fr")
+    yield home
+    set_language("fr")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole run, started from the Debian binaries."""
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL: each storage test runs once on each engine."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'comptoir.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    name = f"t{next(_counter)}"
+    server.create_database(name)
+    yield server.url(name)
+    server.drop_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'comptoir.sqlite3'}"
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config(undo_seconds=20)
+
+
+@pytest.fixture
+def db(db_url: str, config: Config) -> Iterator[str]:
+    """The models bound to a fresh migrated database; yields its URL."""
+    from storage.db import open_database
+    from storage.models import database
+
+    handle = open_database(db_url, timezone=config.timezone)
+    yield db_url
+    database.close_all() if hasattr(database, "close_all") else None
+    handle.close()
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    """The user's own January 2021 orders (SPEC §8)."""
+    return SEED
