@@ -68,4 +68,11 @@ EN = {
     "Numéro de mobile invalide : {value}": "Invalid mobile number: {value}",
     "Adresse mail invalide : {reason}": "Invalid email address: {reason}",
     "Le nom ne peut pas être vide.": "The name cannot be empty.",
+    # Outbox states
+    "En attente": "Pending",
+    "Envoi en cours": "Sending",
+    "Envoyé": "Sent",
+    "Échec": "Failed",
+    "Retiré": "Withdrawn",
+    "Non configuré": "Not configured",
 }
