@@ -107,3 +107,21 @@ def first_line(exc: BaseException) -> str:
     """The first line of an exception's text."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def thread_connection() -> Iterator[None]:
+    """Use the models from a worker thread: connect this thread, and close only what it opened.
+
+    peewee keeps one connection per thread; a short-lived worker thread that left its
+    connection open would leak one per query.
+    """
+    target = database.obj
+    opened = target.is_closed()
+    if opened:
+        target.connect()
+    try:
+        yield
+    finally:
+        if opened:
+            target.close()
