@@ -1,0 +1,95 @@
+"""The one place that builds the App, for the command line and for the tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+
+from app.config import Config
+from app.errors import ComptoirError
+from app.i18n import _, set_language
+from app.tui import ComptoirApp
+from storage.db import open_database
+from storage.models import database
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_opened: tuple[str, object] | None = None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'2021-01' as (2021, 1); a ComptoirError saying what is expected otherwise."""
+    match = _MONTH.fullmatch(text.strip())
+    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        raise ComptoirError(
+            _("--month attend AAAA-MM (par exemple 2021-01), pas « {text} ».", text=text)
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def ensure_database(config: Config) -> None:
+    """Open the configured database unless it is the one already open."""
+    global _opened
+    url = config.resolved_database_url
+    if _opened is not None and _opened[0] == url and database.obj is _opened[1]:
+        return
+    handle = open_database(url, timezone=config.timezone)
+    _opened = (url, handle)
+
+
+def make_app(
+    config: Config,
+    *,
+    month: str | None = None,
+    order: str | None = None,
+    demo: bool = False,
+    today: date | Callable[[], date] | None = None,
+    poll_seconds: float = 1.0,
+) -> ComptoirApp:
+    """The App for `config`: database open, language set, first month and order chosen.
+
+    `today` fixes the date the calendar marks (tests and snapshots); by default it is the
+    shop's local date, read when a screen is built. `demo` only matters to `run_tui`, which
+    prepares the throwaway database before calling this.
+    """
+    set_language(config.lang)
+    first = parse_month(month) if month else None
+    ensure_database(config)
+    if today is None:
+
+        def today_fn() -> date:
+            return datetime.now(config.tz).date()
+
+    elif isinstance(today, date):
+        fixed = today
+
+        def today_fn() -> date:
+            return fixed
+
+    else:
+        today_fn = today
+    year, month_number = first or (today_fn().year, today_fn().month)
+    return ComptoirApp(
+        config,
+        year=year,
+        month=month_number,
+        order=order.strip() if order else None,
+        today=today_fn,
+        poll_seconds=poll_seconds,
+    )
+
+
+def run_tui(
+    config: Config, *, month: str | None = None, order: str | None = None, demo: bool = False
+) -> int:
+    """`comptoir [--month] [--order] [--demo]`: run the TUI until it quits; the exit code."""
+    if month:
+        parse_month(month)  # a bad --month is refused before anything is opened
+    if demo:
+        from app.demo import demo_environment
+
+        with demo_environment(config) as demo_config:
+            make_app(demo_config, month=month, order=order, demo=True).run()
+        return 0
+    make_app(config, month=month, order=order).run()
+    return 0

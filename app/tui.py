@@ -1,0 +1,207 @@
+"""The Textual App: global keys, the three sections, the command palette, live refresh.
+
+Build it with `app.factory.make_app`, never directly from a screen: configuration, the
+month shown first and "today" are injected there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from app.config import Config
+from app.i18n import _
+from screens.coming import ComingSoonScreen
+from screens.commandes import CommandesScreen
+from screens.events import DataChanged
+from screens.goto import GoToOrderScreen
+from screens.help import HelpScreen, screen_keys
+from storage.db import thread_connection
+from storage.queries import order_exists
+from storage.watch import Change, ChangeWatcher
+
+
+def _stylesheet() -> Path:
+    """`app.tcss` at the top of the project (beside `app/`), as SPEC §1 lays it out."""
+    return Path(__file__).resolve().parent.parent / "app.tcss"
+
+
+def order_screen_class() -> Callable[[str], Screen[object]]:
+    """The order detail screen, or a placeholder while it is not part of this build."""
+    try:
+        from screens.order import OrderScreen  # type: ignore[import-not-found]
+    except ImportError:
+        from screens.order_placeholder import OrderPlaceholderScreen
+
+        return OrderPlaceholderScreen
+    return OrderScreen  # type: ignore[no-any-return]
+
+
+class ScreenActionsProvider(Provider):
+    """Ctrl+P: the actions of the current screen (and the global ones), by their name."""
+
+    def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        actions: list[tuple[str, str, Callable[[], object]]] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            name = _(binding.description)
+            key = self.app.get_key_display(binding)
+            actions.append((name, key, partial(active.node.run_action, binding.action)))
+        return actions
+
+    async def discover(self) -> Hits:
+        for name, key, run in self._actions():
+            yield DiscoveryHit(name, run, help=key)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, key, run in self._actions():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run, text=name, help=key)
+
+
+class ComptoirApp(App[None]):
+    """Comptoir at the counter: Commandes (1), Finances (2), Profil (3)."""
+
+    CSS_PATH = _stylesheet()
+    TITLE = "Comptoir"
+    COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    ENABLE_COMMAND_PALETTE = True
+
+    # Not in the footer: the SectionBar at the top of each screen shows these.
+    BINDINGS = [
+        Binding("1", "section('commandes')", "Commandes", show=False, id="go-commandes"),
+        Binding("2", "section('finances')", "Finances", show=False, id="go-finances"),
+        Binding("3", "section('profil')", "Profil", show=False, id="go-profil"),
+        Binding("g", "go_to_order", "Aller à", show=False, id="go-to-order"),
+        Binding("question_mark", "help", "Aide", show=False, id="help"),
+        Binding("q", "quit", "Quitter", show=False, id="quit"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        year: int,
+        month: int,
+        order: str | None = None,
+        today: Callable[[], date],
+        poll_seconds: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.first_month = (year, month)
+        self.first_order = order
+        self.today = today
+        self.poll_seconds = poll_seconds
+        self.watcher: ChangeWatcher | None = None
+        # The sections; the Finances and Profil issues replace their factories.
+        self.section_factories: dict[str, Callable[[], Screen[object]]] = {
+            "commandes": self._make_commandes,
+            "finances": partial(ComingSoonScreen, "Finances", id="finances"),
+            "profil": partial(ComingSoonScreen, "Profil", id="profil"),
+        }
+
+    def _make_commandes(self) -> Screen[object]:
+        year, month = self.first_month
+        return CommandesScreen(self.config, year=year, month=month, today=self.today())
+
+    def on_mount(self) -> None:
+        for name, factory in self.section_factories.items():
+            self.add_mode(name, factory)
+        self.switch_mode("commandes")
+        if self.first_order:
+            self.open_order(self.first_order)
+        self.watcher = ChangeWatcher()
+        self._poll()  # record where things stand before the first tick
+        if self.poll_seconds > 0:
+            self.set_interval(self.poll_seconds, self._poll, name="poll")
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
+
+    # Global actions
+
+    async def action_section(self, name: str) -> None:
+        if self.current_mode != name:
+            await self.switch_mode(name)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    def action_go_to_order(self) -> None:
+        def chosen(number: str | None) -> None:
+            if number:
+                self.open_order(number)
+
+        self.push_screen(GoToOrderScreen(), chosen)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(screen_keys(self.screen)))
+
+    def open_order(self, number: str) -> None:
+        """Open an order by its number, or say plainly that there is none."""
+        self._find_order(number.strip())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="find-order")
+    def _find_order(self, number: str) -> None:
+        with thread_connection():
+            found = order_exists(number)
+        self.call_from_thread(self._found_order, number, found)
+
+    def _found_order(self, number: str, found: bool) -> None:
+        if not found:
+            self.notify(_("Aucune commande n° {number}.", number=number), severity="error")
+            return
+        self.push_screen(order_screen_class()(number))
+
+    # Live refresh
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
+    def _poll(self) -> None:
+        if self.watcher is None:
+            return
+        change = self.watcher.poll()
+        if change is not None:
+            self.call_from_thread(self._data_changed, change)
+
+    def _data_changed(self, change: Change) -> None:
+        if change.new_orders:
+            count = len(change.new_orders)
+            if count == 1:
+                message = _("Nouvelle commande n° {number}", number=change.new_orders[0])
+            else:
+                message = _("{n} nouvelles commandes", n=count)
+            self.notify(message, title=_("Commandes"))
+            self.bell()
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged(new_orders=change.new_orders))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place where a failed worker becomes a readable message."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(
+                _("Erreur : {error}", error=str(error) or type(error).__name__),
+                severity="error",
+                timeout=10,
+            )
+
+    def local_now(self) -> datetime:
+        """Now in the shop's timezone."""
+        return datetime.now(self.config.tz)

@@ -1,0 +1,482 @@
+"""Commandes (SPEC §6): the month calendar on top, the paged order list under it."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Input, Label, SelectionList
+from textual.widgets.selection_list import Selection
+from textual.worker import get_current_worker
+
+from app.config import Config
+from app.i18n import _, format_day, language, month_title
+from app.intake import fold, normalise_mobile
+from app.month import MonthView, month_view
+from app.orders import status_label
+from app.statuses import OrderStatus
+from screens.events import DataChanged
+from storage.db import thread_connection
+from storage.queries import OrderRow, list_orders
+from widgets.footer import Footer
+from widgets.money_cell import money_text
+from widgets.month_calendar import MonthCalendar
+from widgets.section_bar import SectionBar
+from widgets.status_badge import status_text
+
+PAGE = 100
+# Load the next page when the cursor comes this close to the last loaded row.
+PREFETCH = 30
+
+
+def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    """(year, month) moved by `delta` months."""
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def same_day_in(year: int, month: int, day: int) -> date:
+    """The `day`-th of that month, or its last day when shorter."""
+    for candidate in (day, 30, 29, 28):
+        try:
+            return date(year, month, min(day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def search_words(text: str) -> tuple[str, ...]:
+    """The folded words of a search; a French mobile number is also looked up in E.164."""
+    words = []
+    for word in fold(text).split():
+        digits = word.replace(".", "").replace("-", "")
+        if digits.isdigit() and len(digits) >= 9:
+            with suppress(ValueError):
+                word = normalise_mobile(digits)
+        words.append(word)
+    return tuple(words)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the order list shows: a month, a day or a search, and maybe some statuses."""
+
+    year: int
+    month: int
+    day: date | None = None
+    search: str = ""
+    statuses: frozenset[OrderStatus] = field(default_factory=frozenset)
+
+    def bounds(self, config: Config) -> tuple[datetime | None, datetime | None]:
+        """The `placed_at` range (naive UTC) of the month or day; none for a search."""
+        if self.search:
+            return None, None
+        if self.day is not None:
+            first, last = self.day, self.day + timedelta(days=1)
+        else:
+            first = date(self.year, self.month, 1)
+            last = date(*add_months(self.year, self.month, 1), 1)
+
+        def utc(day: date) -> datetime:
+            local = datetime.combine(day, time(0), tzinfo=config.tz)
+            return local.astimezone(UTC).replace(tzinfo=None)
+
+        return utc(first), utc(last)
+
+    def fetch(self, config: Config, offset: int, limit: int) -> list[OrderRow]:
+        since, until = self.bounds(config)
+        return list_orders(
+            since=since,
+            until=until,
+            words=search_words(self.search),
+            statuses=[s.value for s in self.statuses] or None,
+            offset=offset,
+            limit=limit,
+        )
+
+    def describe(self) -> str:
+        if self.search:
+            text = _("Recherche « {text} »", text=self.search)
+        elif self.day is not None:
+            text = _("Commandes du {day}", day=format_day(self.day))
+        else:
+            name = month_title(self.year, self.month)
+            if language() == "fr":
+                name = name[:1].lower() + name[1:]  # « Commandes de janvier 2021 »
+            text = _("Commandes de {month}", month=name)
+        if self.statuses:
+            labels = ", ".join(status_label(s) for s in OrderStatus if s in self.statuses)
+            text += " · " + _("statuts : {labels}", labels=labels)
+        return text
+
+
+class OrdersTable(DataTable[Text | str]):
+    """The order list: one row per order, keyed by its number."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Ouvrir", id="orders-open")]
+
+
+MONTHS = Binding.Group("Mois")
+
+COLUMNS = ("number", "client", "total", "mode", "status", "actions")
+
+
+class CommandesScreen(Screen[None]):
+    """The month's orders at a glance, then the list to work through."""
+
+    BINDINGS = [
+        Binding(
+            "pageup",
+            "month(-1)",
+            "Mois préc.",
+            priority=True,
+            group=MONTHS,
+            id="commandes-prev-month",
+        ),
+        Binding(
+            "pagedown",
+            "month(1)",
+            "Mois suiv.",
+            priority=True,
+            group=MONTHS,
+            id="commandes-next-month",
+        ),
+        Binding("t", "today", "Aujourd'hui", id="commandes-today"),
+        Binding("slash", "search", "Chercher", id="commandes-search"),
+        Binding("f", "status_filter", "Statuts", id="commandes-filter"),
+        Binding("escape", "clear", "Tout afficher", id="commandes-clear"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Escape is offered (and shown) only when there is something to clear.
+        if action == "clear":
+            search = self.query("#search")
+            return self._filtered() or bool(search and search.first(Input).display)
+        return True
+
+    def __init__(self, config: Config, *, year: int, month: int, today: date) -> None:
+        super().__init__(id="commandes")
+        self.config = config
+        self.today = today
+        selected = today if (today.year, today.month) == (year, month) else date(year, month, 1)
+        self.query_state = ListQuery(year=year, month=month)
+        self.selected = selected
+        self.view: MonthView | None = None
+        self.rows: list[OrderRow] = []
+        self.exhausted = False
+        self._generation = 0
+        self._loading_more = False
+
+    # Layout
+
+    def compose(self) -> ComposeResult:
+        yield SectionBar()
+        yield MonthCalendar(
+            self.query_state.year,
+            self.query_state.month,
+            selected=self.selected,
+            today=self.today,
+            id="calendar",
+        )
+        with Horizontal(id="list-bar"):
+            yield Label(id="list-title")
+            yield Input(placeholder=_("n°, client, mail, mobile, produit"), id="search")
+        yield OrdersTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        table = self.query_one(OrdersTable)
+        if self.app.size.width < 100:
+            table.cell_padding = 0  # a one-space gap (kept by the cells) instead of two
+        narrow = self.app.size.width < 100
+        for key, label, width in self._columns(self.app.size.width):
+            if narrow and key != "total":
+                width += 2 if key == "mode" else 1
+            if narrow and key == "actions":
+                label = " ⏎"
+            table.add_column(label, key=key, width=width)
+        self.load_month()
+        self.reload_list()
+
+    def _columns(self, width: int) -> list[tuple[str, str, int]]:
+        """Column widths that fit the terminal: numbers whole, names and labels cut to fit."""
+        number, total, mode = 30, 11, 9
+        actions = 7 if width >= 100 else 1
+        gaps = 2 * len(COLUMNS) if width >= 100 else len(COLUMNS)
+        rest = max(16, width - gaps - 2 - number - total - mode - actions)
+        status = max(8, min(28, rest - 10))
+        client = max(8, rest - status)
+        return [
+            ("number", _("N° Commande"), number),
+            ("client", _("Client"), client),
+            ("total", _("Total"), total),
+            ("mode", _("Livraison") if width >= 100 else " " + _("Livraison"), mode),
+            ("status", _("Statut"), status),
+            ("actions", _("Actions"), actions),
+        ]
+
+    # The calendar
+
+    @property
+    def calendar(self) -> MonthCalendar:
+        return self.query_one(MonthCalendar)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="calendar")
+    def load_month(self) -> None:
+        year, month = self.query_state.year, self.query_state.month
+        with thread_connection():
+            view = month_view(year, month)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._month_loaded, view)
+
+    def _month_loaded(self, view: MonthView) -> None:
+        if (view.year, view.month) != (self.query_state.year, self.query_state.month):
+            return
+        self.view = view
+        self.calendar.show(view)
+        self._show_title()
+
+    def _go_to_day(self, day: date) -> None:
+        """Select `day`, switching month (and back to the month's list) when it changes."""
+        self.selected = day
+        self.calendar.select(day)
+        if (day.year, day.month) != (self.query_state.year, self.query_state.month):
+            self.query_state = ListQuery(
+                year=day.year,
+                month=day.month,
+                search=self.query_state.search,
+                statuses=self.query_state.statuses,
+            )
+            self.view = None
+            self.calendar.show_month(day.year, day.month)
+            self.load_month()
+            self.reload_list()
+
+    @on(MonthCalendar.DayHighlighted)
+    def _day_moved(self, event: MonthCalendar.DayHighlighted) -> None:
+        self._go_to_day(event.day)
+
+    @on(MonthCalendar.DayChosen)
+    def _day_chosen(self, event: MonthCalendar.DayChosen) -> None:
+        self._go_to_day(event.day)
+        self._set_query(day=event.day, search="")
+
+    def action_month(self, delta: int) -> None:
+        year, month = add_months(self.query_state.year, self.query_state.month, delta)
+        self._go_to_day(same_day_in(year, month, self.selected.day))
+
+    def action_today(self) -> None:
+        self._go_to_day(self.today)
+
+    # The list
+
+    def _set_query(self, **changes: object) -> None:
+        state = self.query_state
+        values = {
+            "year": state.year,
+            "month": state.month,
+            "day": state.day,
+            "search": state.search,
+            "statuses": state.statuses,
+        }
+        values.update(changes)
+        self.query_state = ListQuery(**values)  # type: ignore[arg-type]
+        self.reload_list()
+
+    def reload_list(self) -> None:
+        """Show the first page of the current query (rows replaced when it arrives)."""
+        self._generation += 1
+        self.exhausted = False
+        self._loading_more = False
+        self._show_title()
+        self.load_page(self.query_state, self._generation, 0, PAGE, replace=True)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="orders")
+    def load_page(
+        self, query: ListQuery, generation: int, offset: int, limit: int, *, replace: bool
+    ) -> None:
+        with thread_connection():
+            rows = query.fetch(self.config, offset, limit)
+        self.app.call_from_thread(self._page_loaded, generation, offset, limit, rows, replace)
+
+    def _page_loaded(
+        self, generation: int, offset: int, limit: int, rows: list[OrderRow], replace: bool
+    ) -> None:
+        if generation != self._generation:
+            return  # the query changed meanwhile
+        table = self.query_one(OrdersTable)
+        if replace:
+            self._replace_rows(table, rows)
+        else:
+            self._loading_more = False
+            if offset != len(self.rows):
+                return
+            self.rows.extend(rows)
+            for row in rows:
+                table.add_row(*self._cells(row), key=row.number)
+        self.exhausted = len(rows) < limit
+        self._show_title()
+
+    def _replace_rows(self, table: OrdersTable, rows: list[OrderRow]) -> None:
+        """Update cells in place when the same orders are shown, else rebuild the rows."""
+        old = [row.number for row in self.rows]
+        new = [row.number for row in rows]
+        if old == new:
+            for before, after in zip(self.rows, rows, strict=True):
+                if before != after:
+                    for key, value in zip(COLUMNS, self._cells(after), strict=True):
+                        table.update_cell(after.number, key, value)
+            self.rows = rows
+            return
+        current = self.rows[table.cursor_row].number if self.rows and table.row_count else None
+        table.clear()
+        self.rows = rows
+        for row in rows:
+            table.add_row(*self._cells(row), key=row.number)
+        if current in new:
+            table.move_cursor(row=new.index(current), animate=False)
+
+    def _cells(self, row: OrderRow) -> tuple[Text | str, ...]:
+        mode = _("Livraison") if row.fulfilment_mode == "delivery" else _("Retrait")
+        actions = _("Voir ⏎") if self.app.size.width >= 100 else "⏎"
+        cells = (
+            row.number,
+            row.customer_name,
+            money_text(row.total),
+            mode,
+            status_text(row.status),
+            actions,
+        )
+        if self.app.size.width >= 100:
+            return cells
+        # Narrow terminals: no cell padding; cells keep a one-space gap themselves.
+        number, client, total, mode, status, action = cells
+        return (f"{number} ", f"{client} ", total, f" {mode} ", status, f" {action}")
+
+    @on(DataTable.RowHighlighted, "#orders")
+    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
+        if self.exhausted or self._loading_more:
+            return
+        if event.cursor_row >= len(self.rows) - PREFETCH:
+            self._loading_more = True
+            self.load_page(self.query_state, self._generation, len(self.rows), PAGE, replace=False)
+
+    @on(DataTable.RowSelected, "#orders")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.open_order(event.row_key.value)  # type: ignore[attr-defined]
+
+    def _show_title(self) -> None:
+        text = self.query_state.describe()
+        count = self._known_count()
+        if count is not None:
+            text += " — " + (_("aucune commande") if count == 0 else _("{n} commande(s)", n=count))
+        elif self.exhausted and not self.rows:
+            text += " — " + _("aucune commande")
+        text += "   " + _("(Échap : tout afficher)") if self._filtered() else ""
+        self.query_one("#list-title", Label).update(text)
+
+    def _filtered(self) -> bool:
+        state = self.query_state
+        return bool(state.day or state.search or state.statuses)
+
+    def _known_count(self) -> int | None:
+        """The number of orders listed, when the calendar already knows it."""
+        state = self.query_state
+        if state.search or state.statuses or self.view is None:
+            return None
+        if state.day is None:
+            return self.view.count
+        cell = self.view.cell(state.day)
+        return cell.count if cell is not None else None
+
+    # Search, status filter, clearing
+
+    def action_search(self) -> None:
+        field = self.query_one("#search", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.action_clear()
+            return
+        self._set_query(search=text, day=None)
+        self.query_one(OrdersTable).focus()
+
+    def action_status_filter(self) -> None:
+        def chosen(statuses: frozenset[OrderStatus] | None) -> None:
+            if statuses is not None:
+                self._set_query(statuses=statuses)
+
+        self.app.push_screen(StatusFilterScreen(self.query_state.statuses), chosen)
+
+    def action_clear(self) -> None:
+        field = self.query_one("#search", Input)
+        field.value = ""
+        field.display = False
+        if self._filtered():
+            self._set_query(day=None, search="", statuses=frozenset())
+        if field.has_focus or self.focused is None:
+            self.query_one(OrdersTable).focus()
+
+    # Live
+
+    def on_data_changed(self, event: DataChanged) -> None:
+        self.refresh_in_place()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self.rows is not None and self.view is not None:
+            self.refresh_in_place()
+
+    def refresh_in_place(self) -> None:
+        """Re-read the calendar and the rows already loaded; unchanged cells stay as they are."""
+        self.load_month()
+        self.load_page(
+            self.query_state, self._generation, 0, max(PAGE, len(self.rows)), replace=True
+        )
+
+
+class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
+    """Pick the statuses to list (none picked: all of them)."""
+
+    BINDINGS = [
+        Binding("enter", "apply", "Appliquer", priority=True, id="filter-apply"),
+        Binding("escape", "cancel", "Annuler", id="filter-cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    StatusFilterScreen { align: center middle; }
+    StatusFilterScreen > SelectionList { width: 44; height: auto; max-height: 14;
+        border: round $accent; }
+    """
+
+    def __init__(self, current: frozenset[OrderStatus]) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        selections = [
+            Selection(status_text(status), status.value, status in self.current)
+            for status in OrderStatus
+        ]
+        listing = SelectionList[str](*selections, id="statuses")
+        listing.border_title = _("Statuts (Espace : cocher, Entrée : appliquer)")
+        yield listing
+
+    def action_apply(self) -> None:
+        chosen = self.query_one(SelectionList).selected
+        self.dismiss(frozenset(OrderStatus(value) for value in chosen))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,39 @@
+"""The top line: the three sections with their keys (current one highlighted), then the
+global keys. Drawn from the App's bindings, so it stays true to them; the footer below
+shows the keys of the screen itself.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widget import Widget
+
+from app.i18n import _
+
+
+class SectionBar(Widget):
+    """'Comptoir  1 Commandes  2 Finances  3 Profil   g Aller à  ? Aide  q Quitter  ^p …'."""
+
+    DEFAULT_CSS = """
+    SectionBar { height: 1; width: 1fr; background: $panel; }
+    """
+
+    def render(self) -> Text:
+        app = self.app
+        current = getattr(app, "current_mode", "")
+        wide = self.size.width >= 100
+        text = Text(" Comptoir  " if wide else "", style="bold")
+        for binding in app.BINDINGS:  # type: ignore[union-attr]
+            key = app.get_key_display(binding)  # type: ignore[arg-type]
+            label = _(binding.description)  # type: ignore[union-attr]
+            action = binding.action  # type: ignore[union-attr]
+            active = action == f"section('{current}')"
+            text.append(" " if wide else "")
+            text.append(f" {key}", style="bold reverse" if active else "bold")
+            text.append(f" {label}", style="bold reverse" if active else "")
+        palette = app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "command_palette"))
+        text.append(" " if wide else "")
+        text.append(f" {palette}", style="bold")
+        text.append(" " + _("Palette"))
+        return text
