@@ -200,9 +200,9 @@ def _write(config: Config, rng: random.Random, drafts: list[Any], today: date) -
             steps = [*flow[: rng.randint(0, 2)], S.CANCELLED]
         elif target in flow:
             steps = list(flow[: flow.index(target) + 1])
-            if target is S.FINISHED and (age > 30 or rng.random() < 0.3):
+            if target is S.FINISHED and (age > 10 or rng.random() < 0.3):
                 # Staff often close old orders in one go (and it keeps seeding quick).
-                steps = [S.FINISHED] if age > 30 else [S.PROCESSING, S.FINISHED]
+                steps = [S.FINISHED] if age > 10 else [S.PROCESSING, S.FINISHED]
         for status in steps:
             moment += timedelta(
                 hours=rng.randint(1, 20) if age > 1 else 0, minutes=rng.randint(5, 50)

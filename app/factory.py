@@ -22,7 +22,7 @@ def parse_month(text: str) -> tuple[int, int]:
     match = _MONTH.fullmatch(text.strip())
     if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
         raise ComptoirError(
-            _("--month attend AAAA-MM (par exemple 2021-01), pas « {text} ».", text=text)
+            _("--month attend AAAA-MM (par exemple 2021-01), pas « {value} ».", value=text)
         )
     return int(match.group(1)), int(match.group(2))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -53,15 +53,14 @@ def same_day_in(year: int, month: int, day: int) -> date:
 
 
 def search_words(text: str) -> tuple[str, ...]:
-    """The folded words of a search; a French mobile number is also looked up in E.164."""
-    words = []
-    for word in fold(text).split():
-        digits = word.replace(".", "").replace("-", "")
-        if digits.isdigit() and len(digits) >= 9:
-            with suppress(ValueError):
-                word = normalise_mobile(digits)
-        words.append(word)
-    return tuple(words)
+    """The folded words of a search; a phone number typed in groups is one word, in E.164."""
+    compact = re.sub(r"[\s.\-]", "", text)
+    if re.fullmatch(r"\+?\d{9,15}", compact):
+        try:
+            return (normalise_mobile(compact),)
+        except ValueError:
+            return (compact,)
+    return tuple(fold(text).split())
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ class ListQuery:
 
     def describe(self) -> str:
         if self.search:
-            text = _("Recherche « {text} »", text=self.search)
+            text = _("Recherche « {query} »", query=self.search)
         elif self.day is not None:
             text = _("Commandes du {day}", day=format_day(self.day))
         else:

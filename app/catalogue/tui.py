@@ -14,8 +14,8 @@ EN = {
     "Nouvelle commande n° {number}": "New order {number}",
     "{n} nouvelles commandes": "{n} new orders",
     "Erreur : {error}": "Error: {error}",
-    "--month attend AAAA-MM (par exemple 2021-01), pas « {text} ».": (
-        "--month expects YYYY-MM (for example 2021-01), not “{text}”."
+    "--month attend AAAA-MM (par exemple 2021-01), pas « {value} ».": (
+        "--month expects YYYY-MM (for example 2021-01), not “{value}”."
     ),
     "Base de démonstration : {path}": "Demo database: {path}",
     # Help and go-to
@@ -49,7 +49,7 @@ EN = {
     "Actions": "Actions",
     "Voir ⏎": "View ⏎",
     "n°, client, mail, mobile, produit": "no., customer, mail, mobile, product",
-    "Recherche « {text} »": "Search “{text}”",
+    "Recherche « {query} »": "Search “{query}”",
     "Commandes du {day}": "Orders of {day}",
     "Commandes de {month}": "Orders of {month}",
     "statuts : {labels}": "statuses: {labels}",

@@ -1,0 +1,412 @@
+"""Pilot tests of the app shell and the Commandes screen, on a real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Input, SelectionList
+
+from app.config import Config
+from app.errors import ComptoirError
+from app.factory import make_app, parse_month
+from app.statuses import OrderStatus
+from screens.commandes import CommandesScreen, StatusFilterScreen
+from screens.goto import GoToOrderScreen
+from screens.help import HelpScreen
+from storage.models import Order
+from tests.factories import order_doc
+from tests.tui_helpers import TODAY, column, many_orders, seed, settle, table_rows, wait_until
+
+SIZE = (100, 32)
+ROOT = Path(__file__).resolve().parents[1]
+JANUARY = {
+    "6005a1c0-c1f882001c-41aa02-001",
+    "6006f3a2-c1f882001c-52bb13-001",
+    "601127e4-c1f882001c-63cc24-001",
+}
+DECEMBER = "5fec417c-c1f882001c-318c84-001"
+
+
+@pytest.fixture
+def seeded(sqlite_url: str, seed_path: Path) -> Config:
+    config = Config(database_url=sqlite_url, undo_seconds=20)
+    from storage.db import open_database
+
+    open_database(sqlite_url)
+    seed(config, seed_path)
+    return config
+
+
+def app_for(config: Config, **kwargs: object):  # type: ignore[no-untyped-def]
+    kwargs.setdefault("month", "2021-01")
+    kwargs.setdefault("today", TODAY)
+    return make_app(config, **kwargs)  # type: ignore[arg-type]
+
+
+def calendar_text(app) -> str:  # type: ignore[no-untyped-def]
+    return app.screen.query_one("#calendar").render().plain
+
+
+def orders(app) -> DataTable:  # type: ignore[no-untyped-def]
+    return app.screen.query_one("#orders", DataTable)
+
+
+def list_title(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#list-title").render())
+
+
+async def test_january_2021_calendar_and_list(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = calendar_text(app)
+        assert "Janvier 2021 2,00 €" in text
+        assert "Lun." in text and "Dim." in text
+        lines = text.splitlines()
+        # Monday 28/12/2020 starts the first week; the 30th (neighbour month) holds the seed.
+        assert lines[2].split()[:4] == ["28", "29", "30", "31"]
+        assert lines[3].split() == ["-", "-", "1", "/", "1,00", "€", "-", "-", "-", "-"]
+        week_18 = next(i for i, line in enumerate(lines) if line.split()[:1] == ["18"])
+        assert "19•" in lines[week_18]  # today
+        assert lines[week_18 + 1].split()[:8] == ["1", "/", "1,00", "€", "1", "/", "1,00", "€"]
+        # The error order counts but adds nothing.
+        week_25 = next(i for i, line in enumerate(lines) if line.split()[:1] == ["25"])
+        assert "1 / 0,00 €" in lines[week_25 + 1]
+        table = orders(app)
+        assert set(column(table, 0)) == JANUARY
+        rows = {row[0]: row for row in table_rows(table)}
+        assert rows["6006f3a2-c1f882001c-52bb13-001"][1:5] == [
+            "Léa Dubois",
+            "1,00 €",
+            "Livraison",
+            "● Commande Enregistrée",
+        ]
+        assert rows["601127e4-c1f882001c-63cc24-001"][4] == "● Erreur"
+        assert rows["6005a1c0-c1f882001c-41aa02-001"][3] == "Retrait"
+        assert rows["6005a1c0-c1f882001c-41aa02-001"][5] == "Voir ⏎"
+        assert "Commandes de janvier 2021 — 3 commande(s)" in list_title(app)
+        # Newest first, as in the database.
+        numbers = [
+            o.number
+            for o in Order.select()
+            .where(Order.placed_day.between(date(2021, 1, 1), date(2021, 1, 31)))
+            .order_by(Order.placed_at.desc())
+        ]
+        assert column(table, 0) == numbers
+
+
+async def test_arrows_move_the_day_across_months(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#calendar").focus()
+        await pilot.press("right")
+        assert app.screen.selected == date(2021, 1, 20)
+        await pilot.press("up", "up", "up")  # 30/12/2020
+        await settle(pilot)
+        assert app.screen.selected == date(2020, 12, 30)
+        assert "Décembre 2020 1,00 €" in calendar_text(app)
+        assert column(orders(app), 0) == [DECEMBER]
+        await pilot.press("down")
+        await settle(pilot)
+        assert "Janvier 2021 2,00 €" in calendar_text(app)
+
+
+async def test_page_keys_change_month_and_t_comes_back(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        orders(app).focus()  # PageUp/PageDown change month whatever has focus
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert "Décembre 2020 1,00 €" in calendar_text(app)
+        assert app.screen.selected == date(2020, 12, 19)
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        assert "Février 2021 0,00 €" in calendar_text(app)
+        assert table_rows(orders(app)) == []
+        assert "aucune commande" in list_title(app)
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.screen.selected == TODAY
+        assert set(column(orders(app), 0)) == JANUARY
+
+
+async def test_enter_on_a_day_filters_and_escape_clears(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#calendar").focus()
+        await pilot.press("left", "enter")  # Monday 18
+        await settle(pilot)
+        assert column(orders(app), 0) == ["6005a1c0-c1f882001c-41aa02-001"]
+        assert "Commandes du 18/01/2021 — 1 commande(s)" in list_title(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert set(column(orders(app), 0)) == JANUARY
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("dubois", {"6006f3a2-c1f882001c-52bb13-001"}),  # client name
+        ("the de noel", {DECEMBER, "601127e4-c1f882001c-63cc24-001"}),  # product, folded
+        ("hugo.bernard@example", {"6005a1c0-c1f882001c-41aa02-001"}),  # email
+        ("06 12 34 56 78", {DECEMBER}),  # mobile as typed in France
+        ("6006f3a2", {"6006f3a2-c1f882001c-52bb13-001"}),  # number prefix
+        ("introuvable", set()),
+    ],
+)
+async def test_search(seeded: Config, typed: str, expected: set[str]) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*["space" if c == " " else c for c in typed], "enter")
+        await settle(pilot)
+        assert set(column(orders(app), 0)) == expected
+        assert "Recherche" in list_title(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert set(column(orders(app), 0)) == JANUARY
+        assert not app.screen.query_one("#search").display
+
+
+async def test_status_filter(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, StatusFilterScreen)
+        listing = app.screen.query_one(SelectionList)
+        listing.focus()
+        error_index = list(OrderStatus).index(OrderStatus.ERROR)
+        for _ in range(error_index):
+            await pilot.press("down")
+        await pilot.press("space", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandesScreen)
+        assert column(orders(app), 0) == ["601127e4-c1f882001c-63cc24-001"]
+        assert "statuts : Erreur" in list_title(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(table_rows(orders(app))) == 3
+
+
+async def test_enter_on_an_order_opens_it(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = orders(app)
+        table.focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert getattr(app.screen, "number", None) == column(table, 0)[1]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandesScreen)
+
+
+async def test_g_opens_an_order_by_number_like_a_scanner(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        assert isinstance(app.screen, GoToOrderScreen)
+        await pilot.press(*DECEMBER, "enter")
+        await settle(pilot)
+        assert getattr(app.screen, "number", None) == DECEMBER
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandesScreen)
+        await pilot.press("g", *"nope-404", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandesScreen)
+        assert any("Aucune commande n° nope-404." in str(n.message) for n in app._notifications)
+
+
+async def test_order_option_opens_the_order(seeded: Config) -> None:
+    app = app_for(seeded, order=DECEMBER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert getattr(app.screen, "number", None) == DECEMBER
+
+
+async def test_help_lists_every_key_of_the_screen(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        orders(app).focus()
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        shown = dict(table_rows(app.screen.query_one(DataTable)))
+        for key, what in [
+            ("pgup", "Mois préc."),
+            ("pgdn", "Mois suiv."),
+            ("t", "Aujourd'hui"),
+            ("/", "Chercher"),
+            ("f", "Statuts"),
+            ("g", "Aller à"),
+            ("?", "Aide"),
+            ("q", "Quitter"),
+            ("1", "Commandes"),
+            ("2", "Finances"),
+            ("3", "Profil"),
+            ("⏎", "Ouvrir"),
+        ]:
+            assert shown.get(key) == what, (key, shown)
+        await pilot.press("escape")
+        assert isinstance(app.screen, CommandesScreen)
+
+
+async def test_command_palette_offers_the_screen_actions(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Statuts")
+        await wait_until(
+            pilot,
+            lambda: (
+                "Statuts" in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt)
+                if app.screen.query_one("CommandList").option_count
+                else False
+            ),
+        )
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatusFilterScreen)
+
+
+async def test_sections_and_quit(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.current_mode == "finances"
+        assert "Bientôt disponible" in str(app.screen.query_one("#coming-soon").render())
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.current_mode == "profil"
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandesScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_english(seeded: Config) -> None:
+    from dataclasses import replace
+
+    app = app_for(replace(seeded, lang="en"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = calendar_text(app)
+        assert "January 2021 €2.00" in text
+        assert "Mon" in text
+        rows = {row[0]: row for row in table_rows(orders(app))}
+        assert rows["6006f3a2-c1f882001c-52bb13-001"][2:5] == [
+            "€1.00",
+            "Delivery",
+            "● Order registered",
+        ]
+
+
+async def test_the_list_pages_from_the_database(db: str, seed_path: Path) -> None:
+    config = Config(database_url=db)
+    seed(config, seed_path)
+    many_orders(config, 260, day=date(2021, 1, 12))
+    app = app_for(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = orders(app)
+        assert table.row_count == 100  # one page, not the month
+        assert "263 commande(s)" in list_title(app)
+        table.focus()
+        table.move_cursor(row=80)
+        await settle(pilot)
+        assert table.row_count == 200
+        table.move_cursor(row=190)
+        await settle(pilot)
+        table.move_cursor(row=table.row_count - 1)
+        await settle(pilot)
+        assert table.row_count == 263
+        expected = [
+            o.number
+            for o in Order.select()
+            .where(Order.placed_day.between(date(2021, 1, 1), date(2021, 1, 31)))
+            .order_by(Order.placed_at.desc(), Order.id.desc())
+        ]
+        assert column(table, 0) == expected
+
+
+def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-m", "app", "--db", url, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+async def test_live_refresh_after_another_process_imports_and_changes(
+    db: str, seed_path: Path, tmp_path: Path
+) -> None:
+    config = Config(database_url=db)
+    seed(config, seed_path)
+    app = app_for(config, poll_seconds=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = orders(app)
+        row_keys_before = list(table.rows)
+        new = order_doc(number="LIVE-0001", placed_at="2021-01-21T11:00:00+01:00", total="1.00")
+        path = tmp_path / "new.json"
+        path.write_text(json.dumps(new), encoding="utf-8")
+        done = _cli(db, "import", str(path))
+        assert done.returncode == 0, done.stderr
+        assert await wait_until(pilot, lambda: "LIVE-0001" in column(orders(app), 0))
+        assert "Janvier 2021 3,00 €" in calendar_text(app)
+        assert any("LIVE-0001" in str(n.message) for n in app._notifications)
+        # A status change elsewhere updates the cell in place.
+        done = _cli(db, "status", "6006f3a2-c1f882001c-52bb13-001", "confirming")
+        assert done.returncode == 0, done.stderr
+        assert await wait_until(
+            pilot,
+            lambda: (
+                {r[0]: r[4] for r in table_rows(orders(app))}.get("6006f3a2-c1f882001c-52bb13-001")
+                == "● Confirmation en cours"
+            ),
+        )
+        assert Order.get(Order.number == "6006f3a2-c1f882001c-52bb13-001").status == "confirming"
+        assert set(row_keys_before) <= set(table.rows)
+
+
+def test_month_option_is_validated() -> None:
+    assert parse_month("2021-01") == (2021, 1)
+    for bad in ("2021-13", "janvier", "2021-1", "21-01"):
+        with pytest.raises(ComptoirError, match="AAAA-MM"):
+            parse_month(bad)
+
+
+def test_cli_refuses_a_bad_month_in_one_line(sqlite_url: str) -> None:
+    done = _cli(sqlite_url, "--month", "2021-13")
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0
+    assert "2021-13" in done.stderr and "Traceback" not in done.stderr
