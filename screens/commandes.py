@@ -288,6 +288,7 @@ class CommandesScreen(Screen[None]):
         }
         values.update(changes)
         self.query_state = ListQuery(**values)  # type: ignore[arg-type]
+        self.refresh_bindings()  # Escape appears in the footer once there is a filter
         self.reload_list()
 
     def reload_list(self) -> None:
@@ -403,6 +404,7 @@ class CommandesScreen(Screen[None]):
         field = self.query_one("#search", Input)
         field.display = True
         field.focus()
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
@@ -424,6 +426,7 @@ class CommandesScreen(Screen[None]):
         field = self.query_one("#search", Input)
         field.value = ""
         field.display = False
+        self.refresh_bindings()
         if self._filtered():
             self._set_query(day=None, search="", statuses=frozenset())
         if field.has_focus or self.focused is None:

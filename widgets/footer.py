@@ -17,7 +17,7 @@ class Footer(TextualFooter):
     """Textual's footer, translated, compact (80 columns hold more keys)."""
 
     def __init__(self) -> None:
-        super().__init__(compact=True)
+        super().__init__(compact=True, show_command_palette=False)  # the top bar shows it
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
