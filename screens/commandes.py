@@ -18,7 +18,6 @@ from textual.worker import get_current_worker
 
 from app.config import Config
 from app.i18n import _, format_day, language, month_title
-from app.intake import fold, normalise_mobile
 from app.month import MonthView, month_view
 from app.orders import status_label
 from app.statuses import OrderStatus
@@ -54,6 +53,9 @@ def same_day_in(year: int, month: int, day: int) -> date:
 
 def search_words(text: str) -> tuple[str, ...]:
     """The folded words of a search; a phone number typed in groups is one word, in E.164."""
+    # Imported here: phonenumbers and email-validator cost a third of the start-up time.
+    from app.intake import fold, normalise_mobile
+
     compact = re.sub(r"[\s.\-]", "", text)
     if re.fullmatch(r"\+?\d{9,15}", compact):
         try:

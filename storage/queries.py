@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from peewee import Case, fn
 
@@ -62,9 +63,32 @@ def list_orders(
 
     `since`/`until` bound `placed_at` (naive UTC, half-open) so that a day or a month is a
     range of the `placed_at` index read backwards, with no sort. `words` are already folded
-    (lower case, no accents): each must appear in `search_text`, or the first may start the
-    number. `statuses` keeps only those statuses (the (status, placed_at) index).
+    (lower case, no accents): a single word that starts order numbers finds those orders;
+    otherwise each word must appear in `search_text`. `statuses` keeps only those statuses
+    (the (status, placed_at) index).
     """
+    conditions = []
+    if since is not None:
+        conditions.append(Order.placed_at >= since)
+    if until is not None:
+        conditions.append(Order.placed_at < until)
+    wanted = sorted(set(statuses)) if statuses is not None else None
+    if wanted is not None:
+        conditions.append(Order.status.in_(wanted))
+    words = [_escape_like(word) for word in words if _escape_like(word)]
+    if len(words) == 1:
+        # A number, or its start (what a scanner or a phone call gives): the unique index
+        # answers at once, where a LIKE would read every order.
+        prefix = Order.number.between(words[0], words[0] + "\U0010ffff")
+        probe = Order.select(Order.id).where(prefix, *conditions).limit(1)  # no ORDER BY
+        if probe.exists():
+            return _page([*conditions, prefix], offset, limit)
+    for word in words:
+        conditions.append(Order.search_text.contains(word))
+    return _page(conditions, offset, limit)
+
+
+def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
     query = Order.select(
         Order.id,
         Order.number,
@@ -74,19 +98,6 @@ def list_orders(
         Order.status,
         Order.placed_at,
     )
-    conditions = []
-    if since is not None:
-        conditions.append(Order.placed_at >= since)
-    if until is not None:
-        conditions.append(Order.placed_at < until)
-    for index, word in enumerate(words):
-        pattern = Order.search_text.contains(_escape_like(word))
-        if index == 0:
-            pattern = pattern | Order.number.startswith(_escape_like(word))
-        conditions.append(pattern)
-    wanted = sorted(set(statuses)) if statuses is not None else None
-    if wanted is not None:
-        conditions.append(Order.status.in_(wanted))
     for condition in conditions:
         query = query.where(condition)
     query = query.order_by(Order.placed_at.desc(), Order.id.desc()).offset(offset).limit(limit)

@@ -410,3 +410,24 @@ def test_cli_refuses_a_bad_month_in_one_line(sqlite_url: str) -> None:
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0
     assert "2021-13" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_list_orders_search_on_both_engines(db: str, seed_path: Path) -> None:
+    from storage.queries import list_orders
+
+    config = Config(database_url=db)
+    seed(config, seed_path)
+    many_orders(config, 30, day=date(2021, 1, 12), prefix="6006f3a2-zz")
+
+    def numbers(*words: str, **kwargs: object) -> list[str]:
+        return [row.number for row in list_orders(words=words, **kwargs)]  # type: ignore[arg-type]
+
+    # A number's start finds those orders only, through the unique index.
+    found = numbers("6006f3a2-c1f")
+    assert found == ["6006f3a2-c1f882001c-52bb13-001"]
+    assert len(numbers("6006f3a2")) == 31
+    assert numbers("6006f3a2", limit=5, offset=30) == ["6006f3a2-zz-00000"]  # oldest last
+    # Otherwise every word must appear in the folded text.
+    assert numbers("lea", "dubois") == ["6006f3a2-c1f882001c-52bb13-001"]
+    assert numbers("100%") == numbers("100")  # LIKE wildcards are not wildcards
+    assert numbers("dubois", statuses=["error"]) == []
