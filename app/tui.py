@@ -166,7 +166,9 @@ class ComptoirApp(App[None]):
 
     def _found_order(self, number: str, found: bool) -> None:
         if not found:
-            self.notify(_("Aucune commande n° {number}.", number=number), severity="error")
+            self.notify(
+                _("Aucune commande n° {number}.", number=number), severity="error", markup=False
+            )
             return
         self.push_screen(order_screen_class()(number))
 
@@ -200,6 +202,7 @@ class ComptoirApp(App[None]):
                 _("Erreur : {error}", error=str(error) or type(error).__name__),
                 severity="error",
                 timeout=10,
+                markup=False,
             )
 
     def local_now(self) -> datetime:

@@ -30,9 +30,9 @@ from widgets.month_calendar import MonthCalendar
 from widgets.section_bar import SectionBar
 from widgets.status_badge import status_text
 
-PAGE = 100
+PAGE = 50  # a screenful and more; the next page comes as the cursor nears the end
 # Load the next page when the cursor comes this close to the last loaded row.
-PREFETCH = 30
+PREFETCH = 20
 
 
 def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -346,22 +346,29 @@ class CommandesScreen(Screen[None]):
         if current in new:
             table.move_cursor(row=new.index(current), animate=False)
 
-    def _cells(self, row: OrderRow) -> tuple[Text | str, ...]:
+    def _cells(self, row: OrderRow) -> tuple[Text, ...]:
+        # Text, never str: DataTable reads a str as markup, and names come from customers.
         mode = _("Livraison") if row.fulfilment_mode == "delivery" else _("Retrait")
-        actions = _("Voir ⏎") if self.app.size.width >= 100 else "⏎"
-        cells = (
-            row.number,
-            row.customer_name,
-            money_text(row.total),
-            mode,
-            status_text(row.status),
-            actions,
-        )
-        if self.app.size.width >= 100:
-            return cells
+        wide = self.app.size.width >= 100
+        actions = _("Voir ⏎") if wide else "⏎"
+        if wide:
+            return (
+                Text(row.number),
+                Text(row.customer_name),
+                money_text(row.total),
+                Text(mode),
+                status_text(row.status),
+                Text(actions),
+            )
         # Narrow terminals: no cell padding; cells keep a one-space gap themselves.
-        number, client, total, mode, status, action = cells
-        return (f"{number} ", f"{client} ", total, f" {mode} ", status, f" {action}")
+        return (
+            Text(f"{row.number} "),
+            Text(f"{row.customer_name} "),
+            money_text(row.total),
+            Text(f" {mode} "),
+            status_text(row.status),
+            Text(f" {actions}"),
+        )
 
     @on(DataTable.RowHighlighted, "#orders")
     def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
@@ -384,7 +391,8 @@ class CommandesScreen(Screen[None]):
         elif self.exhausted and not self.rows:
             text += " — " + _("aucune commande")
         text += "   " + _("(Échap : tout afficher)") if self._filtered() else ""
-        self.query_one("#list-title", Label).update(text)
+        # Fixed size: no layout pass (which would redraw the whole table) for a new title.
+        self.query_one("#list-title", Label).update(text, layout=False)
 
     def _filtered(self) -> bool:
         state = self.query_state

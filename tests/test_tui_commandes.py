@@ -17,7 +17,7 @@ from app.config import Config
 from app.errors import ComptoirError
 from app.factory import make_app, parse_month
 from app.statuses import OrderStatus
-from screens.commandes import CommandesScreen, StatusFilterScreen
+from screens.commandes import PAGE, PREFETCH, CommandesScreen, StatusFilterScreen
 from screens.goto import GoToOrderScreen
 from screens.help import HelpScreen
 from storage.models import Order
@@ -334,14 +334,14 @@ async def test_the_list_pages_from_the_database(db: str, seed_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = orders(app)
-        assert table.row_count == 100  # one page, not the month
+        assert table.row_count == PAGE  # one page, not the month
         assert "263 commande(s)" in list_title(app)
         table.focus()
-        table.move_cursor(row=80)
-        await settle(pilot)
-        assert table.row_count == 200
-        table.move_cursor(row=190)
-        await settle(pilot)
+        while table.row_count < 263:
+            loaded = table.row_count
+            table.move_cursor(row=loaded - PREFETCH + 1)  # near the end: the next page comes
+            await settle(pilot)
+            assert table.row_count == min(263, loaded + PAGE)
         table.move_cursor(row=table.row_count - 1)
         await settle(pilot)
         assert table.row_count == 263
@@ -431,3 +431,16 @@ def test_list_orders_search_on_both_engines(db: str, seed_path: Path) -> None:
     assert numbers("lea", "dubois") == ["6006f3a2-c1f882001c-52bb13-001"]
     assert numbers("100%") == numbers("100")  # LIKE wildcards are not wildcards
     assert numbers("dubois", statuses=["error"]) == []
+
+
+async def test_customer_text_is_never_markup(seeded: Config) -> None:
+    from app.intake import import_drafts, parse_document
+
+    doc = order_doc(number="MARKUP-1", placed_at="2021-01-20T10:00:00+01:00")
+    doc["customer"]["name"] = "Zoé [b]Martin[/] [link=x]"
+    import_drafts(parse_document([doc]), config=seeded)
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = {row[0]: row for row in table_rows(orders(app))}
+        assert rows["MARKUP-1"][1] == "Zoé [b]Martin[/] [link=x]"

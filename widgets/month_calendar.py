@@ -17,9 +17,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
-from app.i18n import format_money, format_number, month_title, weekday_abbreviations
+from app.i18n import format_number, month_title, weekday_abbreviations
 from app.money import is_french_holiday
 from app.month import MonthView, month_weeks
+from widgets.money_cell import money as format_money
 
 
 class MonthCalendar(Widget, can_focus=True):
@@ -94,14 +95,16 @@ class MonthCalendar(Widget, can_focus=True):
     def show_month(self, year: int, month: int) -> None:
         """Draw another month (its figures come later through `show`)."""
         if (year, month) != (self.year, self.month):
+            weeks = len(month_weeks(self.year, self.month))
             self.year, self.month = year, month
-            self.refresh(layout=True)
+            # A layout pass redraws everything below; only needed when the height changes.
+            self.refresh(layout=len(month_weeks(year, month)) != weeks)
 
     def show(self, view: MonthView) -> None:
         """Draw the figures of `view` (ignored if another month is shown by now)."""
         if (view.year, view.month) == (self.year, self.month):
             self.view = view
-            self.refresh(layout=True)
+            self.refresh()
 
     def select(self, day: date) -> None:
         """Move the selection to `day` without posting anything."""
