@@ -223,7 +223,9 @@ def _write(config: Config, rng: random.Random, drafts: list[Any], today: date) -
 
 
 @contextmanager
-def demo_environment(config: Config, *, today: date | None = None) -> Iterator[Config]:
+def demo_environment(
+    config: Config, *, today: date | None = None, months: int = 6
+) -> Iterator[Config]:
     """A seeded throwaway database in a temporary folder; yields the config to run with.
 
     Hook for the notifier: a local SMTP capture can be started here and its URL put in the
@@ -234,7 +236,7 @@ def demo_environment(config: Config, *, today: date | None = None) -> Iterator[C
     print(f"comptoir: demo database in {folder} (deleted on exit)", file=sys.stderr)
     try:
         open_database(demo_config.resolved_database_url, timezone=demo_config.timezone)
-        seed_demo(demo_config, today=today)
+        seed_demo(demo_config, today=today, months=months)
         yield demo_config
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -193,7 +193,11 @@ def _secondary_indexes(db: Any) -> list[tuple[str, str]]:
     found = []
     for model in (Order, OrderLine):
         for index in db.get_indexes(model._meta.table_name):
-            if index.sql and not index.name.startswith("sqlite_autoindex"):
+            if (
+                index.sql
+                and not index.name.startswith("sqlite_autoindex")
+                and not index.name.endswith("_pkey")
+            ):
                 found.append((index.name, index.sql))
     return found
 

@@ -53,6 +53,8 @@ def same_day_in(year: int, month: int, day: int) -> date:
 
 def search_words(text: str) -> tuple[str, ...]:
     """The folded words of a search; a phone number typed in groups is one word, in E.164."""
+    if not text.strip():
+        return ()
     # Imported here: phonenumbers and email-validator cost a third of the start-up time.
     from app.intake import fold, normalise_mobile
 
@@ -174,6 +176,7 @@ class CommandesScreen(Screen[None]):
         self.exhausted = False
         self._generation = 0
         self._loading_more = False
+        self._warmed = False
 
     # Layout
 
@@ -317,6 +320,9 @@ class CommandesScreen(Screen[None]):
         table = self.query_one(OrdersTable)
         if replace:
             self._replace_rows(table, rows)
+            if not self._warmed:
+                self._warmed = True
+                self._warm_up()
         else:
             self._loading_more = False
             if offset != len(self.rows):
@@ -369,6 +375,11 @@ class CommandesScreen(Screen[None]):
             status_text(row.status),
             Text(f" {actions}"),
         )
+
+    @work(thread=True, exit_on_error=False, group="warm-up")
+    def _warm_up(self) -> None:
+        """Load what the first search needs once the screen is painted, not when `/` is hit."""
+        import app.intake  # noqa: F401 - phonenumbers and email-validator, a few hundred ms
 
     @on(DataTable.RowHighlighted, "#orders")
     def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:

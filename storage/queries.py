@@ -47,7 +47,6 @@ class OrderRow:
     total: Decimal
     fulfilment_mode: str
     status: str
-    placed_at: datetime
 
 
 def list_orders(
@@ -96,7 +95,6 @@ def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
         Order.total,
         Order.fulfilment_mode,
         Order.status,
-        Order.placed_at,
     )
     for condition in conditions:
         query = query.where(condition)
@@ -109,7 +107,6 @@ def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
             total=row[3],
             fulfilment_mode=row[4],
             status=row[5],
-            placed_at=row[6],
         )
         for row in query.tuples()
     ]
