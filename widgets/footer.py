@@ -7,6 +7,7 @@ before the language is chosen; the footer translates them when it draws.
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey, FooterLabel
 
@@ -18,6 +19,21 @@ class Footer(TextualFooter):
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)  # the top bar shows it
+
+    _shown: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        # Textual rebuilds the footer (a dozen widgets, a layout pass) on every focus move;
+        # most moves leave the same keys, so rebuild only when what is shown differs.
+        shown = tuple(
+            (key, active.binding.description, active.enabled, active.binding.group)
+            for key, active in screen.active_bindings.items()
+            if active.binding.show
+        )
+        if shown == self._shown and self._bindings_ready:
+            return
+        self._shown = shown
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
