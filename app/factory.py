@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from app.config import Config
 from app.errors import ComptoirError
 from app.i18n import _, set_language
-from app.tui import ComptoirApp
-from storage.db import open_database
-from storage.models import database
+
+if TYPE_CHECKING:
+    from app.tui import ComptoirApp
+
+# The Textual App and the storage layer are imported inside the functions below, so that
+# `run_tui` can decide what the process loads before peewee is imported (see lighten_for).
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _opened: tuple[str, object] | None = None
@@ -27,8 +32,24 @@ def parse_month(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def lighten_for(url: str) -> None:
+    """On SQLite, keep the PostgreSQL driver out of the process.
+
+    peewee 4 imports psycopg as soon as it is itself imported: about 17 MB and a tenth of a
+    second that a counter on SQLite never uses. A None entry in `sys.modules` makes that
+    import fail the way peewee expects of a missing driver. Only for a process that will
+    never open PostgreSQL (the TUI, whose database URL is fixed at start).
+    """
+    if url.startswith("sqlite:") and "peewee" not in sys.modules:
+        for name in ("psycopg", "psycopg2"):
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
 def ensure_database(config: Config) -> None:
     """Open the configured database unless it is the one already open."""
+    from storage.db import open_database
+    from storage.models import database
+
     global _opened
     url = config.resolved_database_url
     if _opened is not None and _opened[0] == url and database.obj is _opened[1]:
@@ -52,6 +73,8 @@ def make_app(
     shop's local date, read when a screen is built. `demo` only matters to `run_tui`, which
     prepares the throwaway database before calling this.
     """
+    from app.tui import ComptoirApp
+
     set_language(config.lang)
     first = parse_month(month) if month else None
     ensure_database(config)
@@ -85,6 +108,7 @@ def run_tui(
     """`comptoir [--month] [--order] [--demo]`: run the TUI until it quits; the exit code."""
     if month:
         parse_month(month)  # a bad --month is refused before anything is opened
+    lighten_for("sqlite:" if demo else config.resolved_database_url)
     if demo:
         from app.demo import demo_environment
 
