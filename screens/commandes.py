@@ -177,6 +177,7 @@ class CommandesScreen(Screen[None]):
         self._generation = 0
         self._loading_more = False
         self._warmed = False
+        self._waiting = False  # a new query's first page is on its way
 
     # Layout
 
@@ -301,6 +302,7 @@ class CommandesScreen(Screen[None]):
         self._generation += 1
         self.exhausted = False
         self._loading_more = False
+        self._waiting = True
         self._show_title()
         self.load_page(self.query_state, self._generation, 0, PAGE, replace=True)
 
@@ -319,10 +321,12 @@ class CommandesScreen(Screen[None]):
             return  # the query changed meanwhile
         table = self.query_one(OrdersTable)
         if replace:
+            self._waiting = False
             self._replace_rows(table, rows)
             if not self._warmed:
                 self._warmed = True
-                self._warm_up()
+                # After the first paint, not during it: the import holds the GIL a while.
+                self.set_timer(1.0, self._warm_up)
         else:
             self._loading_more = False
             if offset != len(self.rows):
@@ -397,7 +401,9 @@ class CommandesScreen(Screen[None]):
     def _show_title(self) -> None:
         text = self.query_state.describe()
         count = self._known_count()
-        if count is not None:
+        if self._waiting and count is None:
+            text += " — " + _("recherche…")
+        elif count is not None:
             text += " — " + (_("aucune commande") if count == 0 else _("{n} commande(s)", n=count))
         elif self.exhausted and not self.rows:
             text += " — " + _("aucune commande")

@@ -64,5 +64,6 @@ EN.update(
         "Mois": "Month",
         "Sections": "Sections",
         "Palette": "Palette",
+        "recherche…": "searching…",
     }
 )
