@@ -444,3 +444,30 @@ async def test_customer_text_is_never_markup(seeded: Config) -> None:
         await settle(pilot)
         rows = {row[0]: row for row in table_rows(orders(app))}
         assert rows["MARKUP-1"][1] == "Zoé [b]Martin[/] [link=x]"
+
+
+def test_every_string_of_the_tui_has_its_english() -> None:
+    """`_("…")` literals and binding descriptions of the app shell, screens and widgets."""
+    import ast
+
+    from app.catalogue import EN
+
+    files = [*ROOT.glob("screens/*.py"), *ROOT.glob("widgets/*.py")]
+    files += [ROOT / "app" / "tui.py", ROOT / "app" / "factory.py"]
+    missing = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            texts = []
+            if name == "_" and node.args:
+                texts.append(node.args[0])
+            if name == "Binding" and len(node.args) >= 3:
+                texts.append(node.args[2])
+            if name in ("Group", "ComingSoonScreen") and node.args:
+                texts.append(node.args[0])
+            for text in texts:
+                if isinstance(text, ast.Constant) and text.value not in EN:
+                    missing.append(f"{path.name}: {text.value}")
+    assert missing == []
