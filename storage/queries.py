@@ -11,7 +11,7 @@ from typing import Any
 from peewee import Case, fn
 
 from app.statuses import NO_AMOUNT
-from storage.models import Order, StatusChange
+from storage.models import Order
 
 _NO_AMOUNT = [s.value for s in NO_AMOUNT]
 
@@ -120,25 +120,3 @@ def _escape_like(text: str) -> str:
 def order_exists(number: str) -> bool:
     """True when an order has this exact number."""
     return Order.select().where(Order.number == number.strip()).exists()
-
-
-def change_marker() -> tuple[int, int]:
-    """(highest order id, highest history id): grows whenever an order is added or changed.
-
-    Both are primary-key lookups, so polling this is cheap on a million orders.
-    """
-    last_order = Order.select(fn.MAX(Order.id)).scalar() or 0
-    last_change = StatusChange.select(fn.MAX(StatusChange.id)).scalar() or 0
-    return int(last_order), int(last_change)
-
-
-def orders_after(order_id: int, limit: int = 20) -> list[str]:
-    """Numbers of the orders added after `order_id` (oldest first), for the new-order notice."""
-    query = (
-        Order.select(Order.number)
-        .where(Order.id > order_id)
-        .order_by(Order.id)
-        .limit(limit)
-        .tuples()
-    )
-    return [number for (number,) in query]
