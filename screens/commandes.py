@@ -213,11 +213,11 @@ class CommandesScreen(Screen[None]):
 
     def _columns(self, width: int) -> list[tuple[str, str, int]]:
         """Column widths that fit the terminal: numbers whole, names and labels cut to fit."""
-        number, total, mode = 30, 11, 9
+        number, total, mode = 30, (11 if width >= 100 else 10), 9
         actions = 7 if width >= 100 else 1
         gaps = 2 * len(COLUMNS) if width >= 100 else len(COLUMNS)
         rest = max(16, width - gaps - 2 - number - total - mode - actions)
-        status = max(8, min(28, rest - 10))
+        status = max(8, min(28, rest - 10)) if width >= 100 else 12  # short labels
         client = max(8, rest - status)
         return [
             ("number", _("N° Commande"), number),
@@ -376,7 +376,7 @@ class CommandesScreen(Screen[None]):
             Text(f"{row.customer_name} "),
             money_text(row.total),
             Text(f" {mode} "),
-            status_text(row.status),
+            status_text(row.status, short=True),
             Text(f" {actions}"),
         )
 

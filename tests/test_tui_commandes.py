@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -117,6 +117,13 @@ async def test_arrows_move_the_day_across_months(seeded: Config) -> None:
         await pilot.press("down")
         await settle(pilot)
         assert "Janvier 2021 2,00 €" in calendar_text(app)
+        # Tab goes from the calendar to the list (the hidden search field is skipped).
+        await pilot.press("tab")
+        assert app.focused is orders(app)
+        await pilot.press("down")  # in the list, arrows move the cursor, not the day
+        assert app.screen.selected == date(2020, 12, 30) + timedelta(days=7)
+        await pilot.press("shift+tab")
+        assert app.focused is app.screen.query_one("#calendar")
 
 
 async def test_page_keys_change_month_and_t_comes_back(seeded: Config) -> None:
@@ -470,4 +477,7 @@ def test_every_string_of_the_tui_has_its_english() -> None:
             for text in texts:
                 if isinstance(text, ast.Constant) and text.value not in EN:
                     missing.append(f"{path.name}: {text.value}")
+    from widgets.status_badge import SHORT_LABELS
+
+    missing += [label for label in SHORT_LABELS.values() if label not in EN]
     assert missing == []

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from app.i18n import _
 from app.orders import status_label
 from app.statuses import STATUS_COLOURS, OrderStatus
 
+# Labels that fit a narrow column (80-column terminals); French source, as everywhere.
+SHORT_LABELS: dict[OrderStatus, str] = {
+    OrderStatus.REGISTERED: "Enregistrée",
+    OrderStatus.CONFIRMING: "À confirmer",
+    OrderStatus.PROCESSING: "Traitement",
+    OrderStatus.READY: "Prête",
+    OrderStatus.IN_DELIVERY: "Livr./retr.",
+    OrderStatus.FINISHED: "Terminé",
+    OrderStatus.CANCELLED: "Annulée",
+    OrderStatus.ERROR: "Erreur",
+}
 
-def status_text(status: str | OrderStatus) -> Text:
+
+def status_text(status: str | OrderStatus, *, short: bool = False) -> Text:
     """'● Commande prête' with the dot coloured (named colours: fine in 16 colours)."""
     key = OrderStatus(status)
     text = Text("● ", style=STATUS_COLOURS[key])
-    text.append(status_label(key))
+    text.append(_(SHORT_LABELS[key]) if short else status_label(key))
     return text

@@ -65,5 +65,11 @@ EN.update(
         "Sections": "Sections",
         "Palette": "Palette",
         "recherche…": "searching…",
+        # Short status labels (narrow terminals)
+        "Enregistrée": "Registered",
+        "À confirmer": "Confirming",
+        "Traitement": "Processing",
+        "Prête": "Ready",
+        "Livr./retr.": "Deliv./pick.",
     }
 )
