@@ -7,7 +7,7 @@ month shown first and "today" are injected there.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from screens.coming import ComingSoonScreen
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
 from screens.goto import GoToOrderScreen
-from screens.help import HelpScreen, screen_keys
+from screens.help import HelpScreen, describe, screen_keys
 from storage.db import thread_connection
 from storage.queries import order_exists
 from storage.watch import Change, ChangeWatcher
@@ -57,7 +57,7 @@ class ScreenActionsProvider(Provider):
             if not binding.description or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
-            name = _(binding.description)
+            name = describe(binding)
             key = self.app.get_key_display(binding)
             actions.append((name, key, partial(active.node.run_action, binding.action)))
         return actions
@@ -79,7 +79,8 @@ class ComptoirApp(App[None]):
 
     CSS_PATH = _stylesheet()
     TITLE = "Comptoir"
-    COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    # Only ours: Textual's system commands (themes, screenshots…) speak English only.
+    COMMANDS = {ScreenActionsProvider}
     ENABLE_COMMAND_PALETTE = True
 
     # Not in the footer: the SectionBar at the top of each screen shows these.
@@ -204,7 +205,3 @@ class ComptoirApp(App[None]):
                 timeout=10,
                 markup=False,
             )
-
-    def local_now(self) -> datetime:
-        """Now in the shop's timezone."""
-        return datetime.now(self.config.tz)

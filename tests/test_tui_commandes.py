@@ -272,6 +272,11 @@ async def test_help_lists_every_key_of_the_screen(seeded: Config) -> None:
             ("⏎", "Ouvrir"),
         ]:
             assert shown.get(key) == what, (key, shown)
+        # Textual's own keys too, and all in French.
+        assert shown.get("tab") == "Élément suivant"
+        from app.catalogue import EN
+
+        assert [d for d in shown.values() if d not in EN] == []
         await pilot.press("escape")
         assert isinstance(app.screen, CommandesScreen)
 
