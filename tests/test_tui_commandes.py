@@ -76,6 +76,20 @@ async def test_january_2021_calendar_and_list(seeded: Config) -> None:
         week_18 = next(i for i, line in enumerate(lines) if line.split()[:1] == ["18"])
         assert "19•" in lines[week_18]  # today
         assert lines[week_18 + 1].split()[:8] == ["1", "/", "1,00", "€", "1", "/", "1,00", "€"]
+        # Friday 1 January (Jour de l'an) is shaded and coloured as a holiday; Saturday 2 as a
+        # weekend day; Monday 4 not at all.
+        calendar = app.screen.query_one("#calendar")
+        rendered = calendar.render()
+        holiday = calendar.get_component_rich_style("month-calendar--holiday")
+        weekend = calendar.get_component_rich_style("month-calendar--rest-day")
+
+        def style_at(line: int, column: int) -> object:
+            offset = sum(len(text) + 1 for text in lines[:line]) + column * (len(lines[1]) // 7)
+            return rendered.get_style_at_offset(app.console, offset + 1)
+
+        assert style_at(2, 4).color == holiday.color  # 1 January
+        assert style_at(2, 5).bgcolor == weekend.bgcolor  # Saturday 2
+        assert style_at(4, 0).bgcolor != weekend.bgcolor  # Monday 4
         # The error order counts but adds nothing.
         week_25 = next(i for i, line in enumerate(lines) if line.split()[:1] == ["25"])
         assert "1 / 0,00 €" in lines[week_25 + 1]

@@ -24,7 +24,8 @@ from widgets.money_cell import money as format_money
 
 
 class MonthCalendar(Widget, can_focus=True):
-    """A month as whole weeks; the selected day is reversed, today is marked with •."""
+    """A month as whole weeks; the selected day is reversed, today is marked with •,
+    weekends shaded, French public holidays shaded and coloured."""
 
     BINDINGS = [
         Binding("left", "move(-1)", "Jour préc.", show=False, id="calendar-left"),
@@ -39,6 +40,7 @@ class MonthCalendar(Widget, can_focus=True):
         "month-calendar--weekday",
         "month-calendar--other-month",
         "month-calendar--rest-day",
+        "month-calendar--holiday",
         "month-calendar--selected",
         "month-calendar--today",
         "month-calendar--figures",
@@ -53,6 +55,8 @@ class MonthCalendar(Widget, can_focus=True):
     MonthCalendar > .month-calendar--weekday { text-style: bold; color: $text-muted; }
     MonthCalendar > .month-calendar--other-month { color: $text-disabled; }
     MonthCalendar > .month-calendar--rest-day { background: $boost; }
+    /* A colour as well as the shade: 16-colour terminals flatten the shade to black. */
+    MonthCalendar > .month-calendar--holiday { background: $boost; color: $warning; }
     MonthCalendar > .month-calendar--selected { text-style: reverse; }
     MonthCalendar > .month-calendar--today { text-style: bold underline; }
     MonthCalendar > .month-calendar--figures { }
@@ -165,7 +169,9 @@ class MonthCalendar(Widget, can_focus=True):
                 lines.append("\n")
                 for day in week:
                     cell_style = Style()
-                    if day.weekday() >= 5 or self._is_holiday(day):
+                    if self._is_holiday(day):
+                        cell_style += style("month-calendar--holiday")
+                    elif day.weekday() >= 5:
                         cell_style += style("month-calendar--rest-day")
                     if day.month != self.month:
                         cell_style += style("month-calendar--other-month")
