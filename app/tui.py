@@ -25,7 +25,7 @@ from screens.commandes import CommandesScreen
 from screens.events import DataChanged
 from screens.goto import GoToOrderScreen
 from screens.help import HelpScreen, describe, screen_keys
-from storage.db import thread_connection
+from storage.db import first_line, thread_connection
 from storage.queries import order_exists
 from storage.watch import Change, ChangeWatcher
 
@@ -110,6 +110,7 @@ class ComptoirApp(App[None]):
         self.today = today
         self.poll_seconds = poll_seconds
         self.watcher: ChangeWatcher | None = None
+        self._poll_failing = False
         # The sections; the Finances and Profil issues replace their factories.
         self.section_factories: dict[str, Callable[[], Screen[object]]] = {
             "commandes": self._make_commandes,
@@ -179,9 +180,27 @@ class ComptoirApp(App[None]):
     def _poll(self) -> None:
         if self.watcher is None:
             return
-        change = self.watcher.poll()
+        try:
+            change = self.watcher.poll()
+        except Exception as exc:  # the database went away: say so once, keep trying
+            self.watcher.reset()
+            if not self._poll_failing:
+                self._poll_failing = True
+                self.call_from_thread(self._poll_failed, first_line(exc))
+            return
+        if self._poll_failing:
+            self._poll_failing = False
+            self.call_from_thread(self.notify, _("Base de données à nouveau joignable."))
         if change is not None:
             self.call_from_thread(self._data_changed, change)
+
+    def _poll_failed(self, reason: str) -> None:
+        self.notify(
+            _("Suivi en direct interrompu : {reason}", reason=reason),
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
 
     def _data_changed(self, change: Change) -> None:
         if change.new_orders:

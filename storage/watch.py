@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,8 @@ class ChangeWatcher:
         self._sqlite = False
         self._data_version: int | None = None
         self._marker: tuple[int, int] | None = None
+
+    def _connect(self) -> None:
         target = database.obj
         if isinstance(target, SqliteDatabase) and target.database != ":memory:":
             self._connection = sqlite3.connect(target.database, check_same_thread=False)
@@ -54,7 +57,9 @@ class ChangeWatcher:
         """Check once; the first call only records where things stand."""
         with self._lock:
             if self._connection is None:
-                return None
+                self._connect()
+            if self._connection is None:
+                return None  # an in-memory database: nobody else can change it
             if self._sqlite:
                 (version,) = self._connection.execute("PRAGMA data_version").fetchone()
                 if version == self._data_version and self._marker is not None:
@@ -77,6 +82,15 @@ class ChangeWatcher:
             return list(cursor.fetchall())
         finally:
             cursor.close()
+
+    def reset(self) -> None:
+        """Drop the connection after an error; the next poll connects again."""
+        with self._lock:
+            connection, self._connection = self._connection, None
+            self._data_version = None
+            if connection is not None:
+                with suppress(Exception):  # already broken: nothing more to release
+                    connection.close()
 
     def close(self) -> None:
         """Release the dedicated connection."""

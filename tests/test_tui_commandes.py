@@ -500,3 +500,37 @@ def test_every_string_of_the_tui_has_its_english() -> None:
 
     missing += [label for label in SHORT_LABELS.values() if label not in EN]
     assert missing == []
+
+
+async def test_live_updates_survive_a_lost_connection(pg_server, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL drops the watcher's connection: one warning, then it reconnects by itself."""
+    import psycopg
+
+    pg_server.create_database("tuilost")
+    url = pg_server.url("tuilost")
+    config = Config(database_url=url)
+    from storage.db import open_database
+
+    open_database(url)
+    seed(config, seed_path)
+    app = app_for(config, poll_seconds=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await wait_until(pilot, lambda: app.watcher._connection is not None)
+        with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = 'tuilost' AND pid <> pg_backend_pid()"
+            )
+
+        def messages() -> list[str]:
+            return [str(n.message) for n in app._notifications]
+
+        assert await wait_until(
+            pilot, lambda: any("Suivi en direct interrompu" in m for m in messages())
+        )
+        assert await wait_until(pilot, lambda: "Base de données à nouveau joignable." in messages())
+        assert sum("Suivi en direct interrompu" in m for m in messages()) == 1
+    from storage.models import database
+
+    database.close()

@@ -65,6 +65,8 @@ EN.update(
         "Sections": "Sections",
         "Palette": "Palette",
         "recherche…": "searching…",
+        "Base de données à nouveau joignable.": "Database reachable again.",
+        "Suivi en direct interrompu : {reason}": "Live updates interrupted: {reason}",
         # Short status labels (narrow terminals)
         "Enregistrée": "Registered",
         "À confirmer": "Confirming",
