@@ -96,7 +96,7 @@ def _order_doc(rng: random.Random, placed: datetime, index: int) -> dict[str, An
     for accented, plain in (("é", "e"), ("è", "e"), ("ë", "e"), ("ï", "i"), ("ç", "c")):
         email_name = email_name.replace(accented, plain)
     address = f"{rng.randint(1, 120)} {rng.choice(STREETS)}, {rng.choice(POSTCODES)} Lyon"
-    lines = []
+    lines: list[dict[str, Any]] = []
     for product, category, price, rate in rng.sample(PRODUCTS, rng.choice((1, 1, 2, 2, 3, 4))):
         lines.append(
             {
@@ -108,7 +108,7 @@ def _order_doc(rng: random.Random, placed: datetime, index: int) -> dict[str, An
                 "vat_rate": rate,
             }
         )
-    goods = sum(Decimal(line["unit_price"]) * line["quantity"] for line in lines)
+    goods = sum((Decimal(line["unit_price"]) * line["quantity"] for line in lines), Decimal(0))
     delivery = rng.random() < 0.45
     fee = Decimal("0.00") if not delivery or goods >= 60 else Decimal("4.90")
     customer: dict[str, Any] = {

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -35,7 +36,7 @@ def _stylesheet() -> Path:
     return Path(__file__).resolve().parent.parent / "app.tcss"
 
 
-def order_screen_class() -> Callable[[str], Screen[object]]:
+def order_screen_class() -> Callable[[str], Screen[Any]]:
     """The order detail screen, or a placeholder while it is not part of this build."""
     try:
         from screens.order import OrderScreen  # type: ignore[import-not-found]
@@ -59,7 +60,7 @@ class ScreenActionsProvider(Provider):
             seen.add(binding.action)
             name = describe(binding)
             key = self.app.get_key_display(binding)
-            actions.append((name, key, partial(active.node.run_action, binding.action)))
+            actions.append((name, key, partial(self.app.run_action, binding.action, active.node)))
         return actions
 
     async def discover(self) -> Hits:
@@ -112,13 +113,13 @@ class ComptoirApp(App[None]):
         self.watcher: ChangeWatcher | None = None
         self._poll_failing = False
         # The sections; the Finances and Profil issues replace their factories.
-        self.section_factories: dict[str, Callable[[], Screen[object]]] = {
+        self.section_factories: dict[str, Callable[[], Screen[Any]]] = {
             "commandes": self._make_commandes,
             "finances": partial(ComingSoonScreen, "Finances", id="finances"),
             "profil": partial(ComingSoonScreen, "Profil", id="profil"),
         }
 
-    def _make_commandes(self) -> Screen[object]:
+    def _make_commandes(self) -> Screen[Any]:
         year, month = self.first_month
         return CommandesScreen(self.config, year=year, month=month, today=self.today())
 

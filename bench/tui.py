@@ -123,6 +123,8 @@ def timed(run: Callable[[], Any], repeat: int) -> float:
 
 
 async def interactive(url: str, start_month: str, searches: Sequence[str]) -> dict[str, Any]:
+    from textual.widgets import DataTable, Input
+
     from app.config import Config
     from app.factory import make_app, parse_month
     from app.month import month_view
@@ -155,13 +157,13 @@ async def interactive(url: str, start_month: str, searches: Sequence[str]) -> di
         search_times = []
         for text in searches:
             await pilot.press("slash")
-            app.screen.query_one("#search").value = text
+            app.screen.query_one("#search", Input).value = text
             began = time.perf_counter()
             await pilot.press("enter")
             await app.workers.wait_for_complete()
             await pilot.pause()
             search_times.append((time.perf_counter() - began) * 1000)
-            rows = app.screen.query_one("#orders").row_count
+            rows = app.screen.query_one("#orders", DataTable).row_count
             results.setdefault("search_rows", []).append((text, rows))
             await pilot.press("escape")
             await app.workers.wait_for_complete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -285,7 +286,7 @@ class CommandesScreen(Screen[None]):
 
     def _set_query(self, **changes: object) -> None:
         state = self.query_state
-        values = {
+        values: dict[str, Any] = {
             "year": state.year,
             "month": state.month,
             "day": state.day,
@@ -293,7 +294,7 @@ class CommandesScreen(Screen[None]):
             "statuses": state.statuses,
         }
         values.update(changes)
-        self.query_state = ListQuery(**values)  # type: ignore[arg-type]
+        self.query_state = ListQuery(**values)
         self.refresh_bindings()  # Escape appears in the footer once there is a filter
         self.reload_list()
 

@@ -108,8 +108,13 @@ def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
             fulfilment_mode=row[4],
             status=row[5],
         )
-        for row in query.tuples()
+        for row in _rows(query)
     ]
+
+
+def _rows(query: Any) -> list[tuple[Any, ...]]:
+    # peewee is untyped: its row tuples are Any, said once here.
+    return list(query.tuples())
 
 
 def _escape_like(text: str) -> str:

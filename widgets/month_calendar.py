@@ -139,8 +139,11 @@ class MonthCalendar(Widget, can_focus=True):
         return 2 + 2 * len(month_weeks(self.year, self.month))
 
     def _cell_text(self, day: date, width: int) -> str:
-        cell = self.view.cell(day) if self.view is not None else None
-        if cell is None or (self.view.year, self.view.month) != (self.year, self.month):
+        view = self.view
+        if view is None or (view.year, view.month) != (self.year, self.month):
+            return ""
+        cell = view.cell(day)
+        if cell is None:
             return ""
         if cell.count == 0:
             return "-"
