@@ -159,16 +159,21 @@ def seed_demo(
     """
     rng = random.Random(seed)
     tz = config.tz
-    today = today or datetime.now(tz).date()
+    now = datetime.now(tz)
+    if today is None:
+        today = now.date()
+    elif today < now.date():
+        now = datetime.combine(today + timedelta(days=1), time(0), tz)  # a past "today": all of it
     start = today - timedelta(days=30 * months)
     docs: list[dict[str, Any]] = []
     day = start
     while day <= today:
         count = rng.randint(*per_day) // (2 if day.weekday() == 6 else 1)
         for _ in range(count):
-            hour = rng.randint(8, 21) if day < today else rng.randint(7, 9)
+            hour = rng.randint(8, 21)
             local = datetime.combine(day, time(hour, rng.randint(0, 59), rng.randint(0, 59)), tz)
-            docs.append(_order_doc(rng, local, len(docs)))
+            if local < now:  # today's orders so far only
+                docs.append(_order_doc(rng, local, len(docs)))
         day += timedelta(days=1)
     rng.choice(docs[-40:])["payment"] = "failed"  # one failed payment, recently
     drafts = parse_document(docs)
