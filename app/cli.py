@@ -172,6 +172,43 @@ def cmd_profile(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _read_secret() -> str:
+    """Ask twice on a terminal; read one line from a pipe (scripts)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(_("Code (PIN ou mot de passe) : "))
+    if getpass.getpass(_("Encore une fois : ")) != first:
+        raise ComptoirError(_("Les deux saisies diffèrent."))
+    return first
+
+
+def cmd_staff(args: argparse.Namespace, config: Config) -> int:
+    from app import staff
+
+    _open(config)
+    if args.action == "list":
+        members = staff.members()
+        if not members:
+            print(_("Aucun membre : la connexion est désactivée."))
+        for member in members:
+            print(f"{member.name}\t{_('désactivé') if member.disabled else _('actif')}")
+        return 0
+    if not args.name:
+        raise ComptoirError(_("Cette commande demande un NOM."))
+    if args.action == "add":
+        staff.add(args.name, _read_secret())
+        print(_("Membre ajouté : {name}", name=args.name.strip()))
+    elif args.action == "disable":
+        staff.disable(args.name)
+        print(_("Membre désactivé : {name}", name=args.name.strip()))
+    else:
+        staff.set_secret(args.name, _read_secret())
+        print(_("Code changé pour {name}", name=args.name.strip()))
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     from app.factory import run_tui
 
@@ -191,7 +228,7 @@ HANDLERS: dict[str | None, Handler] = {
     "status": cmd_status,
     "profile": cmd_profile,
     "worker": _not_yet("worker"),
-    "staff": _not_yet("staff"),
+    "staff": cmd_staff,
     "pdf": _not_yet("pdf"),
     "invoice": _not_yet("invoice"),
     "export": _not_yet("export"),

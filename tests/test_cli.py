@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.factories import order_doc, write_json
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = "5fec417c-c1f882001c-318c84-001"
-
-
-@pytest.fixture
-def run(tmp_path: Path, isolated_home: Path):  # type: ignore[no-untyped-def]
-    db = tmp_path / "cli.sqlite3"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
-    env.update(
-        COMPTOIR_HOME=str(isolated_home),
-        COMPTOIR_DATABASE_URL=f"sqlite:///{db}",
-        PYTHONPATH=str(ROOT),
-    )
-
-    def invoke(
-        *args: str, extra_env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "app", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env={**env, **(extra_env or {})},
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-        )
-
-    invoke.db = db  # type: ignore[attr-defined]
-    return invoke
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
