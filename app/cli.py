@@ -209,6 +209,23 @@ def cmd_staff(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    """The same TUI in a browser: textual-serve starts one `comptoir` per browser tab."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    if not 0 < args.port < 65536:
+        raise ComptoirError(f"--port must be between 1 and 65535, got {args.port}")
+    _open(config)  # fail here, once, if the database is unusable
+    command = shlex.join(
+        [sys.executable, "-m", "app", "--db", config.resolved_database_url, "--lang", config.lang]
+    )
+    print(f"Comptoir: http://{args.host}:{args.port}/", flush=True)
+    Server(command, host=args.host, port=args.port, title="Comptoir").serve()
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     from app.factory import run_tui
 
@@ -232,7 +249,7 @@ HANDLERS: dict[str | None, Handler] = {
     "pdf": _not_yet("pdf"),
     "invoice": _not_yet("invoice"),
     "export": _not_yet("export"),
-    "serve": _not_yet("serve"),
+    "serve": cmd_serve,
     "doctor": _not_yet("doctor"),
 }
 
