@@ -20,4 +20,9 @@ EN = {
     "Encore une fois : ": "Once more: ",
     "Les deux saisies diffèrent.": "The two entries differ.",
     "Cette commande demande un NOM.": "This command needs a NAME.",
+    "Quitter": "Quit",
+    "Comptoir — connexion": "Comptoir — sign in",
+    "Verrouillé après inactivité.": "Locked after inactivity.",
+    "Nom": "Name",
+    "Code": "Code",
 }
