@@ -74,7 +74,9 @@ def parse_month(text: str) -> tuple[int, int]:
     try:
         moment = datetime.strptime(text.strip(), "%Y-%m")
     except ValueError:
-        raise ValidationError(_("Mois invalide « {text} » : attendu AAAA-MM.", text=text)) from None
+        raise ValidationError(
+            _("Mois invalide « {value} » : attendu AAAA-MM.", value=text)
+        ) from None
     return moment.year, moment.month
 
 
