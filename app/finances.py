@@ -241,3 +241,15 @@ def export_csv(
         raise ComptoirError(
             _("Impossible d'écrire {path} : {reason}", path=target, reason=exc.strerror or exc)
         ) from None
+
+
+def current_month(config: Config, today: date | None = None) -> tuple[int, int]:
+    """The shop's current (year, month)."""
+    today = today or datetime.now(UTC).astimezone(config.tz).date()
+    return today.year, today.month
+
+
+def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    """The month `delta` months after (or before, if negative) `year`-`month`."""
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -190,10 +190,16 @@ def render_month(
         target, html = job
         return _write(target, html_to_pdf(html))
 
-    written: list[Path] = []
+    # Threads suffice: each one waits on its own wkhtmltopdf process, which does the work.
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
-        for done, path in enumerate(pool.map(one, jobs), start=1):
-            written.append(path)
-            if progress:
-                progress(done, total)
-    return written
+        futures = [pool.submit(one, job) for job in jobs]
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                if progress:
+                    progress(done, total)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [future.result() for future in futures]
