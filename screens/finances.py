@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from app.documents import render_month, write_document_pdf
 from app.finances import (
+    BLOCKED,
     FinanceMonth,
     FinanceRow,
     current_month,
@@ -21,8 +24,13 @@ from app.finances import (
     month_finances,
     shift_month,
 )
-from app.i18n import _, format_day, format_money, month_title
+from app.i18n import _, format_day, format_money, format_number, month_title
 from app.statuses import OrderStatus
+
+
+def _amount(amount: Decimal) -> Text:
+    """An amount without the € sign (the title says so), right-aligned."""
+    return Text(format_number(amount), justify="right")
 
 
 class FinancesScreen(Screen[None]):
@@ -48,15 +56,23 @@ class FinancesScreen(Screen[None]):
         Binding(
             "enter",
             "open_document",
-            _("Facture PDF"),
+            _("PDF"),
+            tooltip=_("Enregistrer la facture ou l'avoir en PDF"),
             priority=True,
             id="finances-open-document",
         ),
-        Binding("e", "export_csv", _("Export CSV"), id="finances-export-csv"),
+        Binding(
+            "e",
+            "export_csv",
+            _("CSV"),
+            tooltip=_("Exporter le mois en CSV"),
+            id="finances-export-csv",
+        ),
         Binding(
             "i",
             "month_invoices",
-            _("Toutes les factures du mois"),
+            _("Factures du mois"),
+            tooltip=_("Toutes les factures du mois"),
             id="finances-month-invoices",
         ),
     ]
@@ -92,7 +108,7 @@ class FinancesScreen(Screen[None]):
             ("gross", _("Brut")),
             ("fees", _("Frais")),
             ("net", _("Net")),
-            ("refund", _("Rembours.")),
+            ("refund", _("Remb.")),
             ("payout", _("Versement")),
             ("state", _("État")),
         ):
@@ -114,7 +130,7 @@ class FinancesScreen(Screen[None]):
         """Read the month again (after a change of month, or of the profile's IBAN)."""
         year, month = self.month
         self.query_one("#finances-title", Static).update(
-            _("Finances — {month}", month=month_title(year, month))
+            _("Finances — {month} (montants en €)", month=month_title(year, month))
         )
         self._load(year, month)
 
@@ -134,8 +150,7 @@ class FinancesScreen(Screen[None]):
             table.add_row(*self._cells(row), key=row.order_number)
         self.query_one("#finances-totals", Static).update(
             _(
-                "{count} commande(s) — brut {gross} · frais {fees} · net {net} · "
-                "remboursements {refunds}",
+                "{count} commande(s) · brut {gross} · frais {fees} · net {net} · remb. {refunds}",
                 count=len(view.rows),
                 gross=format_money(view.gross),
                 fees=format_money(view.fees),
@@ -145,19 +160,19 @@ class FinancesScreen(Screen[None]):
         )
 
     @staticmethod
-    def _cells(row: FinanceRow) -> tuple[str, ...]:
+    def _cells(row: FinanceRow) -> tuple[Text, ...]:
         invoice = row.invoice_number or "—"
         if row.status is OrderStatus.ERROR:
             invoice = _("Erreur")
         return (
-            invoice,
-            format_day(row.placed_on),
-            format_money(row.gross),
-            format_money(row.fees),
-            format_money(row.net),
-            format_money(row.refund) if row.refund else "",
-            format_day(row.payout_on) if row.payout_on else "—",
-            row.payout_label,
+            Text(invoice),
+            Text(format_day(row.placed_on)),
+            _amount(row.gross),
+            _amount(row.fees),
+            _amount(row.net),
+            _amount(row.refund) if row.refund else Text(""),
+            Text(format_day(row.payout_on) if row.payout_on else "—"),
+            Text(row.payout_label, style="bold red" if row.payout_state == BLOCKED else ""),
         )
 
     def _selected(self) -> FinanceRow | None:

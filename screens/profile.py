@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
@@ -47,13 +47,14 @@ class ProfileScreen(Screen[None]):
         yield Static(_("Profil du vendeur"), id="profile-title")
         with VerticalScroll(id="profile-form"):
             for field, label in LABELS.items():
-                with Grid(classes="profile-row"):
+                with Horizontal(classes="profile-row"):
                     yield Label(_(label), classes="profile-label")
                     yield Input(
                         id=f"profile-{field}",
                         validators=[ProfileFieldValidator(field)],
                         validate_on=["changed", "blur", "submitted"],
                         valid_empty=field != "name",
+                        compact=True,
                     )
                 yield Static("", id=f"profile-{field}-error", classes="profile-error")
         yield Static("", id="profile-status")
@@ -86,7 +87,9 @@ class ProfileScreen(Screen[None]):
         self._show_status(profile)
 
     def _show_error(self, field: str, reason: str) -> None:
-        self.query_one(f"#profile-{field}-error", Static).update(reason)
+        error = self.query_one(f"#profile-{field}-error", Static)
+        error.update(reason)
+        error.display = bool(reason)
 
     def _show_status(self, profile: ProfileData) -> None:
         text = (
