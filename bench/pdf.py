@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from decimal import Decimal
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 
