@@ -221,3 +221,21 @@ def test_cli_pdf_and_invoice_write_files(
     assert len(os.listdir(tmp_path / "month")) == 3
     assert main(["pdf", "NOPE"]) == 1
     assert "Aucune commande n° NOPE." in capsys.readouterr().err
+
+
+def test_html_cannot_set_wkhtmltopdf_options(tmp_path: Path) -> None:
+    # pdfkit would read options from <meta name="pdfkit-…"> tags: not from our documents.
+    meta = '<meta name="pdfkit-orientation" content="Landscape">'
+    html = f"<html><head>{meta}</head><body>x</body></html>"
+    target = tmp_path / "meta.pdf"
+    target.write_bytes(html_to_pdf(html))
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True)
+    assert "595 x 842 pts (A4)" in info.stdout  # portrait, as we asked
+
+
+def test_documents_follow_the_language(shop: str, tmp_path: Path) -> None:
+    from app.i18n import set_language
+
+    set_language("en")
+    text = pdf_text(render_document_pdf(invoice_of(MIXED).number), tmp_path)
+    assert "INVOICE" in text and "Total incl. VAT" in text and "€31.90" in text

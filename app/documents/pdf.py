@@ -64,7 +64,12 @@ def _configuration(executable: str) -> pdfkit.configuration.Configuration:
     # The environment is copied: pdfkit would otherwise rewrite os.environ in place.
     env = dict(os.environ)
     env.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
-    return pdfkit.configuration(wkhtmltopdf=executable, environ=env)
+    # pdfkit reads options from `<meta name="pdfkit-…">` tags of the HTML; order data is
+    # escaped so it cannot hold one, and a prefix with a NUL byte (which intake refuses)
+    # turns the feature off for good.
+    return pdfkit.configuration(
+        wkhtmltopdf=executable, environ=env, meta_tag_prefix="\x00no-options-from-html-"
+    )
 
 
 def is_pdf(data: bytes) -> bool:
