@@ -239,3 +239,13 @@ def test_documents_follow_the_language(shop: str, tmp_path: Path) -> None:
     set_language("en")
     text = pdf_text(render_document_pdf(invoice_of(MIXED).number), tmp_path)
     assert "INVOICE" in text and "Total incl. VAT" in text and "€31.90" in text
+
+
+def test_output_may_be_a_folder_and_an_unwritable_place_is_one_line(
+    shop: str, tmp_path: Path
+) -> None:
+    assert write_order_pdf(MIXED, tmp_path) == tmp_path / f"commande-{MIXED}.pdf"
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ComptoirError, match="Impossible d'écrire"):
+        write_order_pdf(MIXED, blocker / "sub" / "x.pdf")

@@ -102,18 +102,24 @@ def _write(path: Path, data: bytes) -> Path:
         ) from None
 
 
+def _target(path: Path | None, name: str) -> Path:
+    """`path`, or `name` inside it when it is a folder, or in the documents folder if None."""
+    if path is None:
+        return locations.documents_dir() / name
+    return path / name if path.is_dir() else path
+
+
 def write_order_pdf(number: str, path: Path | None = None) -> Path:
-    """Write the order's PDF to `path` (default: the documents folder); return where."""
+    """Write the order's PDF to `path` (a file or folder; default: the documents folder)."""
     data = render_order_pdf(number)
-    target = path or locations.documents_dir() / order_pdf_name(get_order(number).number)
-    return _write(target, data)
+    return _write(_target(path, order_pdf_name(get_order(number).number)), data)
 
 
 def write_document_pdf(document_number: str, path: Path | None = None) -> Path:
-    """Write the invoice or credit note's PDF; return where."""
+    """Write the invoice or credit note's PDF (to a file or folder, as write_order_pdf)."""
     document = get_document(document_number)
-    target = path or locations.documents_dir() / document_pdf_name(document.number)
-    return _write(target, html_to_pdf(document_html(document)))
+    data = html_to_pdf(document_html(document))
+    return _write(_target(path, document_pdf_name(document.number)), data)
 
 
 def invoice_of(number: str) -> Document:
