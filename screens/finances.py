@@ -115,6 +115,11 @@ class FinancesScreen(Screen[None]):
             table.add_column(label, key=key)
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        """Coming back to Finances (e.g. from the Profil) shows fresh rows and banner."""
+        if self._view is not None:
+            self.reload()
+
     @property
     def month(self) -> tuple[int, int]:
         """The (year, month) shown."""
