@@ -63,7 +63,6 @@ def command_line(executable: str, source: str, output: str) -> list[str]:
 def _configuration(executable: str) -> pdfkit.configuration.Configuration:
     # The environment is copied: pdfkit would otherwise rewrite os.environ in place.
     env = dict(os.environ)
-    env.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
     # pdfkit reads options from `<meta name="pdfkit-…">` tags of the HTML; order data is
     # escaped so it cannot hold one, and a prefix with a NUL byte (which intake refuses)
     # turns the feature off for good.
