@@ -1,1 +1,1 @@
-"""Screens: one module per screen of the TUI."""
+"""One module per screen of the TUI."""
