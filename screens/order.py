@@ -256,12 +256,7 @@ class OrderScreen(Screen[None]):
         )
         fulfilment = self.query_one("#fulfilment-block", Static)
         fulfilment.border_title = _("Livraison") if mode == "delivery" else _("Retrait")
-        fulfilment.update(
-            _block(
-                (_("Mode"), _("Livraison") if mode == "delivery" else _("Retrait")),
-                (_("Détails"), order.fulfilment_details),
-            )
-        )
+        fulfilment.update(Text(order.fulfilment_details or "—"))
         placed = local_time(order.placed_at, config)
         assert placed is not None
         self.query_one("#summary-date", Static).update(
