@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -135,12 +135,36 @@ class OrderScreen(Screen[None]):
     """The detail of one order; pushed as `OrderScreen(number)`."""
 
     BINDINGS = [
-        Binding("escape", "back", "Retour", id="order.back"),
-        Binding("s", "focus_status", "Statut", id="order.status"),
-        Binding("n", "next_status", "Statut suivant", id="order.next"),
-        Binding("ctrl+z", "undo", "Annuler la modification", id="undo"),
-        Binding("r", "resend", "Renvoyer", id="order.resend"),
-        Binding("p", "pdf", "PDF", id="order.pdf"),
+        Binding("escape", "back", "Retour", id="order.back", tooltip="Revenir à l'écran précédent"),
+        Binding(
+            "s",
+            "focus_status",
+            "Statut",
+            id="order.status",
+            tooltip="Choisir le nouveau statut dans la liste",
+        ),
+        Binding(
+            "n",
+            "next_status",
+            "Suivant",
+            id="order.next",
+            tooltip="Passer au statut suivant du parcours normal",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Annuler la modification",
+            id="undo",
+            tooltip="Rétablir le statut précédent et retirer ses messages",
+        ),
+        Binding(
+            "r",
+            "resend",
+            "Renvoyer",
+            id="order.resend",
+            tooltip="Renvoyer la notification en échec sélectionnée",
+        ),
+        Binding("p", "pdf", "PDF", id="order.pdf", tooltip="Enregistrer le PDF de la commande"),
     ]
     COMMANDS = {OrderCommands}
     AUTO_FOCUS = "#order-body"
@@ -182,7 +206,7 @@ class OrderScreen(Screen[None]):
             yield DataTable(id="order-history", cursor_type="row")
             yield Static(_("Notifications"), classes="section-title")
             yield DataTable(id="order-notifications", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True, id="order-footer")
 
     @property
     def config(self) -> Config:
@@ -211,6 +235,11 @@ class OrderScreen(Screen[None]):
         self.query_one("#change-preview").display = False
         self.reload()
         self.set_interval(self.POLL_SECONDS, self._poll)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # At 80 columns the screen's own keys need the whole footer; Ctrl+P still works.
+        footer = self.query_one("#order-footer", Footer)
+        footer.show_command_palette = event.size.width >= 100
 
     # -- reading --------------------------------------------------------------------------
 
@@ -566,4 +595,4 @@ class OrderScreen(Screen[None]):
                 seen.add(binding.action)
                 method = getattr(self, f"action_{binding.action}", None)
                 if method is not None:
-                    yield binding.description, partial(method), binding.key
+                    yield binding.description, partial(method), binding.tooltip or binding.key

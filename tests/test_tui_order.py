@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -459,7 +460,7 @@ async def test_every_binding_has_an_id_a_description_and_a_footer_key(seeded: Co
         own = [*OrderScreen.BINDINGS, *ConfirmBar.BINDINGS, *CancelOrderModal.BINDINGS]
         assert all(b.id and b.description for b in own)  # type: ignore[union-attr]
         footer = screen_text(app).splitlines()[-1]
-        for description in ("Retour", "Statut suivant", "Annuler la modification", "PDF"):
+        for description in ("Retour", "Suivant", "Annuler la modification", "PDF"):
             assert description in footer
 
 
@@ -468,7 +469,7 @@ async def test_the_command_palette_offers_the_screen_actions(seeded: Config) -> 
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+p")
-        await pilot.press(*"Statut suivant")
+        await pilot.press(*"Suivant")
         await pilot.pause(0.3)
         await press(pilot, "enter")
         assert isinstance(app.screen, OrderScreen)
@@ -495,6 +496,16 @@ async def test_at_80_by_24_the_essentials_are_on_screen(seeded: Config) -> None:
             "Retour",
         ):
             assert part in shown, part
+        footer = shown.splitlines()[-1]
+        for key in (
+            "esc Retour",
+            "s Statut",
+            "n Suivant",
+            "^z Annuler la modification",
+            "r Renvoyer",
+            "p PDF",
+        ):
+            assert key in footer, key
         # The rest is reachable by scrolling, from the keyboard.
         await press(pilot, "end")
         assert "Notifications" in screen_text(app)
@@ -506,12 +517,36 @@ async def test_english(seeded: Config) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         shown = screen_text(app)
-        for part in ("ORDER PLACED ON", "● Order registered", "Sold by", "Back", "Next status"):
+        for part in ("ORDER PLACED ON", "● Order registered", "Sold by", "Back", "Next"):
             assert part in shown, part
         await press(pilot, "n")
         assert text_of(app, "#change-preview") == (
             "Confirmation in progress: mail to camille.martin@example.org, SMS to +33612345678."
         )
+
+
+def test_every_french_text_of_the_screen_has_an_english_translation() -> None:
+    from app.catalogue import EN
+    from screens.cancel import COMMON_REASONS
+
+    root = Path(__file__).resolve().parents[1]
+    texts: list[str] = list(COMMON_REASONS)
+    for name in ("screens/order.py", "screens/cancel.py", "app/order_view.py"):
+        for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            called = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if called == "_" and node.args and isinstance(node.args[0], ast.Constant):
+                texts.append(node.args[0].value)
+            if called == "Binding":
+                texts += [a.value for a in node.args[2:3] if isinstance(a, ast.Constant)]
+                texts += [
+                    k.value.value
+                    for k in node.keywords
+                    if k.arg == "tooltip" and isinstance(k.value, ast.Constant)
+                ]
+    assert len(texts) > 60
+    assert [t for t in texts if t not in EN] == []
 
 
 # -- snapshots -------------------------------------------------------------------------------

@@ -6,7 +6,15 @@ EN = {
     "Abandonner": "Abandon",
     "Retour": "Back",
     "Statut": "Status",
-    "Statut suivant": "Next status",
+    "Suivant": "Next",
+    "Revenir à l'écran précédent": "Back to the previous screen",
+    "Choisir le nouveau statut dans la liste": "Choose the new status from the list",
+    "Passer au statut suivant du parcours normal": "Move to the next status of the normal flow",
+    "Rétablir le statut précédent et retirer ses messages": (
+        "Restore the previous status and withdraw its messages"
+    ),
+    "Renvoyer la notification en échec sélectionnée": "Resend the selected failed notification",
+    "Enregistrer le PDF de la commande": "Save the order's PDF",
     "Annuler la modification": "Undo the change",
     "Renvoyer": "Resend",
     "PDF": "PDF",
