@@ -93,7 +93,13 @@ class CancelOrderModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="cancel-dialog") as dialog:
             dialog.border_title = _("Annuler la commande {number}", number=self.number)
-            yield Static(_("Motif de l'annulation (obligatoire) :"), id="cancel-prompt")
+            yield Static(
+                _(
+                    "Motif de l'annulation (obligatoire). "
+                    "Flèches : choisir · Entrée : valider · Échap : retour."
+                ),
+                id="cancel-prompt",
+            )
             yield OptionList(
                 *(Option(_(reason), id=reason) for reason in COMMON_REASONS),
                 id="cancel-reasons",

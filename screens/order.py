@@ -67,7 +67,7 @@ def _block(*rows: tuple[str, str]) -> Text:
     for index, (label, value) in enumerate(rows):
         if index:
             text.append("\n")
-        text.append(f"{label} : ", style="bold")
+        text.append(_("{label} : ", label=label), style="bold")
         text.append(value or "—")
     return text
 

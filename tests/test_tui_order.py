@@ -435,6 +435,17 @@ async def test_p_says_when_the_pdf_is_unavailable(seeded: Config) -> None:
             assert Path(notice.removeprefix("PDF enregistré : ")).exists()
 
 
+async def test_an_unknown_number_is_said_plainly(seeded: Config) -> None:
+    app = OrderHarness(seeded, "NOPE-1")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert text_of(app, "#order-notice") == "Aucune commande n° NOPE-1."
+        await press(pilot, "n", "s", "ctrl+z")
+        assert isinstance(app.screen, OrderScreen)
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, OrderScreen)
+
+
 async def test_escape_goes_back(seeded: Config) -> None:
     app = OrderHarness(seeded, SEED_ORDER)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -562,3 +573,22 @@ def test_snapshot_of_the_seed_order(
 ) -> None:
     app = OrderHarness(seeded, SEED_ORDER)
     assert snap_compare(app, terminal_size=size, run_before=_loaded)  # type: ignore[operator]
+
+
+def test_snapshot_in_english(snap_compare: object, seeded: Config) -> None:
+    set_language("en")
+    app = OrderHarness(seeded, SEED_ORDER)
+    assert snap_compare(app, terminal_size=(100, 32), run_before=_loaded)  # type: ignore[operator]
+
+
+async def _cancel_modal(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await press(pilot, "s", "enter", "down", "down", "down", "down", "enter", "end", "enter")
+    await press(pilot, "enter")  # empty: the inline error shows
+
+
+def test_snapshot_of_the_cancel_modal_refusing_an_empty_reason(
+    snap_compare: object, seeded: Config
+) -> None:
+    app = OrderHarness(seeded, SEED_ORDER)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_cancel_modal)  # type: ignore[operator]

@@ -21,6 +21,7 @@ EN = {
     "Valider": "Validate",
     "Confirmer": "Confirm",
     # Blocks and tables
+    "{label} : ": "{label}: ",
     "Commande {number}": "Order {number}",
     "Client": "Customer",
     "COMMANDE EFFECTUÉE LE": "ORDER PLACED ON",
@@ -95,7 +96,9 @@ EN = {
     "Erreur inattendue : {error}": "Unexpected error: {error}",
     # Cancellation modal
     "Annuler la commande {number}": "Cancel order {number}",
-    "Motif de l'annulation (obligatoire) :": "Reason for the cancellation (required):",
+    "Motif de l'annulation (obligatoire). Flèches : choisir · Entrée : valider · Échap : retour.": (
+        "Reason for the cancellation (required). Arrows: choose · Enter: validate · Escape: back."
+    ),
     "Précisions (texte libre)": "Details (free text)",
     "Rupture de stock": "Out of stock",
     "Client injoignable": "Customer unreachable",
