@@ -37,6 +37,7 @@ from app.order_view import (
     load_order_view,
     local_time,
     seconds_text,
+    thread_connection,
     undo_latest,
 )
 from app.orders import by_label, change_status, status_label
@@ -50,7 +51,6 @@ from app.statuses import (
 )
 from screens._translate import translate_bindings
 from screens.cancel import CancelOrderModal
-from storage.models import database
 
 RESENDABLE = ("failed", "not_configured")
 
@@ -204,7 +204,7 @@ class OrderScreen(Screen[None]):
             yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
             yield Static(_("Historique"), classes="section-title")
             yield DataTable(id="order-history", cursor_type="row")
-            yield Static(_("Notifications"), classes="section-title")
+            yield Static(_("Notifications"), classes="section-title", id="notifications-title")
             yield DataTable(id="order-notifications", cursor_type="row")
         yield Footer(compact=True, id="order-footer")
 
@@ -251,7 +251,7 @@ class OrderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="order-load", exit_on_error=False)
     def reload(self) -> None:
         """Read the order again and show it."""
-        with database.connection_context():
+        with thread_connection():
             view = load_order_view(self.number)
         self._in_thread(self.show_view, view)
 
@@ -261,7 +261,7 @@ class OrderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="order-poll", exit_on_error=False)
     def _poll_worker(self, shown: Any) -> None:
-        with database.connection_context():
+        with thread_connection():
             if fingerprint(self.number) == shown:
                 return  # unchanged: no read, no redraw
             view = load_order_view(self.number)
@@ -271,6 +271,16 @@ class OrderScreen(Screen[None]):
         """Fill every block from `view`; never changes the order."""
         previous = self.view
         self.view = view
+        if self.pending is not None and self.pending.version != view.order.version:
+            # Changed elsewhere while the preview waited: that change cannot apply any more.
+            self.pending = None
+            bar = self.query_one("#change-preview", ConfirmBar)
+            bar.display = False
+            bar.update("")
+            self.say(
+                _("La commande a changé entre-temps : vérifiez son statut et recommencez."),
+                severity="warning",
+            )
         order = view.order
         config = self.config
         mode = order.fulfilment_mode
@@ -366,6 +376,16 @@ class OrderScreen(Screen[None]):
                 Text(format_local_datetime(sent) if sent else ""),
                 key=str(note.id),
             )
+        waiting = sum(
+            n.state in ("pending", "sending", "not_configured") for n in view.notifications
+        )
+        failed = sum(n.state == "failed" for n in view.notifications)
+        title = _("Notifications")
+        if waiting or failed:
+            title += " · " + _(
+                "{waiting} en attente, {failed} en échec", waiting=waiting, failed=failed
+            )
+        self.query_one("#notifications-title", Static).update(title)
         if view.notifications:
             table.move_cursor(row=min(row, len(view.notifications) - 1))
 
@@ -472,7 +492,7 @@ class OrderScreen(Screen[None]):
     def apply_change(self, pending: PendingChange) -> None:
         """Write the change with the version that was on screen as the lock."""
         config = self.config
-        with database.connection_context():
+        with thread_connection():
             try:
                 result = change_status(
                     self.number,
@@ -519,7 +539,7 @@ class OrderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
     def _undo(self) -> None:
-        with database.connection_context():
+        with thread_connection():
             try:
                 change = undo_latest(self.number, config=self.config, by=self.staff_name)
             except (ConcurrentChangeError, TransitionError) as error:
@@ -555,7 +575,7 @@ class OrderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
     def _resend(self, notification_id: int) -> None:
-        with database.connection_context():
+        with thread_connection():
             note = resend(notification_id)
             view = load_order_view(self.number)
         message = _(
@@ -575,7 +595,7 @@ class OrderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="order-pdf", exit_on_error=False)
     def _save_pdf(self) -> None:
         documents = importlib.import_module("app.documents")
-        with database.connection_context():
+        with thread_connection():
             path = documents.write_order_pdf(self.number, path=None)
         self._in_thread(self.say, _("PDF enregistré : {path}", path=path))
 

@@ -354,6 +354,24 @@ async def test_a_change_made_elsewhere_appears_without_a_key(seeded: Config) -> 
         assert rows(app, "#order-history")[-1][1] == "Hugo"
 
 
+async def test_a_preview_made_stale_by_another_terminal_is_withdrawn(seeded: Config) -> None:
+    app = OrderHarness(seeded, SEED_ORDER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        assert app.screen.query_one("#change-preview").display
+        change_status(SEED_ORDER, S.FINISHED, config=seeded, by="Hugo")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if not app.screen.query_one("#change-preview").display:
+                break
+        await settle(pilot)
+        assert "a changé entre-temps" in text_of(app, "#order-notice")
+        assert "● Terminé" in text_of(app, "#summary-status")
+        await press(pilot, "enter", "y")  # nothing left to confirm
+    assert (order_row().status, order_row().version) == (S.FINISHED, 2)
+
+
 # -- undo, resend, PDF, back -----------------------------------------------------------------
 
 
@@ -410,11 +428,13 @@ async def test_r_resends_a_failed_notification(seeded: Config) -> None:
         before = rows(app, "#order-notifications")
         index = next(i for i, row in enumerate(before) if row[2] == "Échec")
         assert before[index][3:5] == ["1", "Invalid number"]
+        assert "2 en attente, 1 en échec" in text_of(app, "#notifications-title")
         table = app.screen.query_one("#order-notifications", DataTable)
         table.focus()
         await settle(pilot)
         await press(pilot, *["down"] * index, "r")
         assert rows(app, "#order-notifications")[index][2:4] == ["En attente", "0"]
+        assert "3 en attente, 0 en échec" in text_of(app, "#notifications-title")
         assert "Notification renvoyée à +33612345678" in text_of(app, "#order-notice")
     again = Notification.get_by_id(failed.id)
     assert (again.state, again.attempts) == ("pending", 0)

@@ -43,6 +43,10 @@ EN = {
     "Motif": "Reason",
     "annulée": "undone",
     "Notifications": "Notifications",
+    "{waiting} en attente, {failed} en échec": "{waiting} pending, {failed} failed",
+    "La commande a changé entre-temps : vérifiez son statut et recommencez.": (
+        "The order changed meanwhile: check its status and start again."
+    ),
     "Canal": "Channel",
     "Destinataire": "Recipient",
     "État": "State",
