@@ -78,7 +78,7 @@ class CancelOrderModal(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "back", "Retour", id="cancel-order.back"),
         Binding("enter", "submit", "Valider", id="cancel-order.submit"),
-        Binding("y", "confirm", "Confirmer", id="cancel-order.confirm", show=False),
+        Binding("y", "confirm", "Confirmer", id="cancel-order.confirm"),
     ]
 
     def __init__(self, number: str, refund: str) -> None:

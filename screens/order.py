@@ -92,8 +92,7 @@ class ConfirmBar(Static, can_focus=True):
     """The preview line; while it has focus, Enter or y applies and Escape abandons."""
 
     BINDINGS = [
-        Binding("enter", "answer(True)", "Appliquer", id="order.confirm"),
-        Binding("y", "answer(True)", "Appliquer", id="order.confirm-y", show=False),
+        Binding("enter,y", "answer(True)", "Appliquer", id="order.confirm"),
         Binding("escape", "answer(False)", "Abandonner", id="order.abandon"),
     ]
 
