@@ -264,10 +264,30 @@ class OrderScreen(Screen[None]):
             if fingerprint(self.number) == shown:
                 return  # unchanged: no read, no redraw
             view = load_order_view(self.number)
-        self._in_thread(self.show_view, view)
+        self._in_thread(self._changed_elsewhere, view)
+
+    def _changed_elsewhere(self, view: OrderView) -> None:
+        previous, pending = self.view, self.pending
+        self.show_view(view)
+        if not self.is_attached or previous is None:
+            return
+        status = status_label(view.order.status)
+        if pending is not None and self.pending is None:
+            self.say(
+                _(
+                    "La commande a changé sur un autre poste (statut : {status}) : "
+                    "la modification proposée est abandonnée.",
+                    status=status,
+                ),
+                severity="warning",
+            )
+        elif previous.order.status != view.order.status:
+            self.say(_("Statut changé sur un autre poste : {status}.", status=status))
 
     def show_view(self, view: OrderView) -> None:
         """Fill every block from `view`; never changes the order."""
+        if not self.is_attached:
+            return  # the screen was closed while a worker read the order
         previous = self.view
         self.view = view
         if self.pending is not None and self.pending.version != view.order.version:
@@ -276,10 +296,7 @@ class OrderScreen(Screen[None]):
             bar = self.query_one("#change-preview", ConfirmBar)
             bar.display = False
             bar.update("")
-            self.say(
-                _("La commande a changé entre-temps : vérifiez son statut et recommencez."),
-                severity="warning",
-            )
+            self.call_after_refresh(self._focus_after_preview)
         order = view.order
         config = self.config
         mode = order.fulfilment_mode
@@ -392,6 +409,8 @@ class OrderScreen(Screen[None]):
 
     def say(self, message: str, *, severity: str = "information") -> None:
         """A notice on the screen and as a toast."""
+        if not self.is_attached:
+            return
         notice = self.query_one("#order-notice", Static)
         notice.update(Text(message))
         notice.display = True
@@ -481,6 +500,9 @@ class OrderScreen(Screen[None]):
             self.apply_change(pending)
         else:
             self.say(_("Modification abandonnée : la commande n'a pas changé."))
+        self._focus_after_preview()
+
+    def _focus_after_preview(self) -> None:
         select = self.query_one("#status-select", Select)
         if not select.disabled:
             select.focus()

@@ -352,6 +352,9 @@ async def test_a_change_made_elsewhere_appears_without_a_key(seeded: Config) -> 
         await settle(pilot)
         assert "● En cours de traitement" in text_of(app, "#summary-status")
         assert rows(app, "#order-history")[-1][1] == "Hugo"
+        assert text_of(app, "#order-notice") == (
+            "Statut changé sur un autre poste : En cours de traitement."
+        )
 
 
 async def test_a_preview_made_stale_by_another_terminal_is_withdrawn(seeded: Config) -> None:
@@ -366,8 +369,12 @@ async def test_a_preview_made_stale_by_another_terminal_is_withdrawn(seeded: Con
             if not app.screen.query_one("#change-preview").display:
                 break
         await settle(pilot)
-        assert "a changé entre-temps" in text_of(app, "#order-notice")
+        assert text_of(app, "#order-notice") == (
+            "La commande a changé sur un autre poste (statut : Terminé) : "
+            "la modification proposée est abandonnée."
+        )
         assert "● Terminé" in text_of(app, "#summary-status")
+        assert app.screen.focused is app.screen.query_one("#order-body")
         await press(pilot, "enter", "y")  # nothing left to confirm
     assert (order_row().status, order_row().version) == (S.FINISHED, 2)
 

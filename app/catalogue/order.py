@@ -44,8 +44,10 @@ EN = {
     "annulée": "undone",
     "Notifications": "Notifications",
     "{waiting} en attente, {failed} en échec": "{waiting} pending, {failed} failed",
-    "La commande a changé entre-temps : vérifiez son statut et recommencez.": (
-        "The order changed meanwhile: check its status and start again."
+    "La commande a changé sur un autre poste (statut : {status}) : "
+    "la modification proposée est abandonnée.": (
+        "The order changed at another terminal (status: {status}): "
+        "the proposed change is abandoned."
     ),
     "Canal": "Channel",
     "Destinataire": "Recipient",
@@ -75,6 +77,7 @@ EN = {
     "Annulation abandonnée : la commande n'a pas changé.": (
         "Cancellation abandoned: the order has not changed."
     ),
+    "Statut changé sur un autre poste : {status}.": "Status changed at another terminal: {status}.",
     "Pas de statut suivant pour cette commande.": "No next status for this order.",
     "Modification annulée : statut {status} rétabli, messages retirés.": (
         "Change undone: status {status} restored, messages withdrawn."
