@@ -508,7 +508,11 @@ async def test_the_command_palette_offers_the_screen_actions(seeded: Config) -> 
         await settle(pilot)
         await press(pilot, "ctrl+p")
         await pilot.press(*"Suivant")
-        await pilot.pause(0.3)
+        results = app.screen.query_one(OptionList)
+        for _ in range(50):  # the palette searches in the background
+            await pilot.pause(0.1)
+            if results.option_count and "Suivant" in str(results.get_option_at_index(0).prompt):
+                break
         await press(pilot, "enter")
         assert isinstance(app.screen, OrderScreen)
         assert text_of(app, "#change-preview").startswith("Confirmation en cours :")
