@@ -542,15 +542,26 @@ class OrderScreen(Screen[None]):
             )
         else:
             message = _("Statut : {status}.", status=status_label(target))
-        self._in_thread(self._changed, message, view)
+        undo_window = config.undo_seconds if target is not OrderStatus.CANCELLED else 0.0
+        self._in_thread(self._changed, message, view, undo_window)
 
     def _refused(self, message: str, view: OrderView) -> None:
         self.show_view(view)
         self.say(message, severity="error")
 
-    def _changed(self, message: str, view: OrderView) -> None:
+    def _changed(self, message: str, view: OrderView, undo_window: float = 0.0) -> None:
         self.show_view(view)
         self.say(message)
+        if undo_window > 0:
+            # Once the grace period is over the notice would promise an undo that cannot be.
+            self.set_timer(undo_window, partial(self._forget_notice, message))
+
+    def _forget_notice(self, message: str) -> None:
+        notice = self.query_one("#order-notice", Static)
+        content = notice.content
+        if getattr(content, "plain", str(content)) == message:
+            notice.update("")
+            notice.display = False
 
     # -- undo, resend, PDF ---------------------------------------------------------------
 

@@ -405,6 +405,30 @@ async def test_ctrl_z_undoes_the_change_and_withdraws_its_messages(seeded: Confi
     assert states == {"withdrawn"}
 
 
+async def test_the_undo_notice_goes_when_the_grace_period_ends(
+    sqlite_url: str, seed_path: Path
+) -> None:
+    config = Config(database_url=sqlite_url, undo_seconds=1)
+    seed(sqlite_url, config, seed_path)
+    app = OrderHarness(config, SEED_ORDER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n", "enter")
+        notice = app.screen.query_one("#order-notice")
+        assert "Ctrl+Z pour annuler pendant 1 s" in text_of(app, "#order-notice")
+        for _ in range(40):
+            await pilot.pause(0.1)
+            if not notice.display:
+                break
+        assert not notice.display
+        await press(pilot, "ctrl+z")
+        assert "Trop tard pour annuler : le délai de 1 s est passé." in text_of(
+            app, "#order-notice"
+        )
+    assert order_row().status == S.CONFIRMING
+    database.close()
+
+
 async def test_ctrl_z_says_why_when_too_late(seeded: Config) -> None:
     change_status(
         SEED_ORDER, S.CONFIRMING, config=seeded, by="Léa", now=datetime(2021, 1, 2, 10, 0)
