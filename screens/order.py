@@ -268,6 +268,8 @@ class OrderScreen(Screen[None]):
 
     def _changed_elsewhere(self, view: OrderView) -> None:
         previous, pending = self.view, self.pending
+        if previous is not None and previous.fingerprint == view.fingerprint:
+            return  # a poll that started before this screen's own change: already shown
         self.show_view(view)
         if not self.is_attached or previous is None:
             return
@@ -329,7 +331,10 @@ class OrderScreen(Screen[None]):
         )
         if previous is None or previous.order.status != order.status:
             self._fill_status_select(view.status)
-        self._fill_lines(view)
+        if previous is None or [line.id for line in previous.lines] != [
+            line.id for line in view.lines
+        ]:
+            self._fill_lines(view)  # lines never change once imported: drawn once
         self._fill_history(view)
         self._fill_notifications(view)
 
