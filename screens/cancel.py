@@ -69,6 +69,8 @@ class CancelOrderModal(ModalScreen[str | None]):
     CancelOrderModal.-confirming #cancel-confirm {
         display: block;
     }
+    CancelOrderModal.-confirming #cancel-prompt,
+    CancelOrderModal.-confirming #cancel-error,
     CancelOrderModal.-confirming #cancel-reasons,
     CancelOrderModal.-confirming #cancel-text {
         display: none;
