@@ -228,8 +228,8 @@ class OrderScreen(Screen[None]):
             _("Destinataire"),
             _("État"),
             _("Essais"),
-            _("Dernière erreur"),
             _("Envoyé le"),
+            _("Dernière erreur"),
         )
         self.query_one("#change-preview").display = False
         self.reload()
@@ -326,9 +326,10 @@ class OrderScreen(Screen[None]):
             _cell(_("TOTAL"), format_money(order.total))
         )
         self.query_one("#summary-number", Static).update(_cell(_("N° DE COMMANDE"), order.number))
-        self.query_one("#summary-status", Static).update(
-            _cell(_("Statut"), status_text(order.status))
-        )
+        status = status_text(order.status)
+        if order.refund:
+            status.append("\n" + _("remboursée : {amount}", amount=format_money(order.refund)))
+        self.query_one("#summary-status", Static).update(_cell(_("Statut"), status))
         if previous is None or previous.order.status != order.status:
             self._fill_status_select(view.status)
         if previous is None or [line.id for line in previous.lines] != [
@@ -344,6 +345,7 @@ class OrderScreen(Screen[None]):
         with select.prevent(Select.Changed):
             select.set_options([(status_label(t), t.value) for t in targets])
         select.disabled = not targets
+        select.prompt = _("Changer le statut (s)") if targets else _("Statut définitif")
         reason = FINAL_REASONS.get(status)
         self.query_one("#status-reason", Static).update(_(reason) if reason else "")
 
@@ -393,8 +395,8 @@ class OrderScreen(Screen[None]):
                 Text(recipient),
                 Text(state, style="bold red" if note.state == "failed" else ""),
                 Text(str(note.attempts), justify="right"),
-                Text(note.last_error or ""),
                 Text(format_local_datetime(sent) if sent else ""),
+                Text(note.last_error or ""),
                 key=str(note.id),
             )
         waiting = sum(

@@ -149,6 +149,10 @@ async def test_the_seed_order_shows_every_block(seeded: Config) -> None:
             ["30/12/2020 09:45", "système", "Commande Enregistrée", ""]
         ]
         notes = rows(app, "#order-notifications")
+        assert (
+            app.screen.query_one("#order-notifications", DataTable).ordered_columns[4].label.plain
+            == "Envoyé le"
+        )
         assert ["Courriel", "vendeur (profil)", "En attente", "0", "", ""] in notes
         assert ["SMS", "+33612345678", "En attente", "0", "", ""] in notes
         shown = screen_text(app)
@@ -172,6 +176,7 @@ async def test_the_dropdown_offers_exactly_the_allowed_statuses(
         assert f"● {STATUS_LABELS[status]}" in text_of(app, "#summary-status")
         if status in FINAL_REASONS:
             assert select.disabled
+            assert select.prompt == "Statut définitif"
             assert text_of(app, "#status-reason") == FINAL_REASONS[status]
             assert FINAL_REASONS[status][:30] in screen_text(app)
             await press(pilot, "s")
@@ -288,7 +293,7 @@ async def test_cancellation_needs_a_reason_then_a_confirmation(seeded: Config) -
         assert order_row().status == S.REGISTERED  # not before the confirmation
         await press(pilot, "enter")
         assert isinstance(app.screen, OrderScreen)
-        assert "● Annulée" in text_of(app, "#summary-status")
+        assert text_of(app, "#summary-status") == "Statut\n● Annulée\nremboursée : 1,00 €"
         assert "Remboursement intégral de 1,00 € enregistré" in text_of(app, "#order-notice")
         assert app.screen.query_one("#status-select", Select).disabled
         assert rows(app, "#order-history")[-1][3] == "Client parti sans payer"
@@ -458,7 +463,7 @@ async def test_r_resends_a_failed_notification(seeded: Config) -> None:
         await settle(pilot)
         before = rows(app, "#order-notifications")
         index = next(i for i, row in enumerate(before) if row[2] == "Échec")
-        assert before[index][3:5] == ["1", "Invalid number"]
+        assert (before[index][3], before[index][5]) == ("1", "Invalid number")
         assert "2 en attente, 1 en échec" in text_of(app, "#notifications-title")
         table = app.screen.query_one("#order-notifications", DataTable)
         table.focus()
@@ -647,3 +652,16 @@ def test_snapshot_of_the_cancel_modal_refusing_an_empty_reason(
 ) -> None:
     app = OrderHarness(seeded, SEED_ORDER)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_cancel_modal)  # type: ignore[operator]
+
+
+def test_snapshot_of_a_cancelled_order(snap_compare: object, seeded: Config) -> None:
+    change_status(
+        SEED_ORDER,
+        S.CANCELLED,
+        config=seeded,
+        by="Léa",
+        reason="Rupture de stock",
+        now=datetime(2021, 1, 2, 9, 0),
+    )
+    app = OrderHarness(seeded, SEED_ORDER)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_loaded)  # type: ignore[operator]

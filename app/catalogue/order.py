@@ -29,6 +29,8 @@ EN = {
     "TOTAL": "TOTAL",
     "N° DE COMMANDE": "ORDER NUMBER",
     "Changer le statut (s)": "Change the status (s)",
+    "Statut définitif": "Final status",
+    "remboursée : {amount}": "refunded: {amount}",
     "Produits": "Products",
     "Produit": "Product",
     "Catégorie": "Category",
