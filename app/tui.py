@@ -21,11 +21,13 @@ from textual.worker import Worker, WorkerState
 
 from app.config import Config
 from app.i18n import _
-from screens.coming import ComingSoonScreen
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
+from screens.finances import FinancesScreen
 from screens.goto import GoToOrderScreen
 from screens.help import HelpScreen, describe, screen_keys
+from screens.order import OrderScreen
+from screens.profile import ProfileScreen
 from storage.db import first_line, thread_connection
 from storage.queries import order_exists
 from storage.watch import Change, ChangeWatcher
@@ -34,17 +36,6 @@ from storage.watch import Change, ChangeWatcher
 def _stylesheet() -> Path:
     """`app.tcss` at the top of the project (beside `app/`), as SPEC §1 lays it out."""
     return Path(__file__).resolve().parent.parent / "app.tcss"
-
-
-def order_screen_class() -> Callable[[str], Screen[Any]]:
-    """The order detail screen, or a placeholder while it is not part of this build."""
-    try:
-        from screens.order import OrderScreen  # type: ignore[import-not-found]
-    except ImportError:
-        from screens.order_placeholder import OrderPlaceholderScreen
-
-        return OrderPlaceholderScreen
-    return OrderScreen  # type: ignore[no-any-return]
 
 
 class ScreenActionsProvider(Provider):
@@ -112,11 +103,11 @@ class ComptoirApp(App[None]):
         self.poll_seconds = poll_seconds
         self.watcher: ChangeWatcher | None = None
         self._poll_failing = False
-        # The sections; the Finances and Profil issues replace their factories.
+        self.staff_name = ""  # who signed in, recorded in the history ("" = système)
         self.section_factories: dict[str, Callable[[], Screen[Any]]] = {
             "commandes": self._make_commandes,
-            "finances": partial(ComingSoonScreen, "Finances", id="finances"),
-            "profil": partial(ComingSoonScreen, "Profil", id="profil"),
+            "finances": FinancesScreen,
+            "profil": ProfileScreen,
         }
 
     def _make_commandes(self) -> Screen[Any]:
@@ -173,7 +164,7 @@ class ComptoirApp(App[None]):
                 _("Aucune commande n° {number}.", number=number), severity="error", markup=False
             )
             return
-        self.push_screen(order_screen_class()(number))
+        self.push_screen(OrderScreen(number))
 
     # Live refresh
 
