@@ -10,15 +10,17 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from app import staff
 from app.config import Config
 from app.i18n import _
 from screens.commandes import CommandesScreen
@@ -28,6 +30,7 @@ from screens.goto import GoToOrderScreen
 from screens.help import HelpScreen, describe, screen_keys
 from screens.order import OrderScreen
 from screens.profile import ProfileScreen
+from screens.signin import SignInScreen
 from storage.db import first_line, thread_connection
 from storage.queries import order_exists
 from storage.watch import Change, ChangeWatcher
@@ -103,6 +106,9 @@ class ComptoirApp(App[None]):
         self.poll_seconds = poll_seconds
         self.watcher: ChangeWatcher | None = None
         self._poll_failing = False
+        self._staff_required = False
+        self._locked = False
+        self._last_input = monotonic()
         self.staff_name = ""  # who signed in, recorded in the history ("" = système)
         self.section_factories: dict[str, Callable[[], Screen[Any]]] = {
             "commandes": self._make_commandes,
@@ -120,10 +126,12 @@ class ComptoirApp(App[None]):
         self.switch_mode("commandes")
         if self.first_order:
             self.open_order(self.first_order)
+        self._check_staff()
         self.watcher = ChangeWatcher()
         self._poll()  # record where things stand before the first tick
         if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self._poll, name="poll")
+            self.set_interval(self.poll_seconds, self._lock_when_idle, name="idle-lock")
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
@@ -165,6 +173,39 @@ class ComptoirApp(App[None]):
             )
             return
         self.push_screen(OrderScreen(number))
+
+    # Sign-in (only once staff members exist: `comptoir staff add`)
+
+    @work(thread=True, exit_on_error=False, group="staff")
+    def _check_staff(self) -> None:
+        with thread_connection():
+            required = staff.staff_enabled()
+        if required:
+            self.call_from_thread(self._sign_in, False)
+
+    def _sign_in(self, locked: bool) -> None:
+        self._staff_required = True
+        self._locked = True
+
+        def signed_in(name: str | None) -> None:
+            self._locked = False
+            self._last_input = monotonic()
+            if name:
+                self.staff_name = name
+
+        self.push_screen(SignInScreen(locked=locked), signed_in)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = monotonic()
+        await super().on_event(event)
+
+    def _lock_when_idle(self) -> None:
+        limit = self.config.idle_lock_minutes * 60
+        if not self._staff_required or self._locked or limit <= 0:
+            return
+        if monotonic() - self._last_input >= limit:
+            self._sign_in(True)
 
     # Live refresh
 

@@ -537,3 +537,31 @@ async def test_live_updates_survive_a_lost_connection(pg_server, seed_path: Path
     from storage.models import database
 
     database.close()
+
+
+async def test_staff_sign_in_at_start_and_after_idle_time(seeded: Config) -> None:
+    from dataclasses import replace
+
+    from app import staff
+    from screens.signin import SignInScreen
+
+    staff.add("Léa", "4321")
+    config = replace(seeded, idle_lock_minutes=0.01)  # locked after 0.6 s without a key
+    app = app_for(config, poll_seconds=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await pilot.press(*"Léa", "enter", *"4321", "enter")
+        assert await wait_until(pilot, lambda: app.staff_name == "Léa")
+        assert await wait_until(
+            pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.locked
+        )
+        await pilot.press(*"Léa", "enter", *"4321", "enter")
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, SignInScreen))
+
+
+async def test_no_sign_in_without_staff(seeded: Config) -> None:
+    app = app_for(seeded, poll_seconds=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CommandesScreen)
+        assert app.staff_name == ""
