@@ -7,6 +7,7 @@ are passed to each module's main (e.g. `python -m bench tui -- --db sqlite:////t
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -35,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if runner is None:
             continue
         print(f"== bench.{name}", flush=True)
-        result = runner(extra)
+        takes_args = bool(inspect.signature(runner).parameters)
+        result = runner(extra) if takes_args else runner()
         status = status or int(result or 0)
     return status
 
