@@ -23,6 +23,7 @@ from typing import Any
 from app.config import Config
 from app.intake import import_drafts, import_files, normalise_mobile, parse_document
 from app.orders import change_status
+from app.profile import save_profile
 from app.statuses import OrderStatus
 from storage.db import open_database, write_transaction
 from storage.models import Notification
@@ -79,6 +80,16 @@ REASONS = (
 )
 STAFF = ("Sophie", "Marc", "Nadia")
 SHOP_ID = "c1f882001c"
+DEMO_PROFILE = {
+    "name": "Thés & Merveilles",
+    "address": "12 rue Mercière, 69002 Lyon",
+    "email": "boutique@thes-merveilles.example.org",
+    "mobile": "+33612345678",
+    "point_of_sale": "Point d'activité",
+    "siret": "10000000910008",  # made up, with valid check digits
+    "vat_number": "FR88100000009",
+    "iban": "FR7630006000011234567890189",  # the usual French example IBAN
+}
 
 
 def _mobile(rng: random.Random) -> str:
@@ -179,6 +190,9 @@ def seed_demo(
     drafts = parse_document(docs)
     with write_transaction():  # one commit: seeding takes seconds, not minutes
         _write(config, rng, drafts, today)
+    # A complete seller, so that Finances shows payouts (written after the history, so that
+    # the past orders did not each owe the seller an SMS).
+    save_profile(**DEMO_PROFILE)
     seed_file = resources.files("app") / "data" / "seed-orders.json"
     with resources.as_file(seed_file) as path:
         import_files([Path(path)], config=config)

@@ -37,6 +37,10 @@ def test_seed_demo_holds_a_living_shop(sqlite_url: str) -> None:
     # Cancellations issued credit notes.
     assert Document.select().where(Document.kind == "credit").count() == cancelled.count()
     assert Order.select(fn.MAX(Order.placed_day)).scalar() <= date(2026, 11, 26)
+    # The seller is complete, so that Finances shows payouts rather than "blocked".
+    from app.profile import load_profile
+
+    assert load_profile().iban and load_profile().siret
 
 
 def test_demo_environment_is_throwaway(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
