@@ -8,6 +8,7 @@ ratio between them:
 - PageDown to the next month painted, and its queries through peewee against the same SQL
   run raw on the DB-API cursor;
 - the first page of a search, from Enter to painted;
+- a status change on the order screen (`n` then Enter), from Enter to painted;
 - peak memory (max RSS) of the Commandes start against the bare app.
 
 Without `--db`, a temporary SQLite database of `--orders` orders (default 1,000,000) is
@@ -122,7 +123,9 @@ def timed(run: Callable[[], Any], repeat: int) -> float:
     return statistics.median(samples)
 
 
-async def interactive(url: str, start_month: str, searches: Sequence[str]) -> dict[str, Any]:
+async def interactive(
+    url: str, start_month: str, searches: Sequence[str], change_numbers: Sequence[str]
+) -> dict[str, Any]:
     from textual.widgets import DataTable, Input
 
     from app.config import Config
@@ -169,6 +172,24 @@ async def interactive(url: str, start_month: str, searches: Sequence[str]) -> di
             await app.workers.wait_for_complete()
         results["search"] = statistics.median(search_times)
         results["search_all"] = search_times
+
+        # A status change: `n` proposes the next status (not timed), Enter applies it; timed
+        # from the keypress to the order screen painted with its new status.
+        changes = []
+        for number in change_numbers:
+            app.open_order(number)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("n")
+            await pilot.pause()
+            began = time.perf_counter()
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            changes.append((time.perf_counter() - began) * 1000)
+            await pilot.press("escape")
+            await app.workers.wait_for_complete()
+        results["change"] = statistics.median(changes) if changes else float("nan")
 
     # The month's queries alone: peewee (rows turned into objects) against raw DB-API.
     year, month = parse_month(start_month)
@@ -259,7 +280,16 @@ def _run(url: str, runs: int) -> int:
     ours = statistics.median(t for t, _ in starts["comptoir"]) * 1000
     bare_rss = max(r for _, r in starts["bare"]) / 1024
     our_rss = max(r for _, r in starts["comptoir"]) / 1024
-    results = asyncio.run(interactive(url, start_month, searches))
+    movable = ["registered", "confirming", "processing", "ready"]
+    change_numbers = [
+        number
+        for (number,) in Order.select(Order.number)
+        .where(Order.status.in_(movable))
+        .order_by(Order.id.desc())
+        .limit(8)
+        .tuples()
+    ]
+    results = asyncio.run(interactive(url, start_month, searches, change_numbers))
     print(f"{'figure':<38} {'value':>13} {'floor':>15}        ratio   goal")
     line("start → Commandes painted (median)", ours, bare, "ms", "≤ 1.5× (floor: bare app)")
     line("PageDown → next month painted", results["pagedown"], results["noop"], "ms",
@@ -271,6 +301,8 @@ def _run(url: str, runs: int) -> int:
         print(f"    « {text} »: {ms:.1f} ms, {rows} rows")
     line("  search queries: peewee vs raw SQL", results["search_query"], results["search_raw"],
          "ms", "")  # fmt: skip
+    line("status change → painted (median)", results["change"], results["noop"], "ms",
+         "≤ 30 ms (floor: no-op key)")  # fmt: skip
     line("peak memory (max RSS)", our_rss, bare_rss, "MiB", "≤ 2× (floor: bare app)")
     print(
         "memory per start (MiB): bare "
