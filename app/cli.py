@@ -172,6 +172,35 @@ def cmd_profile(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, config: Config) -> int:
+    """The notifier alone: until Ctrl+C, or with --drain until nothing is left to send."""
+    import asyncio
+    import contextlib
+    import signal
+
+    from app.notifier import Notifier
+
+    _open(config)
+    notifier = Notifier(config)
+    if args.drain:
+        result = asyncio.run(notifier.drain())
+        print(result.summary())
+        return 0 if result.ok else 1
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(sig, stop.set)
+        await notifier.run(stop)
+
+    print(_("Notificateur démarré ({owner}) ; Ctrl+C pour l'arrêter.", owner=notifier.owner))
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve())
+    print(_("Notificateur arrêté."))
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     from app.factory import run_tui
 
@@ -190,7 +219,7 @@ HANDLERS: dict[str | None, Handler] = {
     "import": cmd_import,
     "status": cmd_status,
     "profile": cmd_profile,
-    "worker": _not_yet("worker"),
+    "worker": cmd_worker,
     "staff": _not_yet("staff"),
     "pdf": _not_yet("pdf"),
     "invoice": _not_yet("invoice"),
