@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="wait out grace periods, send, exit 0 when nothing is left",
     )
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=100,
+        metavar="N",
+        help="messages claimed at a time, sent over one connection (default 100)",
+    )
 
     p = command("staff", "manage staff sign-in")
     p.add_argument("action", choices=("add", "list", "disable", "passwd"))
@@ -180,8 +187,10 @@ def cmd_worker(args: argparse.Namespace, config: Config) -> int:
 
     from app.notifier import Notifier
 
+    if args.batch < 1:
+        raise ComptoirError("--batch must be at least 1")
     _open(config)
-    notifier = Notifier(config)
+    notifier = Notifier(config, batch_size=args.batch)
     if args.drain:
         result = asyncio.run(notifier.drain())
         print(result.summary())
