@@ -3,8 +3,11 @@ on SQLite and on the suite's PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import mailbox
 import ssl
+import sys
+import types
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -14,10 +17,12 @@ import pytest
 import trustme
 
 from app.config import Config
+from app.errors import ConfigError
 from app.intake import import_drafts, parse_document
 from app.notifier import Notifier
 from app.notifier.capture import MailCapture, free_port
 from app.notifier.render import GSM_BASIC, GSM_EXTENDED, gsm_length
+from app.notifier.senders import parse_smtp_url
 from app.orders import change_status, undo_change
 from app.profile import save_profile
 from app.statuses import OrderStatus as S
@@ -490,3 +495,74 @@ async def test_demo_capture_writes_a_maildir(db: str, tmp_path: Path) -> None:
     box = mailbox.Maildir(tmp_path / "Maildir", create=False)
     subjects = [str(m["Subject"]) for m in box]
     assert len(subjects) == 1 and "T-0001" in subjects[0]
+
+
+# -- the loop of the TUI and of `comptoir worker` ----------------------------------------------
+
+
+async def eventually(condition: Any, what: str, timeout: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+async def test_run_sends_what_becomes_due_until_stopped(db: str) -> None:
+    with SmtpServer() as server:
+        config = make_config(smtp_url=server.url)
+        notifier = Notifier(config, "tui", poll_seconds=0.05)
+        stop = asyncio.Event()
+        task = asyncio.create_task(notifier.run(stop))
+        add_orders(config, no_mobile("T-0001"))
+        notifier.wake()
+        await eventually(lambda: server.recorder.count() == 1, "the first mail")
+        change_status("T-0001", S.CONFIRMING, config=config)
+        await eventually(lambda: server.recorder.count() == 2, "the second mail")
+        stop.set()
+        await asyncio.wait_for(task, timeout=30)
+    assert states() == {"sent": 2}
+
+
+# -- the order's PDF -------------------------------------------------------------------------
+
+
+async def test_new_order_mail_attaches_the_order_pdf_when_documents_exist(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def render_order_pdf(number: str) -> bytes:
+        asked.append(number)
+        return b"%PDF-1.4 order " + number.encode()
+
+    documents = types.ModuleType("app.documents")
+    documents.render_order_pdf = render_order_pdf  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "app.documents", documents)
+    with SmtpServer() as server:
+        config = make_config(smtp_url=server.url)
+        save_profile(name="Shop", email="seller@example.org")
+        add_orders(config, no_mobile(), seller=True)
+        assert (await drain(config)).ok
+        by_to = {m["To"]: m for m in server.recorder.received}
+    assert asked == ["T-0001"]
+    attachments = list(by_to["seller@example.org"].iter_attachments())
+    assert [a.get_filename() for a in attachments] == ["commande-T-0001.pdf"]
+    assert attachments[0].get_content() == b"%PDF-1.4 order T-0001"
+    assert list(by_to["hugo.bernard@example.org"].iter_attachments()) == []
+
+
+# -- configuration parsing -------------------------------------------------------------------
+
+
+def test_smtp_urls() -> None:
+    plain = parse_smtp_url("smtp://127.0.0.1")
+    assert (plain.port, plain.use_tls, plain.start_tls, plain.username) == (25, False, False, None)
+    tls = parse_smtp_url("smtps://user%40shop:p%3Ass@mail.example.org")
+    assert (tls.port, tls.use_tls, tls.username, tls.password) == (465, True, "user@shop", "p:ss")
+    start = parse_smtp_url("smtp://u:p@mail.example.org:587?starttls=1")
+    assert (start.port, start.start_tls, start.use_tls) == (587, True, False)
+    with pytest.raises(ConfigError):
+        parse_smtp_url("smtps://mail.example.org?starttls=1")
+    with pytest.raises(ConfigError):
+        parse_smtp_url("http://mail.example.org")
