@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -138,7 +138,7 @@ class MailSender:
         self._smtp = smtp
         return smtp
 
-    async def send(self, message: EmailMessage, recipient: str) -> None:
+    async def send(self, message: Message, recipient: str) -> None:
         """Send one message to `recipient`; DeliveryError or NotConfigured if not."""
         try:
             smtp = await self._connection()

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import Message
 from typing import Any, TypeVar
 
 from peewee import fn
@@ -81,6 +82,14 @@ class DrainResult:
         )
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A message ready to go: its recipient and the mail or the SMS text."""
+
+    recipient: str
+    payload: Message | str
+
+
 def default_owner() -> str:
     """A name unique to this notifier: host, process and a random part."""
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -118,6 +127,7 @@ class Notifier:
         self._executor: ThreadPoolExecutor | None = None
         self._wake = asyncio.Event()
         self._result = DrainResult()
+        self.last_error: str | None = None  # why the last round failed (database lost…)
 
     # -- the database thread ---------------------------------------------------------------
 
@@ -143,27 +153,35 @@ class Notifier:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Send due messages until `stop` is set; never raises for a failed message."""
-        last_recheck = None
+        """Send due messages until `stop` is set.
+
+        Never raises for a message that fails, nor when the database or a server is away
+        for a while: the problem is kept in `last_error` (for the footer) and the loop tries
+        again at the next poll.
+        """
+        last_recheck: datetime | None = None
         try:
             while not stop.is_set():
-                now = self.clock()
-                if last_recheck is None or (now - last_recheck).total_seconds() >= (
-                    self.recheck_seconds
-                ):
-                    await self._db(self.requeue_configured)
-                    last_recheck = now
-                try:
-                    done = await self.run_once()
-                except Exception as exc:  # a lost database must not end the loop
-                    log.warning("notifier: %s", exc)
-                    done = 0
-                if done:
-                    continue
                 delay = self.poll_seconds
-                next_due = await self._db(self._next_due)
-                if next_due is not None:
-                    delay = min(delay, max((next_due - self.clock()).total_seconds(), 0.05))
+                try:
+                    now = self.clock()
+                    if last_recheck is None or (now - last_recheck).total_seconds() >= (
+                        self.recheck_seconds
+                    ):
+                        await self._db(self.requeue_configured)
+                        last_recheck = now
+                    if await self.run_once():
+                        self.last_error = None
+                        continue
+                    next_due = await self._db(self._next_due)
+                    if next_due is not None:
+                        delay = min(delay, max((next_due - self.clock()).total_seconds(), 0.05))
+                    self.last_error = None
+                except Exception as exc:
+                    self.last_error = f"{type(exc).__name__}: {exc}"
+                    log.warning("notifier: %s", self.last_error)
+                    with contextlib.suppress(Exception):
+                        await self._db(_close_connection)  # reconnect at the next round
                 await self._sleep(stop, delay)
         finally:
             await self.aclose()
@@ -208,45 +226,72 @@ class Notifier:
     # -- one batch ---------------------------------------------------------------------------
 
     async def run_once(self) -> int:
-        """Claim one batch of due messages and send it; returns how many were handled."""
+        """Claim one batch of due messages and send it; returns how many were handled.
+
+        The next message is prepared (templates, MIME) while the current one is on the
+        wire, but sent only once the current one is marked: a notifier killed at any point
+        leaves at most one message sent and not marked.
+        """
         jobs, shop, lease_until = await self._db(self.claim)
         if not jobs:
             return 0
         handled = 0
+        upcoming: asyncio.Future[Prepared] | None = None
         try:
-            for index, job in enumerate(jobs):
+            index = 0
+            while index < len(jobs):
                 if self.clock() >= lease_until - self.lease / 2:
-                    remaining = [j.id for j in jobs[index:]]
-                    lease_until, kept = await self._db(self.renew, remaining)
-                    if job.id not in kept:
-                        continue  # expired and taken over by another notifier
+                    lease_until, kept = await self._db(self.renew, [j.id for j in jobs[index:]])
+                    if jobs[index].id not in kept and upcoming is not None:
+                        upcoming.cancel()
+                        upcoming = None
+                    # Rows whose lease ran out may be another notifier's now: leave them.
                     jobs = jobs[:index] + [j for j in jobs[index:] if j.id in kept]
-                await self._handle(job, shop)
+                    if index >= len(jobs):
+                        break
+                job = jobs[index]
+                current = upcoming or asyncio.ensure_future(self._prepare(job, shop))
+                upcoming = (
+                    asyncio.ensure_future(self._prepare(jobs[index + 1], shop))
+                    if index + 1 < len(jobs)
+                    else None
+                )
+                await self._handle(job, current)
                 handled += 1
+                index += 1
         finally:
+            if upcoming is not None:
+                upcoming.cancel()
             await self.mail.close()
         return handled
 
-    async def _handle(self, job: Job, shop: ShopView) -> None:
+    async def _prepare(self, job: Job, shop: ShopView) -> Prepared:
+        """The recipient and the ready message; raises NotConfigured or DeliveryError."""
+        recipient = self._recipient(job, shop)
+        if job.channel == "mail":
+            if not self.mail.configured:
+                raise NotConfigured(_("Aucun serveur de mail configuré (COMPTOIR_SMTP_URL)."))
+            attachment = await self._attachment(job)
+            message = build_mail(
+                job,
+                shop,
+                recipient=recipient,
+                mail_from=self.config.mail_from,
+                timezone=self.config.timezone,
+                attachment=attachment,
+            )
+            return Prepared(recipient, message)
+        return Prepared(recipient, sms_text(job, shop, self.config.timezone))
+
+    async def _handle(self, job: Job, preparing: asyncio.Future[Prepared]) -> None:
         recipient: str | None = None
         try:
-            recipient = self._recipient(job, shop)
-            if job.channel == "mail":
-                if not self.mail.configured:
-                    raise NotConfigured(_("Aucun serveur de mail configuré (COMPTOIR_SMTP_URL)."))
-                attachment = await self._attachment(job)
-                message = build_mail(
-                    job,
-                    shop,
-                    recipient=recipient,
-                    mail_from=self.config.mail_from,
-                    timezone=self.config.timezone,
-                    attachment=attachment,
-                )
-                await self.mail.send(message, recipient)
+            prepared = await preparing
+            recipient = prepared.recipient
+            if isinstance(prepared.payload, Message):
+                await self.mail.send(prepared.payload, recipient)
             else:
-                text = sms_text(job, shop, self.config.timezone)
-                await self.sms.send(recipient, text, reference=f"notif-{job.id}")
+                await self.sms.send(recipient, prepared.payload, reference=f"notif-{job.id}")
         except NotConfigured as exc:
             await self._db(self.mark, job.id, "not_configured", str(exc), None)
             return
@@ -263,7 +308,8 @@ class Notifier:
                         error=words,
                     )
                 await self._db(self.mark, job.id, "failed", words, None)
-                self._result.errors.append(words)
+                if len(self._result.errors) < 20:
+                    self._result.errors.append(words)
             return
         except Exception as exc:  # a bug or a broken template: fail loudly, stay alive
             log.exception("notifier: message %s", job.id)
