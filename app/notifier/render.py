@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -214,6 +215,12 @@ def _address(value: str) -> str:
     return formataddr((name, address), charset="utf-8") if name else address
 
 
+def _boundary() -> str:
+    # Parts are base64, whose alphabet has no "_": this boundary cannot occur in them, so
+    # the generator need not search the whole text for a free one (a tenth of its time).
+    return f"=_comptoir_{uuid.uuid4().hex}"
+
+
 def build_mail(
     job: Job,
     shop: ShopView,
@@ -236,6 +243,7 @@ def build_mail(
     html = env.get_template(f"{job.template}.html").render(context)
     message: Message = MIMEMultipart(
         "alternative",
+        boundary=_boundary(),
         _subparts=[MIMEText(text, "plain", "utf-8"), MIMEText(html, "html", "utf-8")],
     )
     if attachment is not None:
@@ -245,7 +253,7 @@ def build_mail(
             "attachment",
             filename=f"commande-{_ID_UNSAFE.sub('_', job.order.number)}.pdf",
         )
-        message = MIMEMultipart("mixed", _subparts=[message, pdf])
+        message = MIMEMultipart("mixed", boundary=_boundary(), _subparts=[message, pdf])
     message["Subject"] = _header(subject(job, shop, words))
     message["From"] = _address(mail_from)
     message["To"] = _address(recipient)

@@ -455,18 +455,23 @@ class Notifier:
     def mark(
         self, notification_id: int, state: str, error: str | None, recipient: str | None
     ) -> bool:
-        """Record the outcome, only if this notifier still holds the row."""
-        values: dict[Any, Any] = {
-            Notification.state: state,
-            Notification.last_error: error,
-            Notification.lease_until: None,
-        }
-        if state == "sent":
-            values[Notification.sent_at] = self.clock()
-            values[Notification.recipient] = recipient
+        """Record the outcome, only if this notifier still holds the row.
+
+        Runs once per message, so it is one prepared statement rather than a query built
+        by peewee each time (which costs three times the UPDATE itself on SQLite).
+        """
+        sent_at = self.clock() if state == "sent" else None
+        params = (
+            state,
+            error,
+            Notification.sent_at.db_value(sent_at),
+            recipient if state == "sent" else None,
+            notification_id,
+            self.owner,
+        )
         with write_transaction():
-            updated = Notification.update(values).where(self._held(notification_id)).execute()
-        return updated == 1
+            cursor = database.execute_sql(_mark_sql(), params)
+        return cursor.rowcount == 1
 
     def mark_retry(self, job: Job, error: str) -> bool:
         """Back to pending, due after an exponential delay with jitter."""
@@ -552,6 +557,16 @@ class Notifier:
         )
         times = [t for t in (grace, retry, leased) if t is not None]
         return min(times) if times else None
+
+
+def _mark_sql() -> str:
+    p = database.param
+    return (
+        f'UPDATE "{Notification._meta.table_name}" SET "state" = {p}, "last_error" = {p}, '
+        f'"lease_until" = NULL, "sent_at" = COALESCE({p}, "sent_at"), '
+        f'"recipient" = COALESCE({p}, "recipient") '
+        f'WHERE "id" = {p} AND "state" = \'sending\' AND "lease_owner" = {p}'
+    )
 
 
 def _close_connection() -> None:
