@@ -156,7 +156,7 @@ def tracker(status: str) -> list[dict[str, object]]:
     """The steps of the normal flow with the current one marked (done / current / todo)."""
     current = OrderStatus(status)
     index = NORMAL_FLOW.index(current) if current in NORMAL_FLOW else -1
-    steps = []
+    steps: list[dict[str, object]] = []
     for position, step in enumerate(NORMAL_FLOW):
         if index < 0:
             state = "todo"
@@ -204,8 +204,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _header(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, "utf-8")
+def _header(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode()
 
 
 def _address(value: str) -> str:
