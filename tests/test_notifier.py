@@ -452,8 +452,13 @@ async def test_sms_to_the_customer_and_the_seller(
 
 @pytest.mark.parametrize(
     "answer",
-    [(200, {"status": "1", "error-text": "Throughput Rate Exceeded"}), (429, {}), (503, {})],
-    ids=["throttled", "http429", "http503"],
+    [
+        (200, {"status": "1", "error-text": "Throughput Rate Exceeded"}),
+        (429, {}),
+        (503, {}),
+        (500, {}),
+    ],
+    ids=["throttled", "http429", "http503", "http500"],
 )
 async def test_sms_temporary_failures_retry(
     db: str, server_tls: ssl.SSLContext, trust_ca: Path, answer: tuple[int, dict[str, str]]
@@ -566,3 +571,12 @@ def test_smtp_urls() -> None:
         parse_smtp_url("smtps://mail.example.org?starttls=1")
     with pytest.raises(ConfigError):
         parse_smtp_url("http://mail.example.org")
+
+
+async def test_sms_without_vonage_configuration_waits(db: str) -> None:
+    config = make_config()
+    add_orders(config, order_doc())  # the customer has a mobile: mail + SMS
+    result = await drain(config)
+    assert result.not_configured == 2 and result.sent == 0
+    sms = Notification.get(Notification.channel == "sms")
+    assert sms.state == "not_configured" and "COMPTOIR_VONAGE_API_KEY" in sms.last_error

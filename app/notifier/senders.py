@@ -20,9 +20,10 @@ from app.config import Config
 from app.errors import ConfigError
 from app.i18n import _
 
-# Vonage SMS API statuses worth trying again: 1 throttled, 5 internal error,
-# 10 too many existing binds.
-VONAGE_TEMPORARY = frozenset({1, 5, 10})
+# Vonage SMS API statuses worth trying again: 1 throttled, 5 internal error, 10 too many
+# existing binds; and 4, invalid credentials: like a refused SMTP login, the configuration's
+# fault rather than the message's, so the message waits for it to be fixed.
+VONAGE_TEMPORARY = frozenset({1, 4, 5, 10})
 _VONAGE_STATUS = re.compile(r"error code (\d+):\s*(.*)", re.S)
 
 
@@ -215,7 +216,8 @@ class SmsSender:
 
 
 def classify_vonage(exc: BaseException) -> DeliveryError:
-    """Temporary: throttling (status 1), HTTP 429 and 5xx, no connection. Else permanent."""
+    """Temporary: throttling (status 1), credentials (status 4, HTTP 401), HTTP 429 and 5xx,
+    no connection. Else permanent (invalid number, barred, message refused…)."""
     from requests import RequestException
     from vonage_http_client.errors import HttpRequestError
     from vonage_sms.errors import SmsError
@@ -234,7 +236,7 @@ def classify_vonage(exc: BaseException) -> DeliveryError:
         body = (exc.response.text or "").strip().replace("\n", " ")[:300]
         return DeliveryError(
             _("Vonage répond HTTP {code} : {words}", code=code, words=body),
-            temporary=code == 429 or code >= 500,
+            temporary=code in (401, 429) or code >= 500,
         )
     if isinstance(exc, RequestException | OSError):
         return DeliveryError(_("Vonage injoignable : {reason}", reason=exc), temporary=True)
