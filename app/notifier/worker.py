@@ -250,7 +250,11 @@ class Notifier:
                     if index >= len(jobs):
                         break
                 job = jobs[index]
-                current = upcoming or asyncio.ensure_future(self._prepare(job, shop))
+                current = (
+                    upcoming
+                    if upcoming is not None
+                    else asyncio.ensure_future(self._prepare(job, shop))
+                )
                 upcoming = (
                     asyncio.ensure_future(self._prepare(jobs[index + 1], shop))
                     if index + 1 < len(jobs)
