@@ -101,9 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("number", metavar="NUMBER")
     p.add_argument("-o", "--output", type=Path, metavar="FILE")
 
-    p = command("invoice", "write the order's invoice PDF")
-    p.add_argument("number", metavar="NUMBER")
+    p = command("invoice", "write the order's invoice PDF (and its credit note if cancelled)")
+    p.add_argument("number", nargs="?", metavar="NUMBER")
     p.add_argument("-o", "--output", type=Path, metavar="FILE")
+    p.add_argument(
+        "--month", metavar="YYYY-MM", help="every invoice and credit note of the month's orders"
+    )
 
     p = command("export", "write a month of finances as CSV")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
@@ -210,10 +213,123 @@ def cmd_worker(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _read_secret() -> str:
+    """Ask twice on a terminal; read one line from a pipe (scripts)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(_("Code (PIN ou mot de passe) : "))
+    if getpass.getpass(_("Encore une fois : ")) != first:
+        raise ComptoirError(_("Les deux saisies diffèrent."))
+    return first
+
+
+def cmd_staff(args: argparse.Namespace, config: Config) -> int:
+    from app import staff
+
+    _open(config)
+    if args.action == "list":
+        members = staff.members()
+        if not members:
+            print(_("Aucun membre : la connexion est désactivée."))
+        for member in members:
+            print(f"{member.name}\t{_('désactivé') if member.disabled else _('actif')}")
+        return 0
+    if not args.name:
+        raise ComptoirError(_("Cette commande demande un NOM."))
+    if args.action == "add":
+        staff.add(args.name, _read_secret())
+        print(_("Membre ajouté : {name}", name=args.name.strip()))
+    elif args.action == "disable":
+        staff.disable(args.name)
+        print(_("Membre désactivé : {name}", name=args.name.strip()))
+    else:
+        staff.set_secret(args.name, _read_secret())
+        print(_("Code changé pour {name}", name=args.name.strip()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    """The same TUI in a browser: textual-serve starts one `comptoir` per browser tab."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    if not 0 < args.port < 65536:
+        raise ComptoirError(f"--port must be between 1 and 65535, got {args.port}")
+    _open(config)  # fail here, once, if the database is unusable
+    command = shlex.join(
+        [sys.executable, "-m", "app", "--db", config.resolved_database_url, "--lang", config.lang]
+    )
+    print(f"Comptoir: http://{args.host}:{args.port}/", flush=True)
+    Server(command, host=args.host, port=args.port, title="Comptoir").serve()
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     from app.factory import run_tui
 
     return run_tui(config, month=args.month, order=args.order, demo=args.demo)
+
+
+def cmd_pdf(args: argparse.Namespace, config: Config) -> int:
+    from app.documents import write_order_pdf
+
+    _open(config)
+    print(write_order_pdf(args.number, args.output))
+    return 0
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """A one-line progress bar on stderr, redrawn in place."""
+    width = 30
+    filled = width * done // total if total else width
+    end = "\n" if done >= total else ""
+    bar = "#" * filled + "." * (width - filled)
+    print(f"\r[{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
+    from app.documents import render_month, write_order_documents
+    from app.finances import parse_month
+
+    if args.month:
+        if args.number:
+            raise ComptoirError(_("Donnez un numéro de commande ou --month, pas les deux."))
+        year, month = parse_month(args.month)
+        _open(config)
+        paths = render_month(year, month, progress=_progress_bar, folder=args.output)
+        if not paths:
+            print(_("Aucune facture pour ce mois."))
+            return 0
+        folder = paths[0].parent
+        print(_("{count} document(s) écrit(s) dans {folder}", count=len(paths), folder=folder))
+        return 0
+    if not args.number:
+        raise ComptoirError(_("Donnez un numéro de commande (ou --month AAAA-MM)."))
+    _open(config)
+    for path in write_order_documents(args.number, args.output):
+        print(path)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    from app.finances import export_csv, parse_month
+
+    year, month = parse_month(args.month)
+    _open(config)
+    print(export_csv(year, month, args.output, config=config))
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
+    from app.doctor import run_checks
+
+    checks = run_checks(config)
+    for check in checks:
+        print(check.line())
+    return 0 if all(check.ok for check in checks) else 1
 
 
 def _not_yet(name: str) -> Handler:
@@ -229,12 +345,12 @@ HANDLERS: dict[str | None, Handler] = {
     "status": cmd_status,
     "profile": cmd_profile,
     "worker": cmd_worker,
-    "staff": _not_yet("staff"),
-    "pdf": _not_yet("pdf"),
-    "invoice": _not_yet("invoice"),
-    "export": _not_yet("export"),
-    "serve": _not_yet("serve"),
-    "doctor": _not_yet("doctor"),
+    "staff": cmd_staff,
+    "pdf": cmd_pdf,
+    "invoice": cmd_invoice,
+    "export": cmd_export,
+    "serve": cmd_serve,
+    "doctor": cmd_doctor,
 }
 
 

@@ -190,9 +190,13 @@ def normalise_mobile(text: str) -> str:
 def parse_order(raw: Any) -> OrderDraft:
     """Validate one intake object; raise _Invalid naming the field."""
     doc = _obj(raw, "order")
-    _keys(doc, "", {"number", "placed_at", "customer", "fulfilment", "lines", "total", "payment"})
+    if "number" not in doc:
+        raise _Invalid("number", "is missing")
     number = _number(doc["number"])
     try:
+        _keys(
+            doc, "", {"number", "placed_at", "customer", "fulfilment", "lines", "total", "payment"}
+        )
         return _parse_rest(doc, number)
     except _Invalid as exc:
         raise _Invalid(f"order {number}: field {exc.path}", exc.reason) from None
@@ -418,6 +422,8 @@ def load_file(path: Path) -> list[OrderDraft]:
         data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except (json.JSONDecodeError, ValueError) as exc:
         raise IntakeError(f"{path}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise IntakeError(f"{path}: the document is nested too deeply") from None
     try:
         return parse_document(data)
     except _Invalid as exc:

@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench.<name>`."""
+"""Benchmarks: `python -m bench.<name>` (each module has a `main()`)."""

@@ -198,6 +198,8 @@ class Staff(BaseModel):
     name = CharField(max_length=64, unique=True)
     password_hash = TextField()
     disabled = BooleanField(default=False)
+    failed_attempts = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)  # UTC; sign-in refused until then
     created_at = DateTimeField()
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +15,7 @@ from app.config import Config
 from app.i18n import set_language
 from tests.pgserver import PostgresServer
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
 SEED = Path(__file__).resolve().parent / "data" / "seed-orders.json"
 _counter = itertools.count(1)
 
@@ -89,3 +92,31 @@ def db(db_url: str, config: Config) -> Iterator[str]:
 def seed_path() -> Path:
     """The user's own January 2021 orders (SPEC §8)."""
     return SEED
+
+
+@pytest.fixture
+def run(tmp_path: Path, isolated_home: Path):  # type: ignore[no-untyped-def]
+    """Run `python -m app` in a real process on a fresh SQLite database."""
+    db = tmp_path / "cli.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
+    env.update(
+        COMPTOIR_HOME=str(isolated_home),
+        COMPTOIR_DATABASE_URL=f"sqlite:///{db}",
+        PYTHONPATH=str(ROOT),
+    )
+
+    def invoke(
+        *args: str, extra_env: dict[str, str] | None = None, input: str = ""
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**env, **(extra_env or {})},
+            cwd=ROOT,
+            input=input,
+        )
+
+    invoke.db = db  # type: ignore[attr-defined]
+    return invoke

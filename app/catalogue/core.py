@@ -21,8 +21,7 @@ EN = {
     # People
     "système": "system",
     # Rules
-    "Passage de « {current} » à « {target} » impossible. "
-    "Statuts possibles : {allowed}.": (
+    "Passage de « {current} » à « {target} » impossible. Statuts possibles : {allowed}.": (
         "Cannot move from “{current}” to “{target}”. Allowed statuses: {allowed}."
     ),
     "aucun": "none",

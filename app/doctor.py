@@ -1,0 +1,160 @@
+"""`comptoir doctor`: one line per thing that must work, and what to do when it does not."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlparse
+
+import aiosmtplib
+
+from app.config import Config
+from app.documents.pdf import INSTALL_HINT, html_to_pdf, wkhtmltopdf_version
+from app.errors import ComptoirError
+from app.i18n import _
+
+SMTP_TIMEOUT = 5.0
+_TINY_PAGE = "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>ok</body></html>"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one check: what was checked, whether it is fine, and the detail."""
+
+    name: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        """'✓ Base de données : …' or '✗ …'."""
+        return f"{'✓' if self.ok else '✗'} {self.name} : {self.detail}"
+
+
+def check_database(config: Config) -> Check:
+    """Reachable, and at the schema version of this program (no migration is run)."""
+    from storage import migrations
+    from storage.db import open_database, redact
+
+    name = _("Base de données")
+    url = config.resolved_database_url
+    try:
+        db = open_database(url, timezone=config.timezone, migrate=False)
+        version = migrations.schema_version(db)
+    except ComptoirError as exc:
+        return Check(name, False, str(exc))
+    except Exception as exc:  # a driver's own error: one line, never a traceback
+        return Check(name, False, f"{redact(url)} : {type(exc).__name__}: {exc}")
+    if version is None:
+        return Check(name, False, _("{url} : vide, pas encore créée", url=redact(url)))
+    if version != migrations.LATEST:
+        return Check(
+            name,
+            False,
+            _(
+                "{url} : schéma v{found}, attendu v{latest}",
+                url=redact(url),
+                found=version,
+                latest=migrations.LATEST,
+            ),
+        )
+    return Check(name, True, _("{url} (schéma v{version})", url=redact(url), version=version))
+
+
+async def _ehlo(url: str) -> str:
+    parsed = urlparse(url)
+    secure = parsed.scheme == "smtps"
+    starttls = parse_qs(parsed.query).get("starttls", ["0"])[0] in ("1", "true", "yes")
+    port = parsed.port or (465 if secure else 587 if starttls else 25)
+    client = aiosmtplib.SMTP(
+        hostname=parsed.hostname,
+        port=port,
+        use_tls=secure,
+        start_tls=starttls,
+        timeout=SMTP_TIMEOUT,
+    )
+    await client.connect()
+    try:
+        response = await client.ehlo()
+    finally:
+        client.close()
+    return f"{parsed.hostname}:{port} {response.code}"
+
+
+def check_smtp(config: Config) -> Check:
+    """The SMTP server of COMPTOIR_SMTP_URL answers EHLO within a few seconds."""
+    name = _("SMTP")
+    if not config.smtp_url:
+        return Check(name, False, _("non configuré (COMPTOIR_SMTP_URL)"))
+    try:
+        answer = asyncio.run(asyncio.wait_for(_ehlo(config.smtp_url), SMTP_TIMEOUT * 2))
+    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+        return Check(name, False, _("ne répond pas : {reason}", reason=str(exc) or type(exc)))
+    return Check(name, True, _("répond à EHLO ({answer})", answer=answer))
+
+
+def check_vonage(config: Config) -> Check:
+    """The Vonage key and secret are set (SMS cannot be sent without them)."""
+    name = _("Vonage (SMS)")
+    missing = [
+        var
+        for var, value in (
+            ("COMPTOIR_VONAGE_API_KEY", config.vonage_api_key),
+            ("COMPTOIR_VONAGE_API_SECRET", config.vonage_api_secret),
+        )
+        if not value
+    ]
+    if missing:
+        return Check(name, False, _("identifiants absents ({missing})", missing=", ".join(missing)))
+    return Check(name, True, _("identifiants présents"))
+
+
+def check_wkhtmltopdf() -> Check:
+    """wkhtmltopdf is installed and renders a tiny page."""
+    name = "wkhtmltopdf"
+    try:
+        version = wkhtmltopdf_version()
+        html_to_pdf(_TINY_PAGE)
+    except ComptoirError as exc:
+        return Check(name, False, str(exc))
+    except OSError as exc:
+        return Check(name, False, _("{reason} ; {hint}", reason=exc, hint=INSTALL_HINT))
+    return Check(name, True, _("{version}, rend une page de test", version=version))
+
+
+def check_profile() -> Check:
+    """Name, address, SIRET, VAT number and a valid IBAN are in the profile."""
+    from app.profile import LABELS, load_profile
+
+    name = _("Profil")
+    try:
+        profile = load_profile()
+    except Exception as exc:  # no database: already reported by check_database
+        return Check(name, False, _("illisible ({reason})", reason=type(exc).__name__))
+    missing = [
+        _(LABELS[field])
+        for field in ("name", "address", "siret", "vat_number")
+        if not getattr(profile, field)
+    ]
+    if not profile.iban_valid:
+        missing.append(_("IBAN valide"))
+    if missing:
+        return Check(
+            name,
+            False,
+            _(
+                "incomplet : {missing} (comptoir profile --help)",
+                missing=", ".join(missing),
+            ),
+        )
+    return Check(name, True, _("complet"))
+
+
+def run_checks(config: Config) -> list[Check]:
+    """Every check, in the order shown."""
+    database = check_database(config)
+    checks = [database, check_smtp(config), check_vonage(config), check_wkhtmltopdf()]
+    if database.ok:
+        checks.append(check_profile())
+    else:
+        checks.append(Check(_("Profil"), False, _("non vérifié : base de données inaccessible")))
+    return checks

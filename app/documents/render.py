@@ -1,0 +1,211 @@
+"""The order, invoice and credit note as HTML (Jinja2, autoescaped) and as PDF files."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from app import locations
+from app.documents.pdf import html_to_pdf, write_atomically
+from app.documents.views import (
+    document_view,
+    get_document,
+    order_documents,
+    order_view,
+    shop_timezone,
+)
+from app.errors import ComptoirError, NotFoundError
+from app.i18n import _, format_day, format_local_datetime, format_money, format_rate, language
+from app.orders import get_order
+from storage.models import Document, Order
+
+Progress = Callable[[int, int], None]
+
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment of the documents: autoescape on for every template."""
+    env = Environment(
+        loader=PackageLoader("app", "templates/documents"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["money"] = format_money
+    env.filters["rate"] = format_rate
+    env.filters["day"] = format_day
+    env.filters["moment"] = format_local_datetime
+    env.globals["_"] = _
+    return env
+
+
+def _render(template: str, **context: object) -> str:
+    return environment().get_template(template).render(lang=language(), **context)
+
+
+def order_html(number: str) -> str:
+    """The order detail page of order `number` as HTML."""
+    order = get_order(number)
+    from app.profile import load_profile
+
+    return _render("order.html", order=order_view(order), seller=load_profile())
+
+
+def document_html(document: Document) -> str:
+    """The invoice or credit note `document` as HTML."""
+    view = document_view(document)
+    template = "invoice.html" if view.kind == "invoice" else "credit_note.html"
+    return _render(template, doc=view, order=view.order, seller=view.seller)
+
+
+def render_order_pdf(number: str) -> bytes:
+    """The order's PDF (everything of the order detail)."""
+    return html_to_pdf(order_html(number))
+
+
+def render_document_pdf(document_number: str) -> bytes:
+    """The PDF of the invoice or credit note with this number (F2021-000001, A2021-000001)."""
+    return html_to_pdf(document_html(get_document(document_number)))
+
+
+def _safe_name(text: str) -> str:
+    return _UNSAFE_IN_NAME.sub("_", text).strip("._") or "document"
+
+
+def order_pdf_name(number: str) -> str:
+    """The default file name of an order's PDF."""
+    return f"commande-{_safe_name(number)}.pdf"
+
+
+def document_pdf_name(document_number: str) -> str:
+    """The default file name of an invoice (facture-…) or credit note (avoir-…)."""
+    prefix = "avoir" if document_number.startswith("A") else "facture"
+    return f"{prefix}-{_safe_name(document_number)}.pdf"
+
+
+def _write(path: Path, data: bytes) -> Path:
+    try:
+        return write_atomically(path, data)
+    except OSError as exc:
+        raise ComptoirError(
+            _("Impossible d'écrire {path} : {reason}", path=path, reason=exc.strerror or exc)
+        ) from None
+
+
+def _target(path: Path | None, name: str) -> Path:
+    """`path`, or `name` inside it when it is a folder, or in the documents folder if None."""
+    if path is None:
+        return locations.documents_dir() / name
+    return path / name if path.is_dir() else path
+
+
+def write_order_pdf(number: str, path: Path | None = None) -> Path:
+    """Write the order's PDF to `path` (a file or folder; default: the documents folder)."""
+    data = render_order_pdf(number)
+    return _write(_target(path, order_pdf_name(get_order(number).number)), data)
+
+
+def write_document_pdf(document_number: str, path: Path | None = None) -> Path:
+    """Write the invoice or credit note's PDF (to a file or folder, as write_order_pdf)."""
+    document = get_document(document_number)
+    data = html_to_pdf(document_html(document))
+    return _write(_target(path, document_pdf_name(document.number)), data)
+
+
+def invoice_of(number: str) -> Document:
+    """The invoice of order `number`, or NotFoundError (orders in error have none)."""
+    for document in order_documents(number):
+        if document.kind == "invoice":
+            return document
+    raise NotFoundError(
+        _("La commande {number} n'a pas de facture (paiement en erreur).", number=number)
+    )
+
+
+def write_invoice_pdf(number: str, path: Path | None = None) -> Path:
+    """Write the invoice of order `number`; return where. See write_order_documents for all."""
+    return write_document_pdf(invoice_of(number).number, path)
+
+
+def write_order_documents(number: str, path: Path | None = None) -> list[Path]:
+    """Write the order's invoice and, if cancelled, its credit note(s); return the paths.
+
+    `path` names the invoice file; credit notes go beside it under their own names.
+    """
+    invoice = invoice_of(number)
+    written = [write_document_pdf(invoice.number, path)]
+    folder = written[0].parent
+    for document in order_documents(number):
+        if document.kind == "credit":
+            written.append(
+                write_document_pdf(document.number, folder / document_pdf_name(document.number))
+            )
+    return written
+
+
+def month_documents(year: int, month: int) -> list[Document]:
+    """The invoices and credit notes of the orders placed in the month (the Finances rows)."""
+    first = date(year, month, 1)
+    last = date(year + month // 12, month % 12 + 1, 1)
+    return list(
+        Document.select()
+        .join(Order)
+        .where((Order.placed_day >= first) & (Order.placed_day < last))
+        .order_by(Order.placed_at, Order.id, Document.id)
+    )
+
+
+def render_month(
+    year: int,
+    month: int,
+    progress: Progress | None = None,
+    folder: Path | None = None,
+    workers: int | None = None,
+) -> list[Path]:
+    """Write the PDF of every invoice and credit note of the month's orders; return the paths.
+
+    The HTML is built here (database reads), then one wkhtmltopdf process per document runs
+    on each core. `progress(done, total)` is called after each document, from this thread.
+    """
+    folder = folder or locations.documents_dir() / f"{year:04d}-{month:02d}"
+    documents = month_documents(year, month)
+    total = len(documents)
+    if progress:
+        progress(0, total)
+    if not documents:
+        return []
+    tz = shop_timezone()
+    jobs = []
+    for document in documents:
+        view = document_view(document, tz)
+        template = "invoice.html" if view.kind == "invoice" else "credit_note.html"
+        html = _render(template, doc=view, order=view.order, seller=view.seller)
+        jobs.append((folder / document_pdf_name(document.number), html))
+
+    def one(job: tuple[Path, str]) -> Path:
+        target, html = job
+        return _write(target, html_to_pdf(html))
+
+    # Threads suffice: each one waits on its own wkhtmltopdf process, which does the work.
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+        futures = [pool.submit(one, job) for job in jobs]
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                if progress:
+                    progress(done, total)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [future.result() for future in futures]

@@ -1,0 +1,263 @@
+"""Finances (`2`): a month of orders with fees, payouts and their dates; PDFs and CSV."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from app.documents import render_month, write_document_pdf
+from app.finances import (
+    BLOCKED,
+    FinanceMonth,
+    FinanceRow,
+    current_month,
+    export_csv,
+    month_finances,
+    shift_month,
+)
+from app.i18n import _, format_day, format_money, format_number, month_title
+from app.statuses import OrderStatus
+
+
+def _amount(amount: Decimal) -> Text:
+    """An amount without the € sign (the title says so), right-aligned."""
+    return Text(format_number(amount), justify="right")
+
+
+class FinancesScreen(Screen[None]):
+    """The month's orders: invoice, gross, fees, net, refund, payout date and state."""
+
+    BINDINGS = [
+        Binding(
+            "pageup",
+            "previous_month",
+            _("Mois préc."),
+            key_display="PgUp",
+            priority=True,
+            id="finances-previous-month",
+        ),
+        Binding(
+            "pagedown",
+            "next_month",
+            _("Mois suiv."),
+            key_display="PgDn",
+            priority=True,
+            id="finances-next-month",
+        ),
+        Binding(
+            "enter",
+            "open_document",
+            _("PDF"),
+            tooltip=_("Enregistrer la facture ou l'avoir en PDF"),
+            priority=True,
+            id="finances-open-document",
+        ),
+        Binding(
+            "e",
+            "export_csv",
+            _("CSV"),
+            tooltip=_("Exporter le mois en CSV"),
+            id="finances-export-csv",
+        ),
+        Binding(
+            "i",
+            "month_invoices",
+            _("Factures du mois"),
+            tooltip=_("Toutes les factures du mois"),
+            id="finances-month-invoices",
+        ),
+    ]
+
+    def __init__(self, year: int | None = None, month: int | None = None) -> None:
+        super().__init__(id="finances")
+        self._year = year
+        self._month = month
+        self._view: FinanceMonth | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            _("Paiements bloqués : renseignez un IBAN valide dans le Profil (3)"),
+            id="finances-banner",
+        )
+        yield Static(id="finances-title")
+        yield DataTable(id="finances-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="finances-totals")
+        with Horizontal(id="finances-progress-row"):
+            yield Static(_("Factures du mois :"), id="finances-progress-label")
+            yield ProgressBar(id="finances-progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._year is None or self._month is None:
+            self._year, self._month = current_month(self.app.config)
+        self.query_one("#finances-banner").display = False
+        self.query_one("#finances-progress-row").display = False
+        table = self.query_one("#finances-table", DataTable)
+        for key, label in (
+            ("invoice", _("Facture")),
+            ("date", _("Date")),
+            ("gross", _("Brut")),
+            ("fees", _("Frais")),
+            ("net", _("Net")),
+            ("refund", _("Remb.")),
+            ("payout", _("Versement")),
+            ("state", _("État")),
+        ):
+            table.add_column(label, key=key)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        """Coming back to Finances (e.g. from the Profil) shows fresh rows and banner."""
+        if self._view is not None:
+            self.reload()
+
+    @property
+    def month(self) -> tuple[int, int]:
+        """The (year, month) shown."""
+        assert self._year is not None and self._month is not None
+        return self._year, self._month
+
+    @property
+    def view(self) -> FinanceMonth | None:
+        """The rows shown (None until loaded)."""
+        return self._view
+
+    def reload(self) -> None:
+        """Read the month again (after a change of month, or of the profile's IBAN)."""
+        year, month = self.month
+        self.query_one("#finances-title", Static).update(
+            _("Finances — {month} (montants en €)", month=month_title(year, month))
+        )
+        self._load(year, month)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="finances-load")
+    def _load(self, year: int, month: int) -> None:
+        view = month_finances(year, month, config=self.app.config)
+        self.app.call_from_thread(self._show, view)
+
+    def _show(self, view: FinanceMonth) -> None:
+        if (view.year, view.month) != self.month:
+            return  # the user already moved to another month
+        self._view = view
+        self.query_one("#finances-banner").display = not view.iban_valid
+        table = self.query_one("#finances-table", DataTable)
+        table.clear()
+        for row in view.rows:
+            table.add_row(*self._cells(row), key=row.order_number)
+        self.query_one("#finances-totals", Static).update(
+            _(
+                "{count} commande(s) · brut {gross} · frais {fees} · net {net} · remb. {refunds}",
+                count=len(view.rows),
+                gross=format_money(view.gross),
+                fees=format_money(view.fees),
+                net=format_money(view.net),
+                refunds=format_money(view.refunds),
+            )
+        )
+
+    @staticmethod
+    def _cells(row: FinanceRow) -> tuple[Text, ...]:
+        invoice = row.invoice_number or "—"
+        if row.status is OrderStatus.ERROR:
+            invoice = _("Erreur")
+        return (
+            Text(invoice),
+            Text(format_day(row.placed_on)),
+            _amount(row.gross),
+            _amount(row.fees),
+            _amount(row.net),
+            _amount(row.refund) if row.refund else Text(""),
+            Text(format_day(row.payout_on) if row.payout_on else "—"),
+            Text(row.payout_label, style="bold red" if row.payout_state == BLOCKED else ""),
+        )
+
+    def _selected(self) -> FinanceRow | None:
+        if self._view is None or not self._view.rows:
+            return None
+        table = self.query_one("#finances-table", DataTable)
+        index = table.cursor_row
+        if not 0 <= index < len(self._view.rows):
+            return None
+        return self._view.rows[index]
+
+    def action_previous_month(self) -> None:
+        self._year, self._month = shift_month(*self.month, -1)
+        self.reload()
+
+    def action_next_month(self) -> None:
+        self._year, self._month = shift_month(*self.month, 1)
+        self.reload()
+
+    def action_open_document(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if not row.document_number:
+            self.notify(_("Cette commande n'a ni facture ni avoir (paiement en erreur)."))
+            return
+        self._save_document(row.document_number)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_document()
+
+    @work(thread=True, exit_on_error=False, group="finances-pdf")
+    def _save_document(self, number: str) -> Path:
+        path = write_document_pdf(number)
+        self.app.call_from_thread(self.notify, _("PDF enregistré : {path}", path=path))
+        return path
+
+    def action_export_csv(self) -> None:
+        self._export(*self.month)
+
+    @work(thread=True, exit_on_error=False, group="finances-export")
+    def _export(self, year: int, month: int) -> Path:
+        path = export_csv(year, month, config=self.app.config)
+        self.app.call_from_thread(self.notify, _("CSV enregistré : {path}", path=path))
+        return path
+
+    def action_month_invoices(self) -> None:
+        row = self.query_one("#finances-progress-row")
+        row.display = True
+        self.query_one("#finances-progress", ProgressBar).update(total=None, progress=0)
+        self._render_month(*self.month)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="finances-month-pdf")
+    def _render_month(self, year: int, month: int) -> list[Path]:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, done, total)
+
+        paths = render_month(year, month, progress=progress)
+        if paths:
+            message = _(
+                "{count} document(s) écrit(s) dans {folder}",
+                count=len(paths),
+                folder=paths[0].parent,
+            )
+        else:
+            message = _("Aucune facture pour ce mois.")
+        self.app.call_from_thread(self.notify, message)
+        return paths
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#finances-progress", ProgressBar).update(total=total, progress=done)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker becomes one readable message, never a traceback."""
+        if event.state is WorkerState.ERROR:
+            if event.worker.group == "finances-month-pdf":
+                self.query_one("#finances-progress-row").display = False
+            error = event.worker.error
+            self.notify(str(error) or type(error).__name__, severity="error", timeout=10)
+        elif event.state is WorkerState.SUCCESS and event.worker.group == "finances-month-pdf":
+            self.query_one("#finances-progress-row").display = False

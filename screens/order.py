@@ -1,0 +1,657 @@
+"""Commande NUMBER: the order detail, its status dropdown, history and notifications.
+
+Everything that reads or writes the database runs in thread workers; the screen only shows
+an `OrderView` it is handed. Showing an order never changes it: the dropdown's values are
+set with `Select.Changed` prevented, and a change is applied only after a preview and a
+confirmation, with the version that was on screen as the optimistic lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Select, Static
+from textual.worker import Worker, WorkerState
+
+from app.config import Config
+from app.errors import ComptoirError, ConcurrentChangeError, TransitionError
+from app.i18n import _, format_day, format_local_datetime, format_money, format_rate
+from app.order_view import (
+    OrderView,
+    change_preview,
+    fingerprint,
+    load_order_view,
+    local_time,
+    seconds_text,
+    thread_connection,
+    undo_latest,
+)
+from app.orders import by_label, change_status, status_label
+from app.outbox import STATE_LABELS, resend
+from app.statuses import (
+    FINAL_REASONS,
+    STATUS_COLOURS,
+    OrderStatus,
+    allowed_targets,
+    next_in_flow,
+)
+from screens._translate import translate_bindings
+from screens.cancel import CancelOrderModal
+
+RESENDABLE = ("failed", "not_configured")
+
+
+def status_text(status: str | OrderStatus) -> Text:
+    """'● Commande prête' with the dot in the status's colour."""
+    status = OrderStatus(status)
+    return Text.assemble(("● ", STATUS_COLOURS[status]), status_label(status))
+
+
+def _block(*rows: tuple[str, str]) -> Text:
+    """Label/value lines; values are order data, so never read as markup."""
+    text = Text()
+    for index, (label, value) in enumerate(rows):
+        if index:
+            text.append("\n")
+        text.append(_("{label} : ", label=label), style="bold")
+        text.append(value or "—")
+    return text
+
+
+def _cell(label: str, value: str | Text) -> Text:
+    text = Text(label, style="bold")
+    text.append("\n")
+    text.append(value if isinstance(value, Text) else Text(value))
+    return text
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A status chosen but not yet confirmed, with the version it was chosen on."""
+
+    target: OrderStatus
+    version: int
+    reason: str | None = None
+
+
+class ConfirmBar(Static, can_focus=True):
+    """The preview line; while it has focus, Enter or y applies and Escape abandons."""
+
+    BINDINGS = [
+        Binding("enter,y", "answer(True)", "Appliquer", id="order.confirm"),
+        Binding("escape", "answer(False)", "Abandonner", id="order.abandon"),
+    ]
+
+    @dataclass
+    class Answered(Message):
+        """The user confirmed (True) or abandoned (False) the pending change."""
+
+        accepted: bool
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
+
+    def action_answer(self, accepted: bool) -> None:
+        self.post_message(self.Answered(accepted))
+
+
+class OrderCommands(Provider):
+    """The order screen's actions by name in the command palette (Ctrl+P)."""
+
+    def _commands(self) -> Iterator[tuple[str, Any, str]]:
+        screen = self.screen
+        if isinstance(screen, OrderScreen):
+            yield from screen.palette_commands()
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
+
+
+class OrderScreen(Screen[None]):
+    """The detail of one order; pushed as `OrderScreen(number)`."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Retour", id="order.back", tooltip="Revenir à l'écran précédent"),
+        Binding(
+            "s",
+            "focus_status",
+            "Statut",
+            id="order.status",
+            tooltip="Choisir le nouveau statut dans la liste",
+        ),
+        Binding(
+            "n",
+            "next_status",
+            "Suivant",
+            id="order.next",
+            tooltip="Passer au statut suivant du parcours normal",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Annuler la modification",
+            id="undo",
+            tooltip="Rétablir le statut précédent et retirer ses messages",
+        ),
+        Binding(
+            "r",
+            "resend",
+            "Renvoyer",
+            id="order.resend",
+            tooltip="Renvoyer la notification en échec sélectionnée",
+        ),
+        Binding("p", "pdf", "PDF", id="order.pdf", tooltip="Enregistrer le PDF de la commande"),
+    ]
+    COMMANDS = {OrderCommands}
+    AUTO_FOCUS = "#order-body"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # How often the screen looks for changes made elsewhere (another terminal, the notifier).
+    POLL_SECONDS = 1.0
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.number = number.strip()
+        self.view: OrderView | None = None
+        self.pending: PendingChange | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="order-body"):
+            yield Static(_("Commande {number}", number=self.number), id="order-title")
+            with Horizontal(id="order-blocks"):
+                yield Static("", id="client-block", classes="order-block")
+                yield Static("", id="fulfilment-block", classes="order-block")
+            with Grid(id="order-summary"):
+                yield Static("", id="summary-date", classes="summary-cell")
+                yield Static("", id="summary-shipping", classes="summary-cell")
+                yield Static("", id="summary-total", classes="summary-cell")
+                yield Static("", id="summary-number", classes="summary-cell")
+                yield Static("", id="summary-status", classes="summary-cell")
+            with Horizontal(id="status-row"):
+                yield Select[str](
+                    [], prompt=_("Changer le statut (s)"), allow_blank=True, id="status-select"
+                )
+                yield Static("", id="status-reason")
+            yield ConfirmBar("", id="change-preview")
+            yield Static("", id="order-notice")
+            yield Static(_("Produits"), classes="section-title")
+            yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
+            yield Static(_("Historique"), classes="section-title")
+            yield DataTable(id="order-history", cursor_type="row")
+            yield Static(_("Notifications"), classes="section-title", id="notifications-title")
+            yield DataTable(id="order-notifications", cursor_type="row")
+        yield Footer(compact=True, id="order-footer")
+
+    @property
+    def config(self) -> Config:
+        return self.app.config  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def staff_name(self) -> str:
+        return str(getattr(self.app, "staff_name", "") or "")
+
+    def on_mount(self) -> None:
+        self.query_one("#client-block").border_title = _("Client")
+        self.query_one("#order-lines", DataTable).add_columns(
+            _("Produit"), _("Catégorie"), _("Vendu par"), _("Total"), _("TVA"), _("Quantité")
+        )
+        self.query_one("#order-history", DataTable).add_columns(
+            _("Quand"), _("Par"), _("De → À"), _("Motif")
+        )
+        self.query_one("#order-notifications", DataTable).add_columns(
+            _("Canal"),
+            _("Destinataire"),
+            _("État"),
+            _("Essais"),
+            _("Envoyé le"),
+            _("Dernière erreur"),
+        )
+        self.query_one("#change-preview").display = False
+        self.reload()
+        self.set_interval(self.POLL_SECONDS, self._poll)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # At 80 columns the screen's own keys need the whole footer; Ctrl+P still works.
+        footer = self.query_one("#order-footer", Footer)
+        footer.show_command_palette = event.size.width >= 100
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _in_thread(self, callback: Any, *args: Any) -> None:
+        """Hand a result to the screen from a worker thread; nothing if the app is gone."""
+        with contextlib.suppress(RuntimeError):  # the app closed while the worker ran
+            self.app.call_from_thread(callback, *args)
+
+    @work(thread=True, exclusive=True, group="order-load", exit_on_error=False)
+    def reload(self) -> None:
+        """Read the order again and show it."""
+        with thread_connection():
+            view = load_order_view(self.number)
+        self._in_thread(self.show_view, view)
+
+    def _poll(self) -> None:
+        if self.view is not None:
+            self._poll_worker(self.view.fingerprint)
+
+    @work(thread=True, exclusive=True, group="order-poll", exit_on_error=False)
+    def _poll_worker(self, shown: Any) -> None:
+        with thread_connection():
+            if fingerprint(self.number) == shown:
+                return  # unchanged: no read, no redraw
+            view = load_order_view(self.number)
+        self._in_thread(self._changed_elsewhere, view)
+
+    def _changed_elsewhere(self, view: OrderView) -> None:
+        previous, pending = self.view, self.pending
+        if previous is not None and previous.fingerprint == view.fingerprint:
+            return  # a poll that started before this screen's own change: already shown
+        self.show_view(view)
+        if not self.is_attached or previous is None:
+            return
+        status = status_label(view.order.status)
+        if pending is not None and self.pending is None:
+            self.say(
+                _(
+                    "La commande a changé sur un autre poste (statut : {status}) : "
+                    "la modification proposée est abandonnée.",
+                    status=status,
+                ),
+                severity="warning",
+            )
+        elif previous.order.status != view.order.status:
+            self.say(_("Statut changé sur un autre poste : {status}.", status=status))
+
+    def show_view(self, view: OrderView) -> None:
+        """Fill every block from `view`; never changes the order."""
+        if not self.is_attached:
+            return  # the screen was closed while a worker read the order
+        previous = self.view
+        self.view = view
+        if self.pending is not None and self.pending.version != view.order.version:
+            # Changed elsewhere while the preview waited: that change cannot apply any more.
+            self.pending = None
+            bar = self.query_one("#change-preview", ConfirmBar)
+            bar.display = False
+            bar.update("")
+            self.call_after_refresh(self._focus_after_preview)
+        order = view.order
+        config = self.config
+        mode = order.fulfilment_mode
+        self.query_one("#order-title", Static).update(_("Commande {number}", number=order.number))
+        self.query_one("#client-block", Static).update(
+            _block(
+                (_("Nom"), order.customer_name),
+                (_("Courriel"), order.customer_email),
+                (_("Adresse"), order.customer_address),
+                (_("Mobile"), order.customer_mobile or ""),
+            )
+        )
+        fulfilment = self.query_one("#fulfilment-block", Static)
+        fulfilment.border_title = _("Livraison") if mode == "delivery" else _("Retrait")
+        fulfilment.update(Text(order.fulfilment_details or "—"))
+        placed = local_time(order.placed_at, config)
+        assert placed is not None
+        self.query_one("#summary-date", Static).update(
+            _cell(_("COMMANDE EFFECTUÉE LE"), format_day(placed.date()))
+        )
+        self.query_one("#summary-shipping", Static).update(
+            _cell(_("FRAIS DE PORT"), format_money(order.shipping_fee))
+        )
+        self.query_one("#summary-total", Static).update(
+            _cell(_("TOTAL"), format_money(order.total))
+        )
+        self.query_one("#summary-number", Static).update(_cell(_("N° DE COMMANDE"), order.number))
+        status = status_text(order.status)
+        if order.refund:
+            status.append("\n" + _("remboursée : {amount}", amount=format_money(order.refund)))
+        self.query_one("#summary-status", Static).update(_cell(_("Statut"), status))
+        if previous is None or previous.order.status != order.status:
+            self._fill_status_select(view.status)
+        if previous is None or [line.id for line in previous.lines] != [
+            line.id for line in view.lines
+        ]:
+            self._fill_lines(view)  # lines never change once imported: drawn once
+        self._fill_history(view)
+        self._fill_notifications(view)
+
+    def _fill_status_select(self, status: OrderStatus) -> None:
+        select = self.query_one("#status-select", Select)
+        targets = allowed_targets(status)
+        with select.prevent(Select.Changed):
+            select.set_options([(status_label(t), t.value) for t in targets])
+        select.disabled = not targets
+        select.prompt = _("Changer le statut (s)") if targets else _("Statut définitif")
+        reason = FINAL_REASONS.get(status)
+        self.query_one("#status-reason", Static).update(_(reason) if reason else "")
+
+    def _fill_lines(self, view: OrderView) -> None:
+        table = self.query_one("#order-lines", DataTable)
+        table.clear()
+        for line in view.lines:
+            table.add_row(
+                Text(line.product),
+                Text(line.category),
+                Text(line.seller),
+                Text(format_money(line.total), justify="right"),
+                Text(format_rate(line.rate), justify="right"),
+                Text(str(line.quantity), justify="right"),
+            )
+
+    def _fill_history(self, view: OrderView) -> None:
+        table = self.query_one("#order-history", DataTable)
+        table.clear()
+        for change in view.history:
+            when = local_time(change.at, self.config)
+            moves = status_label(change.to_status)
+            if change.from_status:
+                moves = f"{status_label(change.from_status)} → {moves}"
+            reason = change.reason or ""
+            if change.undone:
+                reason = f"{reason} ({_('annulée')})" if reason else _("annulée")
+            table.add_row(
+                Text(format_local_datetime(when) if when else ""),
+                Text(by_label(change.by)),
+                Text(moves),
+                Text(reason),
+            )
+
+    def _fill_notifications(self, view: OrderView) -> None:
+        table = self.query_one("#order-notifications", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for note in view.notifications:
+            sent = local_time(note.sent_at, self.config)
+            recipient = note.recipient or (
+                _("vendeur (profil)") if note.audience == "seller" else ""
+            )
+            state = _(STATE_LABELS.get(note.state, note.state))
+            table.add_row(
+                Text(_("Courriel") if note.channel == "mail" else _("SMS")),
+                Text(recipient),
+                Text(state, style="bold red" if note.state == "failed" else ""),
+                Text(str(note.attempts), justify="right"),
+                Text(format_local_datetime(sent) if sent else ""),
+                Text(note.last_error or ""),
+                key=str(note.id),
+            )
+        waiting = sum(
+            n.state in ("pending", "sending", "not_configured") for n in view.notifications
+        )
+        failed = sum(n.state == "failed" for n in view.notifications)
+        title = _("Notifications")
+        if waiting or failed:
+            title += " · " + _(
+                "{waiting} en attente, {failed} en échec", waiting=waiting, failed=failed
+            )
+        self.query_one("#notifications-title", Static).update(title)
+        if view.notifications:
+            table.move_cursor(row=min(row, len(view.notifications) - 1))
+
+    # -- messages to the user -------------------------------------------------------------
+
+    def say(self, message: str, *, severity: str = "information") -> None:
+        """A notice on the screen and as a toast."""
+        if not self.is_attached:
+            return
+        notice = self.query_one("#order-notice", Static)
+        notice.update(Text(message))
+        notice.display = True
+        self.notify(message, severity=severity)  # type: ignore[arg-type]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place where a worker's failure becomes a readable line."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, ComptoirError):
+            self.say(str(error), severity="error")
+        else:
+            self.say(_("Erreur inattendue : {error}", error=error), severity="error")
+
+    # -- status changes -------------------------------------------------------------------
+
+    def action_focus_status(self) -> None:
+        """`s`: focus the dropdown, or say why the status cannot change."""
+        if self.view is None:
+            return
+        reason = FINAL_REASONS.get(self.view.status)
+        if reason:
+            self.say(_(reason), severity="warning")
+            return
+        self.query_one("#status-select", Select).focus()
+
+    def action_next_status(self) -> None:
+        """`n`: propose the next status of the normal flow."""
+        if self.view is None:
+            return
+        status = self.view.status
+        reason = FINAL_REASONS.get(status)
+        if reason:
+            self.say(_(reason), severity="warning")
+            return
+        target = next_in_flow(status)
+        if target is None or target not in allowed_targets(status):
+            self.say(_("Pas de statut suivant pour cette commande."), severity="warning")
+            return
+        self.propose(target)
+
+    @on(Select.Changed, "#status-select")
+    def _status_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        value = event.value
+        select = event.select
+        with select.prevent(Select.Changed):
+            select.clear()
+        if value is Select.NULL or self.view is None:
+            return
+        self.propose(OrderStatus(str(value)))
+
+    def propose(self, target: OrderStatus) -> None:
+        """Preview a change to `target` and ask for confirmation (cancellation: the modal)."""
+        assert self.view is not None
+        order = self.view.order
+        if target is OrderStatus.CANCELLED:
+            version = order.version
+
+            def cancelled(reason: str | None) -> None:
+                if reason:
+                    self.apply_change(PendingChange(target, version, reason))
+                else:
+                    self.say(_("Annulation abandonnée : la commande n'a pas changé."))
+
+            self.app.push_screen(
+                CancelOrderModal(order.number, format_money(order.total)), cancelled
+            )
+            return
+        self.pending = PendingChange(target, order.version)
+        bar = self.query_one("#change-preview", ConfirmBar)
+        bar.update(Text(change_preview(order, target, self.config)))
+        bar.display = True
+        bar.focus()
+
+    @on(ConfirmBar.Answered)
+    def _answered(self, event: ConfirmBar.Answered) -> None:
+        event.stop()
+        pending, self.pending = self.pending, None
+        bar = self.query_one("#change-preview", ConfirmBar)
+        bar.display = False
+        bar.update("")
+        if pending is None:
+            return
+        if event.accepted:
+            self.apply_change(pending)
+        else:
+            self.say(_("Modification abandonnée : la commande n'a pas changé."))
+        self._focus_after_preview()
+
+    def _focus_after_preview(self) -> None:
+        select = self.query_one("#status-select", Select)
+        if not select.disabled:
+            select.focus()
+        else:
+            self.query_one("#order-body").focus()
+
+    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    def apply_change(self, pending: PendingChange) -> None:
+        """Write the change with the version that was on screen as the lock."""
+        config = self.config
+        with thread_connection():
+            try:
+                result = change_status(
+                    self.number,
+                    pending.target,
+                    config=config,
+                    by=self.staff_name,
+                    reason=pending.reason,
+                    expected_version=pending.version,
+                )
+            except (ConcurrentChangeError, TransitionError) as error:
+                view = load_order_view(self.number)
+                self._in_thread(self._refused, str(error), view)
+                return
+            view = load_order_view(self.number)
+        target = OrderStatus(result.order.status)
+        if target is OrderStatus.CANCELLED:
+            message = _(
+                "Commande annulée. Remboursement intégral de {amount} enregistré.",
+                amount=format_money(result.order.refund),
+            )
+        elif config.undo_seconds > 0:
+            message = _(
+                "Statut : {status}. Ctrl+Z pour annuler pendant {seconds} s.",
+                status=status_label(target),
+                seconds=seconds_text(config.undo_seconds),
+            )
+        else:
+            message = _("Statut : {status}.", status=status_label(target))
+        undo_window = config.undo_seconds if target is not OrderStatus.CANCELLED else 0.0
+        self._in_thread(self._changed, message, view, undo_window)
+
+    def _refused(self, message: str, view: OrderView) -> None:
+        self.show_view(view)
+        self.say(message, severity="error")
+
+    def _changed(self, message: str, view: OrderView, undo_window: float = 0.0) -> None:
+        self.show_view(view)
+        self.say(message)
+        if undo_window > 0:
+            # Once the grace period is over the notice would promise an undo that cannot be.
+            self.set_timer(undo_window, partial(self._forget_notice, message))
+
+    def _forget_notice(self, message: str) -> None:
+        notice = self.query_one("#order-notice", Static)
+        content = notice.content
+        if getattr(content, "plain", str(content)) == message:
+            notice.update("")
+            notice.display = False
+
+    # -- undo, resend, PDF ---------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        """Ctrl+Z: undo the order's latest change while the grace period allows."""
+        self._undo()
+
+    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    def _undo(self) -> None:
+        with thread_connection():
+            try:
+                change = undo_latest(self.number, config=self.config, by=self.staff_name)
+            except (ConcurrentChangeError, TransitionError) as error:
+                view = load_order_view(self.number)
+                self._in_thread(self._refused, str(error), view)
+                return
+            view = load_order_view(self.number)
+        message = _(
+            "Modification annulée : statut {status} rétabli, messages retirés.",
+            status=status_label(change.to_status),
+        )
+        self._in_thread(self._changed, message, view)
+
+    def action_resend(self) -> None:
+        """`r`: send the selected failed notification again."""
+        if self.view is None:
+            return
+        table = self.query_one("#order-notifications", DataTable)
+        if not self.view.notifications:
+            self.say(_("Aucune notification pour cette commande."), severity="warning")
+            return
+        note = self.view.notifications[min(table.cursor_row, len(self.view.notifications) - 1)]
+        if note.state not in RESENDABLE:
+            failed = [n for n in self.view.notifications if n.state in RESENDABLE]
+            if len(failed) != 1:
+                self.say(
+                    _("Choisissez une notification en échec (flèches) puis r."),
+                    severity="warning",
+                )
+                return
+            note = failed[0]
+        self._resend(note.id)
+
+    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    def _resend(self, notification_id: int) -> None:
+        with thread_connection():
+            note = resend(notification_id)
+            view = load_order_view(self.number)
+        message = _(
+            "Notification renvoyée à {recipient} : elle repart au prochain passage.",
+            recipient=note.recipient or _("vendeur (profil)"),
+        )
+        self._in_thread(self._changed, message, view)
+
+    def action_pdf(self) -> None:
+        """`p`: save the order's PDF (when the documents module is there)."""
+        if importlib.util.find_spec("app.documents") is None:
+            self.say(_("PDF indisponible."), severity="warning")
+            return
+        self.say(_("PDF en cours de création…"))
+        self._save_pdf()
+
+    @work(thread=True, exclusive=True, group="order-pdf", exit_on_error=False)
+    def _save_pdf(self) -> None:
+        documents = importlib.import_module("app.documents")
+        with thread_connection():
+            path = documents.write_order_pdf(self.number, path=None)
+        self._in_thread(self.say, _("PDF enregistré : {path}", path=path))
+
+    def action_back(self) -> None:
+        """Escape: back to where the order was opened from."""
+        self.app.pop_screen()
+
+    # -- command palette ------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterator[tuple[str, Any, str]]:
+        """(name, callable, help) of each of the screen's actions, from its bindings."""
+        seen: set[str] = set()
+        for bindings in self._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.action in seen or not binding.description:
+                    continue
+                seen.add(binding.action)
+                method = getattr(self, f"action_{binding.action}", None)
+                if method is not None:
+                    yield binding.description, partial(method), binding.tooltip or binding.key

@@ -1,0 +1,76 @@
+"""The sign-in screen: shown at start when staff members exist, and after an idle time."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from app import staff
+from app.i18n import _
+
+
+class SignInScreen(Screen[str]):
+    """Name and code; dismissed with the member's name once the code is right."""
+
+    DEFAULT_CSS = """
+    SignInScreen { align: center middle; }
+    SignInScreen #signin-box {
+        width: 50; height: auto; border: round $primary; padding: 1 2;
+    }
+    SignInScreen #signin-title { text-style: bold; width: 100%; content-align: center middle; }
+    SignInScreen #signin-message { color: $error; height: auto; min-height: 1; }
+    SignInScreen Input { margin-top: 1; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", _("Quitter"), id="signin-quit"),
+    ]
+
+    def __init__(self, *, locked: bool = False) -> None:
+        super().__init__()
+        self.locked = locked
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="signin-box"):
+            yield Static(_("Comptoir — connexion"), id="signin-title")
+            if self.locked:
+                yield Label(_("Verrouillé après inactivité."), id="signin-locked")
+            yield Input(placeholder=_("Nom"), id="signin-name")
+            yield Input(placeholder=_("Code"), password=True, id="signin-code")
+            yield Label("", id="signin-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#signin-name", Input).focus()
+
+    @on(Input.Submitted, "#signin-name")
+    def _to_code(self) -> None:
+        self.query_one("#signin-code", Input).focus()
+
+    @on(Input.Submitted, "#signin-code")
+    def _submit(self) -> None:
+        name = self.query_one("#signin-name", Input).value
+        code = self.query_one("#signin-code", Input).value
+        if not name.strip():
+            self.query_one("#signin-name", Input).focus()
+            return
+        self._check(name, code)
+
+    @work(thread=True, exclusive=True, group="signin")
+    def _check(self, name: str, code: str) -> None:
+        # argon2 takes tens of milliseconds on purpose: off the UI thread.
+        result = staff.sign_in(name, code)
+        self.app.call_from_thread(self._done, name.strip(), result)
+
+    def _done(self, name: str, result: staff.SignInResult) -> None:
+        code = self.query_one("#signin-code", Input)
+        code.value = ""
+        if result.ok:
+            self.dismiss(name)
+            return
+        self.query_one("#signin-message", Label).update(result.message)
+        code.focus()

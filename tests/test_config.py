@@ -1,0 +1,65 @@
+"""Configuration: TOML file, environment overrides, validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.config import load_config
+from app.errors import ConfigError
+from app.statuses import OrderStatus
+
+
+def test_defaults_follow_the_spec(tmp_path: Path) -> None:
+    config = load_config({}, path=tmp_path / "absent.toml")
+    assert (config.lang, config.timezone, config.undo_seconds) == ("fr", "Europe/Paris", 20.0)
+    assert config.resolved_database_url.startswith("sqlite:///")
+    assert config.notify[OrderStatus.READY].mail and not config.notify[OrderStatus.CANCELLED].mail
+
+
+def test_environment_overrides_the_file(tmp_path: Path) -> None:
+    file = tmp_path / "c.toml"
+    file.write_text(
+        'lang = "en"\ntimezone = "Europe/Paris"\nundo_seconds = 5\n[notify.ready]\nsms = false\n',
+        encoding="utf-8",
+    )
+    config = load_config(
+        {
+            "COMPTOIR_LANG": "fr",
+            "COMPTOIR_UNDO_SECONDS": "0",
+            "COMPTOIR_SMTP_URL": "smtp://u:p@127.0.0.1:2525",
+        },
+        path=file,
+    )
+    assert config.lang == "fr" and config.undo_seconds == 0
+    assert config.notify[OrderStatus.READY].mail and not config.notify[OrderStatus.READY].sms
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"COMPTOIR_LANG": "de"}, "language 'de'"),
+        ({"COMPTOIR_TIMEZONE": "Nowhere/Land"}, "unknown timezone"),
+        ({"COMPTOIR_UNDO_SECONDS": "-1"}, "zero or a positive number"),
+        ({"COMPTOIR_SMTP_URL": "http://x"}, "COMPTOIR_SMTP_URL"),
+        ({"COMPTOIR_SMTP_URL": "smtp://host:notaport"}, "invalid port"),
+        ({"COMPTOIR_DATABASE_URL": "oracle://x"}, "database URL"),
+        ({"COMPTOIR_VONAGE_REST_HOST": "https://rest.nexmo.com"}, "host[:port]"),
+    ],
+)
+def test_bad_values_are_refused_with_the_reason(
+    tmp_path: Path, env: dict[str, str], words: str
+) -> None:
+    with pytest.raises(ConfigError, match=words.replace("[", r"\[").replace("]", r"\]")):
+        load_config(env, path=tmp_path / "absent.toml")
+
+
+def test_unknown_keys_and_statuses_in_the_file_are_refused(tmp_path: Path) -> None:
+    file = tmp_path / "c.toml"
+    file.write_text("colour = 'red'\n")
+    with pytest.raises(ConfigError, match="unknown setting 'colour'"):
+        load_config({}, path=file)
+    file.write_text("[notify.lost]\nmail = true\n")
+    with pytest.raises(ConfigError, match="unknown status 'lost'"):
+        load_config({}, path=file)

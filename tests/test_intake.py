@@ -1,0 +1,306 @@
+"""SPEC §8 intake: strict validation, all or nothing per file, no doubles."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.config import Config
+from app.errors import IntakeError
+from app.intake import import_files, load_file
+from app.statuses import OrderStatus
+from storage.models import Document, Notification, Order, OrderLine, StatusChange
+from tests.factories import BASE, order_doc, write_json
+
+
+def _snapshot() -> tuple[int, ...]:
+    return tuple(
+        m.select().count() for m in (Order, OrderLine, StatusChange, Notification, Document)
+    )
+
+
+def test_the_seed_imports_with_its_statuses_and_money(
+    db: str, config: Config, seed_path: Path
+) -> None:
+    result = import_files([seed_path], config=config)
+    assert len(result.imported) == 4
+    assert result.failed_payment == ["601127e4-c1f882001c-63cc24-001"]
+    assert (
+        result.summary() == "4 commande(s) importée(s), 0 déjà connue(s), 1 en erreur de paiement."
+    )
+    first = Order.get(Order.number == "5fec417c-c1f882001c-318c84-001")
+    assert first.total == Decimal("1.00") and first.shipping_fee == Decimal("0.00")
+    assert first.fulfilment_mode == "pickup"
+    assert first.placed_at.isoformat() == "2020-12-30T08:39:40"  # stored in UTC
+    assert str(first.placed_day) == "2020-12-30"
+    line = first.lines.get()
+    assert (line.product, line.category, line.seller) == ("Thé de Noël", "Thé", "Point d'activité")
+    assert (line.unit_price, line.quantity, line.rate, line.total) == (
+        Decimal("1.00"),
+        1,
+        Decimal("20.00"),
+        Decimal("1.00"),
+    )
+    assert Order.get(Order.number == "601127e4-c1f882001c-63cc24-001").status == OrderStatus.ERROR
+
+
+def test_intake_owes_the_seller_and_the_customer_their_messages(
+    db: str, config: Config, seed_path: Path
+) -> None:
+    import_files([seed_path], config=config)
+    first = Order.get(Order.number == "5fec417c-c1f882001c-318c84-001")
+    owed = {(n.audience, n.channel, n.template) for n in first.notifications}
+    assert owed == {
+        ("seller", "mail", "new_order"),
+        ("customer", "mail", "status"),
+        ("customer", "sms", "status"),
+    }
+    failed = Order.get(Order.number == "601127e4-c1f882001c-63cc24-001")
+    assert failed.notifications.count() == 0  # "Erreur": no mail (SPEC §3)
+
+
+def test_invoices_are_numbered_per_year_of_sale(db: str, config: Config, seed_path: Path) -> None:
+    import_files([seed_path], config=config)
+    numbers = [d.number for d in Document.select().order_by(Document.id)]
+    assert numbers == ["F2020-000001", "F2021-000001", "F2021-000002"]
+
+
+def test_a_known_number_is_skipped_and_said(db: str, config: Config, seed_path: Path) -> None:
+    import_files([seed_path], config=config)
+    before = _snapshot()
+    result = import_files([seed_path], config=config)
+    assert result.imported == [] and len(result.skipped) == 4
+    assert "déjà connue" in result.messages[0]
+    assert _snapshot() == before
+
+
+def test_one_object_or_a_list(db: str, config: Config, tmp_path: Path) -> None:
+    single = write_json(tmp_path / "one.json", order_doc(number="A-1"))
+    several = write_json(tmp_path / "many.json", [order_doc(number="A-2"), order_doc(number="A-3")])
+    assert len(import_files([single, several], config=config).imported) == 3
+
+
+def test_a_bad_file_changes_nothing_even_after_a_good_one(
+    db: str, config: Config, tmp_path: Path
+) -> None:
+    good = write_json(tmp_path / "good.json", order_doc(number="G-1"))
+    bad = write_json(
+        tmp_path / "bad.json", [order_doc(number="B-1"), order_doc(number="B-2", total="9.99")]
+    )
+    with pytest.raises(IntakeError) as err:
+        import_files([good, bad], config=config)
+    assert str(err.value) == (
+        f"{bad}: order B-2: field total: is 9.99 but the lines and shipping add up to 1.00"
+    )
+    assert _snapshot() == (0, 0, 0, 0, 0)
+
+
+def _bad(path: str, value: Any) -> dict[str, Any]:
+    doc = json.loads(json.dumps(BASE))
+    target = doc
+    keys = path.split(".")
+    for key in keys[:-1]:
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    last = keys[-1]
+    if value is KeyError:
+        del target[last]
+    elif isinstance(target, list):
+        target[int(last)] = value
+    else:
+        target[last] = value
+    return doc
+
+
+REFUSALS = [
+    ("total", 1.0, "field total: must be an amount as a string"),
+    ("total", "1,00", "field total: amount"),
+    ("total", "-1.00", "field total: amount"),
+    ("total", "1.001", "field total: amount"),
+    ("lines.0.unit_price", "NaN", "field lines[0].unit_price"),
+    ("lines.0.quantity", 0, "field lines[0].quantity: must be a whole number"),
+    ("lines.0.quantity", "1", "field lines[0].quantity"),
+    ("lines.0.quantity", True, "field lines[0].quantity"),
+    ("lines.0.vat_rate", "19.60", "field lines[0].vat_rate"),
+    ("lines.0.vat_rate", 20, "field lines[0].vat_rate: must be a string"),
+    ("lines.0.product", "", "field lines[0].product: must not be empty"),
+    ("lines.0.color", "red", "field lines[0].color: is not a known field"),
+    ("lines", [], "field lines: must be a non-empty list"),
+    ("customer.email", "not-an-email", "field customer.email: is not a valid email address"),
+    ("customer.mobile", "+33 1 23 45 67 89", "field customer.mobile: not a mobile number"),
+    ("customer.mobile", "06 12", "field customer.mobile"),
+    ("customer.name", KeyError, "field customer.name: is missing"),
+    ("fulfilment.mode", "drone", "field fulfilment.mode: must be 'pickup' or 'delivery'"),
+    ("fulfilment.shipping_fee", "abc", "field fulfilment.shipping_fee"),
+    ("placed_at", "2021-01-18T16:05:12", "field placed_at: must give its UTC offset"),
+    ("placed_at", "yesterday", "field placed_at: must be an ISO 8601"),
+    ("payment", "maybe", "field payment: must be 'ok' or 'failed'"),
+    ("extra", 1, "field extra: is not a known field"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"), REFUSALS, ids=[f"{p}={v!r}" for p, v, _ in REFUSALS]
+)
+def test_each_bad_field_is_refused_with_file_order_and_field(
+    db: str, config: Config, tmp_path: Path, path: str, value: Any, message: str
+) -> None:
+    file = write_json(tmp_path / "in.json", [order_doc(number="OK-1"), _bad(path, value)])
+    with pytest.raises(IntakeError) as err:
+        import_files([file], config=config)
+    text = str(err.value)
+    assert text.startswith(f"{file}: order T-0001: ")
+    assert message in text
+    assert "\n" not in text
+    assert _snapshot() == (0, 0, 0, 0, 0)
+
+
+def test_a_number_twice_in_one_file_is_refused(db: str, config: Config, tmp_path: Path) -> None:
+    file = write_json(tmp_path / "dup.json", [order_doc(), order_doc()])
+    with pytest.raises(IntakeError, match="appears twice"):
+        import_files([file], config=config)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "not valid JSON"),
+        ("", "not valid JSON"),
+        ("[]", "empty list"),
+        ("42", "must be an object"),
+        ('{"number": 1.5}', "number: must be a string"),
+        ("[" * 100_000, "nested too deeply"),
+    ],
+    ids=["truncated", "empty", "empty-list", "scalar", "float-number", "deep"],
+)
+def test_unreadable_documents_are_refused(tmp_path: Path, content: str, message: str) -> None:
+    file = tmp_path / "x.json"
+    file.write_text(content, encoding="utf-8")
+    with pytest.raises(IntakeError) as err:
+        load_file(file)
+    assert str(err.value).startswith(f"{file}: ")
+    assert message in str(err.value)
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(IntakeError, match="no such file"):
+        load_file(tmp_path / "absent.json")
+
+
+def test_shipping_counts_in_the_total(db: str, config: Config, tmp_path: Path) -> None:
+    doc = order_doc(number="S-1", total="5.90")
+    doc["fulfilment"] = {"mode": "delivery", "details": "27 cours Gambetta", "shipping_fee": "4.90"}
+    import_files([write_json(tmp_path / "s.json", doc)], config=config)
+    order = Order.get(Order.number == "S-1")
+    assert (order.total, order.shipping_fee, order.fulfilment_mode) == (
+        Decimal("5.90"),
+        Decimal("4.90"),
+        "delivery",
+    )
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=8)
+    | st.sampled_from(
+        ["1.00", "0.00", "20.00", "pickup", "delivery", "ok", "failed", "T-1", "a@b.fr"]
+    ),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "number",
+                    "placed_at",
+                    "customer",
+                    "fulfilment",
+                    "lines",
+                    "total",
+                    "payment",
+                    "name",
+                    "email",
+                    "address",
+                    "mobile",
+                    "mode",
+                    "details",
+                    "shipping_fee",
+                    "product",
+                    "unit_price",
+                    "quantity",
+                    "vat_rate",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=8,
+        )
+    ),
+    max_leaves=25,
+)
+
+
+def _mutations(draw: st.DrawFn) -> Any:
+    doc = json.loads(json.dumps(BASE))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(
+            st.sampled_from(
+                [
+                    "number",
+                    "placed_at",
+                    "total",
+                    "payment",
+                    "customer",
+                    "fulfilment",
+                    "lines",
+                    "customer.email",
+                    "customer.mobile",
+                    "fulfilment.mode",
+                    "fulfilment.shipping_fee",
+                    "lines.0",
+                    "lines.0.quantity",
+                    "lines.0.unit_price",
+                    "lines.0.vat_rate",
+                ]
+            )
+        )
+        doc = _bad(path, draw(json_values))
+    return doc
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_malformed_documents_never_change_the_database_nor_escape_as_tracebacks(
+    sqlite_db: None, config: Config, tmp_path: Path, data: st.DataObject
+) -> None:
+    doc = data.draw(
+        st.one_of(
+            json_values, st.builds(lambda: None).flatmap(lambda _: st.composite(_mutations)())
+        )
+    )
+    file = tmp_path / "fuzz.json"
+    file.write_text(json.dumps(doc), encoding="utf-8")
+    before = _snapshot()
+    try:
+        import_files([file], config=config)
+    except IntakeError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith(str(file))
+        assert _snapshot() == before
+    else:
+        # A mutation that is still a valid order imports whole; nothing else does.
+        assert _snapshot()[0] in (before[0], before[0] + 1)
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str, config: Config) -> None:
+    from storage.db import open_database
+
+    open_database(sqlite_url, timezone=config.timezone)
