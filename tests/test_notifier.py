@@ -158,6 +158,10 @@ async def test_seller_new_order_mail_holds_the_summary_table(db: str) -> None:
     assert "comptoir --order 5fec417c-c1f882001c-318c84-001" in html
     row = Notification.get(Notification.audience == "seller")
     assert row.recipient == "vendeur@example.org"  # read from the profile when sent
+    # The order's PDF, made by app.documents (wkhtmltopdf), is attached.
+    [pdf] = list(seller.iter_attachments())
+    assert pdf.get_filename() == "commande-5fec417c-c1f882001c-318c84-001.pdf"
+    assert pdf.get_content().startswith(b"%PDF")
 
 
 async def test_mails_are_written_in_the_notifications_language(db: str) -> None:
