@@ -322,6 +322,16 @@ def undo_change(
             .where((Notification.change == change) & (Notification.state == "pending"))
             .execute()
         )
+        # A notifier may have claimed one of them between the check above and the withdrawal
+        # (its claim is a conditional UPDATE too): then the undo loses, whole.
+        if (
+            Notification.select()
+            .where((Notification.change == change) & (Notification.state != "withdrawn"))
+            .exists()
+        ):
+            raise TransitionError(
+                _("Rien à annuler : le délai est passé ou les messages sont partis.")
+            )
         StatusChange.update(undone=True).where(StatusChange.id == change.id).execute()
         return StatusChange.create(
             order=order,
