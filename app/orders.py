@@ -26,6 +26,8 @@ from storage.migrations import utcnow
 from storage.models import Document, Notification, Order, Profile, StatusChange
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
+# Notification states of messages that have not left: an undo may still withdraw them.
+UNSENT = ("pending", "not_configured")
 
 
 def by_label(by: str) -> str:
@@ -319,7 +321,7 @@ def undo_change(
             raise _changed_meanwhile(Order.get_by_id(order.id))
         (
             Notification.update(state="withdrawn", last_error=None)
-            .where((Notification.change == change) & (Notification.state == "pending"))
+            .where((Notification.change == change) & (Notification.state.in_(UNSENT)))
             .execute()
         )
         # A notifier may have claimed one of them between the check above and the withdrawal
@@ -361,7 +363,7 @@ def can_undo(change: StatusChange, *, config: Config, now: datetime | None = Non
     gone = (
         Notification.select()
         .where(
-            (Notification.change == change) & (Notification.state.not_in(["pending", "withdrawn"]))
+            (Notification.change == change) & (Notification.state.not_in([*UNSENT, "withdrawn"]))
         )
         .exists()
     )
