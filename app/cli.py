@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="wait out grace periods, send, exit 0 when nothing is left",
     )
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=100,
+        metavar="N",
+        help="messages claimed at a time, sent over one connection (default 100)",
+    )
 
     p = command("staff", "manage staff sign-in")
     p.add_argument("action", choices=("add", "list", "disable", "passwd"))
@@ -172,6 +179,37 @@ def cmd_profile(args: argparse.Namespace, config: Config) -> int:
     for field, label in LABELS.items():
         value = getattr(profile, field) or _("(vide)")
         print(f"{_(label):<{width}}  {value}")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, config: Config) -> int:
+    """The notifier alone: until Ctrl+C, or with --drain until nothing is left to send."""
+    import asyncio
+    import contextlib
+    import signal
+
+    from app.notifier import Notifier
+
+    if args.batch < 1:
+        raise ComptoirError("--batch must be at least 1")
+    _open(config)
+    notifier = Notifier(config, batch_size=args.batch)
+    if args.drain:
+        result = asyncio.run(notifier.drain())
+        print(result.summary())
+        return 0 if result.ok else 1
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(sig, stop.set)
+        await notifier.run(stop)
+
+    print(_("Notificateur démarré ({owner}) ; Ctrl+C pour l'arrêter.", owner=notifier.owner))
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve())
+    print(_("Notificateur arrêté."))
     return 0
 
 
@@ -306,7 +344,7 @@ HANDLERS: dict[str | None, Handler] = {
     "import": cmd_import,
     "status": cmd_status,
     "profile": cmd_profile,
-    "worker": _not_yet("worker"),
+    "worker": cmd_worker,
     "staff": cmd_staff,
     "pdf": cmd_pdf,
     "invoice": cmd_invoice,

@@ -37,6 +37,8 @@ _STRING_SETTINGS = {
 _NUMBER_SETTINGS = {
     "undo_seconds": "COMPTOIR_UNDO_SECONDS",
     "idle_lock_minutes": "COMPTOIR_IDLE_LOCK_MINUTES",
+    "notify_lease_seconds": "COMPTOIR_NOTIFY_LEASE_SECONDS",
+    "notify_retry_seconds": "COMPTOIR_NOTIFY_RETRY_SECONDS",
 }
 
 
@@ -68,6 +70,10 @@ class Config:
     theme: str = ""
     undo_seconds: float = 20.0
     idle_lock_minutes: float = 10.0
+    # The notifier: how long a claimed message stays reserved to one notifier, and the
+    # first delay before retrying a temporary failure (doubled at each attempt).
+    notify_lease_seconds: float = 120.0
+    notify_retry_seconds: float = 30.0
     sms_enabled: bool = True
     notify: Mapping[OrderStatus, NotifyRule] = field(default_factory=_default_rules)
 

@@ -245,17 +245,22 @@ def _write(config: Config, rng: random.Random, drafts: list[Any], today: date) -
 def demo_environment(
     config: Config, *, today: date | None = None, months: int = 6
 ) -> Iterator[Config]:
-    """A seeded throwaway database in a temporary folder; yields the config to run with.
+    """A seeded throwaway database and a local mail capture (aiosmtpd writing a Maildir) in a
+    temporary folder; yields the config to run with (its `smtp_url` is the capture's)."""
+    from app.notifier.capture import MailCapture
 
-    Hook for the notifier: a local SMTP capture can be started here and its URL put in the
-    yielded config (`smtp_url`), so the demo's mails go somewhere visible.
-    """
     folder = Path(tempfile.mkdtemp(prefix="comptoir-demo-"))
     demo_config = replace(config, database_url=f"sqlite:///{folder / 'demo.sqlite3'}")
-    print(f"comptoir: demo database in {folder} (deleted on exit)", file=sys.stderr)
+    print(
+        f"comptoir: demo database in {folder}, mails captured in {folder / 'Maildir'} "
+        "(deleted on exit)",
+        file=sys.stderr,
+    )
     try:
-        open_database(demo_config.resolved_database_url, timezone=demo_config.timezone)
-        seed_demo(demo_config, today=today, months=months)
-        yield demo_config
+        with MailCapture(folder / "Maildir") as smtp_url:
+            demo_config = replace(demo_config, smtp_url=smtp_url)
+            open_database(demo_config.resolved_database_url, timezone=demo_config.timezone)
+            seed_demo(demo_config, today=today, months=months)
+            yield demo_config
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -66,12 +66,14 @@ def make_app(
     demo: bool = False,
     today: date | Callable[[], date] | None = None,
     poll_seconds: float = 1.0,
+    notifier: bool = False,
 ) -> ComptoirApp:
     """The App for `config`: database open, language set, first month and order chosen.
 
     `today` fixes the date the calendar marks (tests and snapshots); by default it is the
     shop's local date, read when a screen is built. `demo` only matters to `run_tui`, which
-    prepares the throwaway database before calling this.
+    prepares the throwaway database before calling this. `notifier` runs the outbox's
+    sender inside the TUI (as `comptoir` does); tests leave it off, since it never ends.
     """
     from app.tui import ComptoirApp
 
@@ -99,6 +101,7 @@ def make_app(
         order=order.strip() if order else None,
         today=today_fn,
         poll_seconds=poll_seconds,
+        run_notifier=notifier,
     )
 
 
@@ -113,7 +116,7 @@ def run_tui(
         from app.demo import demo_environment
 
         with demo_environment(config) as demo_config:
-            make_app(demo_config, month=month, order=order, demo=True).run()
+            make_app(demo_config, month=month, order=order, demo=True, notifier=True).run()
         return 0
-    make_app(config, month=month, order=order).run()
+    make_app(config, month=month, order=order, notifier=True).run()
     return 0

@@ -26,6 +26,8 @@ from storage.migrations import utcnow
 from storage.models import Document, Notification, Order, Profile, StatusChange
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
+# Notification states of messages that have not left: an undo may still withdraw them.
+UNSENT = ("pending", "not_configured")
 
 
 def by_label(by: str) -> str:
@@ -319,9 +321,19 @@ def undo_change(
             raise _changed_meanwhile(Order.get_by_id(order.id))
         (
             Notification.update(state="withdrawn", last_error=None)
-            .where((Notification.change == change) & (Notification.state == "pending"))
+            .where((Notification.change == change) & (Notification.state.in_(UNSENT)))
             .execute()
         )
+        # A notifier may have claimed one of them between the check above and the withdrawal
+        # (its claim is a conditional UPDATE too): then the undo loses, whole.
+        if (
+            Notification.select()
+            .where((Notification.change == change) & (Notification.state != "withdrawn"))
+            .exists()
+        ):
+            raise TransitionError(
+                _("Rien à annuler : le délai est passé ou les messages sont partis.")
+            )
         StatusChange.update(undone=True).where(StatusChange.id == change.id).execute()
         return StatusChange.create(
             order=order,
@@ -351,7 +363,7 @@ def can_undo(change: StatusChange, *, config: Config, now: datetime | None = Non
     gone = (
         Notification.select()
         .where(
-            (Notification.change == change) & (Notification.state.not_in(["pending", "withdrawn"]))
+            (Notification.change == change) & (Notification.state.not_in([*UNSENT, "withdrawn"]))
         )
         .exists()
     )

@@ -6,6 +6,7 @@ month shown first and "today" are injected there.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -107,8 +108,12 @@ class ComptoirApp(App[None]):
         order: str | None = None,
         today: Callable[[], date],
         poll_seconds: float = 1.0,
+        run_notifier: bool = False,
     ) -> None:
         super().__init__()
+        self.run_notifier = run_notifier
+        self.notifier: Any = None  # app.notifier.Notifier while it runs
+        self._notifier_stop = asyncio.Event()
         self.config = config
         self.first_month = (year, month)
         self.first_order = order
@@ -137,6 +142,8 @@ class ComptoirApp(App[None]):
         if self.first_order:
             self.open_order(self.first_order)
         self._check_staff()
+        if self.run_notifier:
+            self.run_worker(self._notify(), group="notifier", exit_on_error=False)
         self.watcher = ChangeWatcher()
         self._poll()  # record where things stand before the first tick
         if self.poll_seconds > 0:
@@ -144,8 +151,16 @@ class ComptoirApp(App[None]):
             self.set_interval(self.poll_seconds, self._lock_when_idle, name="idle-lock")
 
     def on_unmount(self) -> None:
+        self._notifier_stop.set()
         if self.watcher is not None:
             self.watcher.close()
+
+    async def _notify(self) -> None:
+        """The notifier inside the TUI (SPEC §4): sends the outbox while the counter is open."""
+        from app.notifier import Notifier
+
+        self.notifier = Notifier(self.config)
+        await self.notifier.run(self._notifier_stop)
 
     # Global actions
 
@@ -248,6 +263,8 @@ class ComptoirApp(App[None]):
         )
 
     def _data_changed(self, change: Change) -> None:
+        if self.notifier is not None:
+            self.notifier.wake()  # a change may owe messages: no need to wait for its poll
         if change.new_orders:
             count = len(change.new_orders)
             if count == 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from peewee import fn
 
 from app.config import Config
 from app.demo import demo_environment, seed_demo
+from app.notifier import Notifier
 from app.statuses import OrderStatus
 from storage.db import open_database
 from storage.models import Document, Order, StatusChange, database
@@ -49,6 +51,11 @@ def test_demo_environment_is_throwaway(tmp_path: Path, capsys) -> None:  # type:
         path = Path(demo.database_url.removeprefix("sqlite:///"))
         assert path.exists() and path.parent != tmp_path
         assert Order.select().count() > 50
+        # The demo's mails go to a local capture, a Maildir beside the database.
+        assert demo.smtp_url.startswith("smtp://127.0.0.1:")
+        sent = asyncio.run(Notifier(demo).run_once())
+        assert sent > 0
+        assert len(list((path.parent / "Maildir" / "new").iterdir())) > 0
         database.close()
     assert not path.parent.exists()
     assert str(path.parent) in capsys.readouterr().err

@@ -565,3 +565,31 @@ async def test_no_sign_in_without_staff(seeded: Config) -> None:
         await settle(pilot)
         assert isinstance(app.screen, CommandesScreen)
         assert app.staff_name == ""
+
+
+async def test_the_tui_runs_the_notifier(seeded: Config, tmp_path: Path) -> None:
+    """`comptoir` sends the outbox while the counter is open (SPEC §4)."""
+    from dataclasses import replace
+
+    from app.notifier.capture import MailCapture
+    from storage.models import Notification
+
+    maildir = tmp_path / "Maildir"
+
+    def mails() -> int:
+        return len(list((maildir / "new").iterdir())) if (maildir / "new").exists() else 0
+
+    def marked_sent() -> int:
+        return Notification.select().where(Notification.state == "sent").count()
+
+    with MailCapture(maildir) as smtp_url:
+        app = app_for(replace(seeded, smtp_url=smtp_url), notifier=True)
+        async with app.run_test(size=SIZE) as pilot:  # no settle(): the notifier never ends
+            for _ in range(300):
+                await pilot.pause(0.05)
+                if mails() >= 3 and marked_sent() >= 3:
+                    break
+            # The three registered seed orders' customer mails (the seller has no address
+            # yet: those wait, as the notifier's rules say).
+            assert (mails(), marked_sent()) == (3, 3)
+        assert app.notifier is not None

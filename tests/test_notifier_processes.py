@@ -1,0 +1,120 @@
+"""`comptoir worker` as real processes on one database (SQLite and PostgreSQL): several
+notifiers never send a message twice, and one killed mid-batch loses nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.config import Config
+from app.intake import import_drafts, parse_document
+from app.profile import save_profile
+from storage.models import Notification
+from tests.factories import order_doc
+from tests.notifier_servers import Recorder, SmtpServer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def due_mails(orders: int) -> int:
+    """`orders` orders without mobile, the seller's profile complete: two mails each."""
+    save_profile(name="Épicerie Fine", email="vendeur@example.org")
+    docs = []
+    for i in range(orders):
+        doc = order_doc(number=f"P-{i:05d}")
+        doc["customer"] = {k: v for k, v in doc["customer"].items() if k != "mobile"}
+        docs.append(doc)
+    import_drafts(parse_document(docs), config=Config(undo_seconds=0))
+    return Notification.select().where(Notification.state == "pending").count()
+
+
+def worker(db: str, smtp_url: str, lease: float = 30.0, batch: int = 100) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "COMPTOIR_SMTP_URL": smtp_url,
+        "COMPTOIR_NOTIFY_LEASE_SECONDS": str(lease),
+        "COMPTOIR_NOTIFY_RETRY_SECONDS": "0.05",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "worker", "--drain", "--db", db, "--batch", str(batch)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
+    out, err = process.communicate(timeout=180)
+    return process.returncode, out + err
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def test_two_workers_deliver_each_message_exactly_once(db: str) -> None:
+    total = due_mails(100)
+    assert total == 200
+    # Small batches and a slightly slow server keep both workers claiming at the same time.
+    with SmtpServer(Recorder(delay=0.005)) as server:
+        first, second = worker(db, server.url, batch=7), worker(db, server.url, batch=7)
+        results = [finish(first), finish(second)]
+        ids = server.recorder.message_ids()
+    for code, output in results:
+        assert code == 0, output
+        assert "en attente : 0" in output
+    assert len(ids) == 200 and set(ids.values()) == {1}
+    expected = {f"<notif-{n.id}.{n.order.number}@comptoir>" for n in Notification.select()}
+    assert set(ids) == expected
+    assert Notification.select().where(Notification.state != "sent").count() == 0
+
+
+def test_a_worker_killed_mid_batch_is_resumed_after_its_lease(db: str) -> None:
+    total = due_mails(15)
+    recorder = Recorder(delay=0.3)
+    with SmtpServer(recorder) as server:
+        doomed = worker(db, server.url, lease=2.0)
+        wait_for(lambda: recorder.count() >= 3, "the first mails")
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(timeout=30)
+        recorder.delay = 0
+        code, output = finish(worker(db, server.url, lease=2.0))
+        ids = recorder.message_ids()
+    assert code == 0, output
+    expected = {f"<notif-{n.id}.{n.order.number}@comptoir>" for n in Notification.select()}
+    assert set(ids) == expected and len(expected) == total  # none lost
+    twice = [mid for mid, count in ids.items() if count > 1]
+    assert len(twice) <= 1 and max(ids.values()) <= 2  # only the one in flight, same ID
+    assert Notification.select().where(Notification.state != "sent").count() == 0
+
+
+def test_worker_drain_exits_non_zero_while_messages_are_not_configured(
+    db: str, tmp_path: Path
+) -> None:
+    due_mails(1)
+    env: dict[str, Any] = {**os.environ}
+    env.pop("COMPTOIR_SMTP_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "worker", "--drain", "--db", db],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "non configurés : 2" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert {n.state for n in Notification.select()} == {"not_configured"}
