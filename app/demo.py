@@ -11,7 +11,7 @@ import random
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Config
+from app.i18n import _
 from app.intake import import_drafts, import_files, normalise_mobile, parse_document
 from app.orders import change_status
 from app.profile import save_profile
@@ -163,6 +164,7 @@ def seed_demo(
     per_day: tuple[int, int] = (3, 12),
     today: date | None = None,
     seed: int = 2021,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write `months` of orders up to `today` into the open database; the number written.
 
@@ -180,7 +182,7 @@ def seed_demo(
     day = start
     while day <= today:
         count = rng.randint(*per_day) // (2 if day.weekday() == 6 else 1)
-        for _ in range(count):
+        for _n in range(count):
             hour = rng.randint(8, 21)
             local = datetime.combine(day, time(hour, rng.randint(0, 59), rng.randint(0, 59)), tz)
             if local < now:  # today's orders so far only
@@ -189,7 +191,7 @@ def seed_demo(
     rng.choice(docs[-40:])["payment"] = "failed"  # one failed payment, recently
     drafts = parse_document(docs)
     with write_transaction():  # one commit: seeding takes seconds, not minutes
-        _write(config, rng, drafts, today)
+        _write(config, rng, drafts, today, progress)
     # A complete seller, so that Finances shows payouts (written after the history, so that
     # the past orders did not each owe the seller an SMS).
     save_profile(**DEMO_PROFILE)
@@ -199,7 +201,13 @@ def seed_demo(
     return len(drafts)
 
 
-def _write(config: Config, rng: random.Random, drafts: list[Any], today: date) -> None:
+def _write(
+    config: Config,
+    rng: random.Random,
+    drafts: list[Any],
+    today: date,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     tz = config.tz
     by_day: dict[date, list[Any]] = {}
     for draft in drafts:
@@ -208,7 +216,9 @@ def _write(config: Config, rng: random.Random, drafts: list[Any], today: date) -
         last = max(d.placed_at for d in batch).astimezone(UTC).replace(tzinfo=None)
         import_drafts(batch, config=config, now=last)
     flow = (S.CONFIRMING, S.PROCESSING, S.READY, S.IN_DELIVERY, S.FINISHED)
-    for draft in drafts:
+    for done, draft in enumerate(drafts, start=1):
+        if progress is not None and (done % 25 == 0 or done == len(drafts)):
+            progress(done, len(drafts))
         if draft.payment == "failed":
             continue
         age = (today - draft.placed_at.astimezone(tz).date()).days
@@ -241,6 +251,11 @@ def _write(config: Config, rng: random.Random, drafts: list[Any], today: date) -
     ).execute()
 
 
+def _show_progress(done: int, total: int) -> None:
+    text = _("Préparation de la boutique de démonstration… {done}/{total}", done=done, total=total)
+    print(f"\rcomptoir: {text}", end="", file=sys.stderr, flush=True)
+
+
 @contextmanager
 def demo_environment(
     config: Config, *, today: date | None = None, months: int = 6
@@ -260,7 +275,8 @@ def demo_environment(
         with MailCapture(folder / "Maildir") as smtp_url:
             demo_config = replace(demo_config, smtp_url=smtp_url)
             open_database(demo_config.resolved_database_url, timezone=demo_config.timezone)
-            seed_demo(demo_config, today=today, months=months)
+            seed_demo(demo_config, today=today, months=months, progress=_show_progress)
+            print(file=sys.stderr)
             yield demo_config
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -56,6 +56,9 @@ EN = {
     "(Échap : tout afficher)": "(Esc: show all)",
     "Appliquer": "Apply",
     "Statuts (Espace : cocher, Entrée : appliquer)": "Statuses (Space: tick, Enter: apply)",
+    "Préparation de la boutique de démonstration… {done}/{total}": (
+        "Preparing the demo shop… {done}/{total}"
+    ),
 }
 EN.update(
     {
