@@ -57,11 +57,11 @@ def order_in(status: S, config: Config, tmp_path: Path, number: str = "T-0001") 
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and the screen repaint."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Let workers finish and the screen repaint (workers start workers: the App finds the
+    order in one, then the screen loads it in another)."""
+    for _round in range(4):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -495,6 +495,12 @@ async def test_an_unknown_number_is_said_plainly(seeded: Config) -> None:
     app = OrderHarness(seeded, "NOPE-1")
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        # `comptoir --order NOPE-1`: the App says so and stays on Commandes.
+        assert not isinstance(app.screen, OrderScreen)
+        assert any("Aucune commande n° NOPE-1." in str(n.message) for n in app._notifications)
+        # The screen itself, opened on a number that vanished, says it too and stays inert.
+        app.push_screen(OrderScreen("NOPE-1"))
+        await settle(pilot)
         assert text_of(app, "#order-notice") == "Aucune commande n° NOPE-1."
         await press(pilot, "n", "s", "ctrl+z")
         assert isinstance(app.screen, OrderScreen)
@@ -624,7 +630,16 @@ def test_every_french_text_of_the_screen_has_an_english_translation() -> None:
 
 
 async def _loaded(pilot: Pilot[None]) -> None:
-    await settle(pilot)
+    """Settle until the order screen is up and its lines are in (the App opens it in a worker)."""
+    for _attempt in range(50):
+        await settle(pilot)
+        screen = pilot.app.screen
+        if (
+            isinstance(screen, OrderScreen)
+            and screen.query_one("#order-lines", DataTable).row_count
+        ):
+            return
+    raise AssertionError("the order screen did not load")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -642,7 +657,7 @@ def test_snapshot_in_english(snap_compare: object, seeded: Config) -> None:
 
 
 async def _cancel_modal(pilot: Pilot[None]) -> None:
-    await settle(pilot)
+    await _loaded(pilot)
     await press(pilot, "s", "enter", "down", "down", "down", "down", "enter", "end", "enter")
     await press(pilot, "enter")  # empty: the inline error shows
 

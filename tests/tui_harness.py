@@ -1,33 +1,21 @@
-"""A tiny App that opens the database and shows one order: the order screen's tests use it.
-
-At merge the lead swaps it for `app.factory.make_app`; it only needs `config` (and
-optionally `staff_name`), which is what the screen reads from its App.
-"""
+"""The order screen's tests run the real App (`app.factory.make_app`) opened on one order."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from textual.app import App
+from dataclasses import replace
+from datetime import date
 
 from app.config import Config
-from screens.order import OrderScreen
-from storage.db import open_database
+from app.factory import make_app
+from app.i18n import language
+from app.tui import ComptoirApp
 
-STYLESHEET = Path(__file__).resolve().parents[1] / "app.tcss"
+# The seed's month: the calendar behind the order is the same in every run.
+TODAY = date(2021, 1, 31)
 
 
-class OrderHarness(App[None]):
-    """Opens `config`'s database and pushes `OrderScreen(number)` on mount."""
-
-    CSS_PATH = [STYLESHEET] if STYLESHEET.exists() else []
-
-    def __init__(self, config: Config, number: str, *, staff_name: str = "") -> None:
-        super().__init__()
-        self.config = config
-        self.number = number
-        self.staff_name = staff_name
-
-    def on_mount(self) -> None:
-        open_database(self.config.resolved_database_url, timezone=self.config.timezone)
-        self.push_screen(OrderScreen(self.number))
+def OrderHarness(config: Config, number: str, *, staff_name: str = "") -> ComptoirApp:
+    """`comptoir --order NUMBER` as the CLI builds it, without the poll timer or notifier."""
+    app = make_app(replace(config, lang=language()), order=number, today=TODAY, poll_seconds=0)
+    app.staff_name = staff_name
+    return app
