@@ -11,12 +11,14 @@ from pathlib import Path
 from tests.e2e_support import (
     ORDER,
     choose_next_in_dropdown,
+    comptoir,
     counter_sshd,
     open_order,
     order_state,
     seed,
     terminals,
     wait_for,
+    wait_until_gone,
 )
 from tests.sshd import free_port
 
@@ -166,3 +168,30 @@ def test_port_forwarding_is_refused(tmp_path: Path) -> None:
         assert remote.returncode != 0
         assert "forwarding failed" in remote.stderr, remote.stderr
     assert ORDER  # the fixture's order is untouched by all this
+
+
+def test_staff_sign_in_over_ssh_names_the_change(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+    seed(url, home)
+    comptoir(url, "staff", "add", "Léa", home=home, input="4321\n")
+    with counter_sshd(url, home) as server, terminals(server) as [tmux]:
+        wait_for(tmux, "Comptoir — connexion")  # staff exist: the session starts signed out
+        tmux.send("-l", "Léa")
+        tmux.send("Enter")
+        # Enter moves the focus to the code field once the keys already read are handled:
+        # type-ahead at machine speed would land in the name, a person's pace does not.
+        time.sleep(0.5)
+        tmux.send("-l", "0000")
+        tmux.send("Enter")
+        wait_for(tmux, "Nom ou code incorrect.")
+        tmux.send("-l", "4321")
+        tmux.send("Enter")
+        wait_until_gone(tmux, "Comptoir — connexion")
+        open_order(tmux)
+        choose_next_in_dropdown(tmux, "Confirmation en cours")
+        tmux.send("y")
+        wait_for(tmux, "Statut : Confirmation en cours.")
+        wait_for(tmux, "Léa")  # the history on screen names her
+    after = order_state(url)
+    assert after.history[-1] == ("registered", "confirming", "Léa")
