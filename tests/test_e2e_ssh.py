@@ -195,3 +195,40 @@ def test_staff_sign_in_over_ssh_names_the_change(tmp_path: Path) -> None:
         wait_for(tmux, "Léa")  # the history on screen names her
     after = order_state(url)
     assert after.history[-1] == ("registered", "confirming", "Léa")
+
+
+def test_the_readme_block_is_a_valid_sshd_configuration(tmp_path: Path) -> None:
+    """The README's `Match User comptoir-counter` block, as sshd itself reads it."""
+    import re
+    import textwrap
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"\n(    Match User comptoir-counter\n(?:        .*\n)+)", readme)
+    assert found, "the README has no Match User comptoir-counter block"
+    block = textwrap.dedent(found.group(1))
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "host_key")],
+        check=True,
+    )
+    config = tmp_path / "sshd_config"
+    config.write_text(f"HostKey {tmp_path / 'host_key'}\nPidFile {tmp_path / 'pid'}\n{block}")
+    effective = subprocess.run(
+        ["/usr/sbin/sshd", "-T", "-f", str(config), "-C", "user=comptoir-counter,addr=127.0.0.1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert effective.returncode == 0, effective.stderr
+    settings = set(effective.stdout.lower().splitlines())
+    assert {
+        "permittty yes",
+        "allowtcpforwarding no",
+        "allowstreamlocalforwarding no",
+        "allowagentforwarding no",
+        "x11forwarding no",
+        "permittunnel no",
+        "permituserrc no",
+        "authenticationmethods publickey",
+        "setenv comptoir_home=/srv/comptoir",
+    } <= settings
+    assert any(s.startswith("forcecommand ") and "comptoir --db" in s for s in settings)
