@@ -179,10 +179,7 @@ def test_staff_sign_in_over_ssh_names_the_change(tmp_path: Path) -> None:
         wait_for(tmux, "Comptoir — connexion")  # staff exist: the session starts signed out
         tmux.send("-l", "Léa")
         tmux.send("Enter")
-        # Enter moves the focus to the code field once the keys already read are handled:
-        # type-ahead at machine speed would land in the name, a person's pace does not.
-        time.sleep(0.5)
-        tmux.send("-l", "0000")
+        tmux.send("-l", "0000")  # typed ahead, before the code field has the focus
         tmux.send("Enter")
         wait_for(tmux, "Nom ou code incorrect.")
         tmux.send("-l", "4321")
