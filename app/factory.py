@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from app.config import Config
-from app.errors import ComptoirError
+from app.errors import ComptoirError, ConfigError
 from app.i18n import _, set_language
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def make_app(
     today: date | Callable[[], date] | None = None,
     poll_seconds: float = 1.0,
     notifier: bool = False,
+    animation_level: str | None = None,
 ) -> ComptoirApp:
     """The App for `config`: database open, language set, first month and order chosen.
 
@@ -74,8 +76,18 @@ def make_app(
     shop's local date, read when a screen is built. `demo` only matters to `run_tui`, which
     prepares the throwaway database before calling this. `notifier` runs the outbox's
     sender inside the TUI (as `comptoir` does); tests leave it off, since it never ends.
+    Animations are off unless `animation_level` or Textual's own `TEXTUAL_ANIMATIONS`
+    asks for them: over SSH each frame is a repaint sent down the line.
     """
-    from app.tui import ComptoirApp
+    from app.tui import ComptoirApp, check_theme
+
+    check_theme(config.theme)  # a bad COMPTOIR_THEME is refused before anything is opened
+    if animation_level is None:
+        animation_level = os.environ.get("TEXTUAL_ANIMATIONS", "none").strip().lower()
+    if animation_level not in ("none", "basic", "full"):
+        raise ConfigError(
+            f"TEXTUAL_ANIMATIONS must be none, basic or full, got '{animation_level}'"
+        )
 
     set_language(config.lang)
     first = parse_month(month) if month else None
@@ -102,6 +114,7 @@ def make_app(
         today=today_fn,
         poll_seconds=poll_seconds,
         run_notifier=notifier,
+        animation_level=animation_level,
     )
 
 

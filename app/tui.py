@@ -19,10 +19,12 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.worker import Worker, WorkerState
 
 from app import staff
 from app.config import Config
+from app.errors import ConfigError
 from app.i18n import _
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
@@ -37,6 +39,45 @@ from storage.watch import Change, ChangeWatcher
 def _stylesheet() -> Path:
     """`app.tcss` at the top of the project (beside `app/`), as SPEC §1 lays it out."""
     return Path(__file__).resolve().parent.parent / "app.tcss"
+
+
+# COMPTOIR_THEME=comptoir-contrast: white on black, yellow for what has focus, for a glaring
+# shop window or tired eyes; plain colours that survive a 16-colour terminal.
+CONTRAST_THEME = Theme(
+    name="comptoir-contrast",
+    primary="#ffff00",
+    secondary="#ffffff",
+    accent="#ffff00",
+    warning="#ffff00",
+    error="#ff5f5f",
+    success="#00ff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1c1c1c",
+    boost="#262626",
+    dark=True,
+    luminosity_spread=0.0,
+    text_alpha=1.0,
+    variables={
+        "block-cursor-background": "#ffff00",
+        "block-cursor-foreground": "#000000",
+        "block-cursor-text-style": "bold",
+        "footer-key-foreground": "#ffff00",
+        "input-selection-background": "#ffff00 60%",
+    },
+)
+THEMES = (*sorted(BUILTIN_THEMES), CONTRAST_THEME.name)
+
+
+def check_theme(name: str) -> str:
+    """The theme `name` ("" = Textual's default), or a ConfigError listing the known ones."""
+    name = name.strip()
+    if name and name not in THEMES:
+        raise ConfigError(
+            f"COMPTOIR_THEME: unknown theme '{name}' (choose one of: {', '.join(THEMES)})"
+        )
+    return name
 
 
 def _finances_screen() -> Screen[Any]:
@@ -109,8 +150,15 @@ class ComptoirApp(App[None]):
         today: Callable[[], date],
         poll_seconds: float = 1.0,
         run_notifier: bool = False,
+        animation_level: str = "none",
     ) -> None:
         super().__init__()
+        # Over SSH every animation frame is a full repaint on a slow link: none by default.
+        self.animation_level = animation_level  # type: ignore[assignment]
+        self.register_theme(CONTRAST_THEME)
+        theme = check_theme(config.theme)
+        if theme:
+            self.theme = theme
         self.run_notifier = run_notifier
         self.notifier: Any = None  # app.notifier.Notifier while it runs
         self._notifier_stop = asyncio.Event()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -11,6 +11,40 @@ from textual.widgets import Footer, Input, Label, Static
 
 from app import staff
 from app.i18n import _
+
+
+class NameInput(Input):
+    """The name field. What is typed after its Enter belongs to the code field.
+
+    Enter moves the focus only once the keys already read are handled, so keys typed ahead
+    (a quick hand over SSH, where they arrive together) would land in the name. Until the
+    name field has the focus again, they go to the code field, in order.
+    """
+
+    handed_off = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.handed_off:
+            code = self.screen.query_one("#signin-code", Input)
+            if event.is_printable and event.character is not None:
+                code.insert_text_at_cursor(event.character)
+            elif event.key == "backspace":
+                code.action_delete_left()
+            elif event.key == "enter":
+                await code.action_submit()
+            else:
+                await super()._on_key(event)
+                return
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key == "enter" and self.value.strip():
+            self.handed_off = True
+        await super()._on_key(event)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.handed_off = False
+        super()._on_focus(event)
 
 
 class SignInScreen(Screen[str]):
@@ -39,7 +73,7 @@ class SignInScreen(Screen[str]):
             yield Static(_("Comptoir — connexion"), id="signin-title")
             if self.locked:
                 yield Label(_("Verrouillé après inactivité."), id="signin-locked")
-            yield Input(placeholder=_("Nom"), id="signin-name")
+            yield NameInput(placeholder=_("Nom"), id="signin-name")
             yield Input(placeholder=_("Code"), password=True, id="signin-code")
             yield Label("", id="signin-message")
         yield Footer()

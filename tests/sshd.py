@@ -152,7 +152,9 @@ class Tmux:
             str(self.height),
             "-e",
             f"TERM={self.term}",
-            shlex.join(command),
+            # tmux sets the pane's TERM to its own default-terminal (tmux-256color), whatever
+            # -e says: `env` gives the command (and ssh, which passes it on) the asked TERM.
+            shlex.join(["env", "-u", "COLORTERM", f"TERM={self.term}", *command]),
         )
         self._tmux("set-option", "-g", "default-terminal", self.term)
         return self
