@@ -48,8 +48,20 @@ def _plain_spaces(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
+_CENT = Decimal("0.01")
+
+
 def format_money(amount: Decimal) -> str:
     """'1,00 €' in French, '€1.00' in English."""
+    if isinstance(amount, Decimal) and amount.is_finite() and amount >= 0:
+        cents = amount.quantize(_CENT)
+        if cents == amount:
+            # Babel's result for whole cents, a hundred times faster (checked equal by
+            # tests/test_i18n_money.py): lists and calendars show hundreds of amounts.
+            grouped = f"{cents:,.2f}"  # '1,234.56'
+            if _language == "fr":
+                return grouped.replace(",", " ").replace(".", ",") + " €"
+            return "€" + grouped
     return _plain_spaces(format_currency(amount, "EUR", locale=locale()))
 
 

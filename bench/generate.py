@@ -25,6 +25,7 @@ from app.config import Config
 from app.demo import FIRST_NAMES, LAST_NAMES, POSTCODES, PRODUCTS, SELLERS, SHOP_ID, SLOTS, STREETS
 from app.intake import fold
 from storage.db import is_sqlite, open_database
+from storage.migrations import rebuild_search, search_triggers
 from storage.models import Order, OrderLine, database
 
 YEARS = 5
@@ -217,6 +218,7 @@ def generate(url: str, count: int, *, today: date | None = None, quiet: bool = F
         db.execute_sql("PRAGMA cache_size = -200000")
     for name, _sql in indexes:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+    search_triggers(db, on=False)  # the trigram index is rebuilt once at the end (SQLite)
     written = 0
     connection = db.connection()
     helpers = 1 if (os.cpu_count() or 1) > 1 else 0
@@ -243,6 +245,11 @@ def generate(url: str, count: int, *, today: date | None = None, quiet: bool = F
     if not quiet:
         print(f"indexes rebuilt at {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if sqlite:
+        with db.atomic():
+            rebuild_search(db)
+            search_triggers(db, on=True)
+        if not quiet:
+            print(f"search index at {time.perf_counter() - started:.1f} s", file=sys.stderr)
         db.execute_sql("PRAGMA synchronous = NORMAL")
         db.execute_sql("PRAGMA journal_mode = WAL")
         db.execute_sql("ANALYZE")

@@ -24,7 +24,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 from textual.worker import Worker, WorkerState
 
 from app.config import Config
@@ -51,6 +51,7 @@ from app.statuses import (
 )
 from screens._translate import translate_bindings
 from screens.cancel import CancelOrderModal
+from widgets.footer import Footer
 
 RESENDABLE = ("failed", "not_configured")
 
@@ -205,7 +206,7 @@ class OrderScreen(Screen[None]):
             yield DataTable(id="order-history", cursor_type="row")
             yield Static(_("Notifications"), classes="section-title", id="notifications-title")
             yield DataTable(id="order-notifications", cursor_type="row")
-        yield Footer(compact=True, id="order-footer")
+        yield Footer(show_command_palette=True, id="order-footer")
 
     @property
     def config(self) -> Config:

@@ -8,12 +8,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from peewee import Case, fn
+from peewee import Case, SqliteDatabase, fn
 
 from app.statuses import NO_AMOUNT
-from storage.models import Order
+from storage.migrations import SEARCH_TABLE
+from storage.models import Order, database
 
 _NO_AMOUNT = [s.value for s in NO_AMOUNT]
+# Below this many trigram matches a search reads its orders by id (and sorts them); above it
+# the newest orders are read in order until a page is full (common words fill one at once).
+FEW_MATCHES = 2000
 
 
 def day_totals(first: date, last: date) -> dict[date, tuple[int, int]]:
@@ -82,7 +86,23 @@ def list_orders(
         probe = Order.select(Order.id).where(prefix, *conditions).limit(1)  # no ORDER BY
         if probe.exists():
             return _page([*conditions, prefix], offset, limit)
+    indexed = [word for word in words if len(word) >= 3]
+    if indexed and isinstance(database.obj, SqliteDatabase):
+        # The trigram index (storage.migrations, version 3) finds any part of a word of three
+        # characters or more. When it finds few orders, they are read by id and sorted; when
+        # it finds many, reading `placed_at` backwards with LIKE fills a page sooner.
+        phrases = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
+        found = database.obj.execute_sql(
+            f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? LIMIT ?",
+            (phrases, FEW_MATCHES),
+        ).fetchall()
+        if len(found) < FEW_MATCHES:
+            if not found:
+                return []
+            conditions.append(Order.id.in_([row[0] for row in found]))
+            words = [word for word in words if len(word) < 3]
     for word in words:
+        # On PostgreSQL the pg_trgm GIN index answers these LIKEs (three characters or more).
         conditions.append(Order.search_text.contains(word))
     return _page(conditions, offset, limit)
 

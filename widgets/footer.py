@@ -17,8 +17,9 @@ from app.i18n import _
 class Footer(TextualFooter):
     """Textual's footer, translated, compact (80 columns hold more keys)."""
 
-    def __init__(self) -> None:
-        super().__init__(compact=True, show_command_palette=False)  # the top bar shows it
+    def __init__(self, *, show_command_palette: bool = False, id: str | None = None) -> None:
+        # By default the top bar shows Ctrl+P, not the footer.
+        super().__init__(compact=True, show_command_palette=show_command_palette, id=id)
 
     _shown: tuple[object, ...] | None = None
 
