@@ -313,7 +313,8 @@ async def test_server_down_then_up_delivers(db: str) -> None:
     config = make_config(smtp_url=f"smtp://127.0.0.1:{port}", notify_retry_seconds=0.01)
     add_orders(config, no_mobile())
     down = await Notifier(config, "a").drain(retry_wait=0)
-    assert down.pending == 1 and down.retried == 1 and not down.ok
+    # Nothing goes while the server is down; how many quick retries fit in depends on load.
+    assert down.pending == 1 and down.sent == 0 and down.retried >= 1 and not down.ok
     row = Notification.get()
     assert row.state == "pending" and row.last_error
     with SmtpServer(port=port) as server:
