@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+import holidays
+
 __all__ = [
     "CENT",
     "FEE_FIXED",
@@ -268,40 +270,10 @@ def payout(total: Decimal, cancelled: bool = False) -> Decimal:
     return from_cents(_cents(total, "total") - _cents(fee, "fees"))
 
 
-# The years for which `_french_holidays` computes the dates itself; they are checked equal
-# to the `holidays` package's (tests/test_holidays.py), which is imported only for other
-# years: it costs about 0.1 s at start, before the calendar's first paint.
-COMPUTED_YEARS = range(1990, 2080)
-
-
-def _easter(year: int) -> date:
-    """Easter Sunday (Gregorian calendar, anonymous algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    weekday = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * weekday) // 451
-    month, day = divmod(h + weekday - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
 @lru_cache(maxsize=256)
 def _french_holidays(year: int) -> frozenset[date]:
     """Return the French (national) public holidays of one year, built once per year."""
-    if year not in COMPUTED_YEARS:
-        import holidays
-
-        return frozenset(holidays.country_holidays("FR", years=year).keys())
-    easter = _easter(year)
-    fixed = ((1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25))
-    days = {date(year, month, day) for month, day in fixed}
-    days |= {easter + timedelta(days=1), easter + timedelta(days=39)}  # Lundi de Pâques, Ascension
-    if not 2005 <= year <= 2007:  # Lundi de Pentecôte, not a public holiday in 2005-2007
-        days.add(easter + timedelta(days=50))
-    return frozenset(days)
+    return frozenset(holidays.country_holidays("FR", years=year).keys())
 
 
 @lru_cache(maxsize=4096)
