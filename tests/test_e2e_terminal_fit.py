@@ -54,8 +54,11 @@ def tui_in_tmux(url: str, home: Path, term: str, **env: str) -> Iterator[Tmux]:
 
 
 def _complete_commandes(tmux: Tmux) -> list[str]:
-    """Wait until the footer is drawn, then check the whole Commandes screen is there."""
+    """Wait until the data is drawn (the footer comes first), then check the whole screen."""
     wait_for(tmux, "Statuts")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and tmux.screen().count("c1f882001c") < 3:
+        time.sleep(0.1)
     lines = tmux.screen().rstrip("\n").split("\n")
     assert len(lines) == 24 and max(len(line) for line in lines) <= 80
     assert lines[0].lstrip().startswith("1 Commandes") and "q Quitter" in lines[0]
@@ -176,11 +179,14 @@ def test_an_idle_screen_sends_nothing(tmp_path: Path) -> None:
     try:
         drawn = b""
         deadline = time.monotonic() + 30
-        while b"Statuts" not in drawn and time.monotonic() < deadline:
+        # The footer comes first, the month's data a moment later (workers): wait for both.
+        while (
+            b"Statuts" not in drawn or drawn.count(b"c1f882001c") < 3
+        ) and time.monotonic() < deadline:
             drawn += read_for(0.2)
-        assert b"Statuts" in drawn, drawn[-500:]
-        while read_for(1.0) and time.monotonic() < deadline:
-            pass  # until a whole second passes without output (the first paint is over)
+        assert b"Statuts" in drawn and drawn.count(b"c1f882001c") >= 3, drawn[-500:]
+        while (chunk := read_for(1.0)) and time.monotonic() < deadline:
+            drawn += chunk  # until a whole second passes without output (first paint over)
         assert len(drawn) > 2000  # the first paint was the whole screen
         idle = read_for(3.5)
         assert idle == b"", idle
