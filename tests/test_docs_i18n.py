@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from app.catalogue import EN
 from app.finances import CSV_HEADER, PAYOUT_LABELS
+from tests.test_i18n import translated_literals
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = [
@@ -25,26 +25,11 @@ TEMPLATES = sorted((ROOT / "app" / "templates" / "documents").glob("*.html"))
 _TEMPLATE_CALL = re.compile(r'_\(\s*"([^"]+)"')
 
 
-def _python_strings(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "_"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            found.add(node.args[0].value)
-    return found
-
-
 def french_strings() -> set[str]:
     """All the French text the documents branch shows."""
     strings: set[str] = set(CSV_HEADER) | {v for v in PAYOUT_LABELS.values() if v != "—"}
     for path in PYTHON:
-        strings |= _python_strings(path)
+        strings |= translated_literals(path)
     for path in TEMPLATES:
         strings |= set(_TEMPLATE_CALL.findall(path.read_text(encoding="utf-8")))
     return strings

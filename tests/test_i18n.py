@@ -12,23 +12,29 @@ from app.i18n import _, format_money, format_rate, month_title, set_language
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def translated_literals(path: Path) -> set[str]:
+    """Every string literal passed as the first argument of `_()` in one Python file."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "_"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.add(node.args[0].value)
+    return found
+
+
 def _translated_literals() -> set[str]:
-    """Every string literal passed as the first argument of `_()` or used as a label table value."""
+    """The `_()` literals of every module of app/, screens/ and widgets/ (not the catalogue)."""
     found: set[str] = set()
     for folder in ("app", "screens", "widgets"):
         for path in (ROOT / folder).rglob("*.py"):
-            if "catalogue" in path.parts:
-                continue
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id == "_"
-                    and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)
-                ):
-                    found.add(node.args[0].value)
+            if "catalogue" not in path.parts:
+                found |= translated_literals(path)
     return found
 
 
