@@ -8,68 +8,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable
 
 from app.i18n import _
-
-# Textual's own bindings (focus, copy, list and field movements) come with English
-# descriptions; this gives each its French source text, translated back by the catalogue.
-TEXTUAL_DESCRIPTIONS: dict[str, str] = {
-    "Quit": "Quitter",
-    "Focus Next": "Élément suivant",
-    "Focus Previous": "Élément précédent",
-    "Copy selected text": "Copier la sélection",
-    "Cursor up": "Ligne précédente",
-    "Cursor down": "Ligne suivante",
-    "Cursor left": "Colonne précédente",
-    "Cursor right": "Colonne suivante",
-    "Home": "Début",
-    "End": "Fin",
-    "Page up": "Page précédente",
-    "Page down": "Page suivante",
-    "Page Left": "Page à gauche",
-    "Page Right": "Page à droite",
-    "Select": "Choisir",
-    "Top": "Tout en haut",
-    "Bottom": "Tout en bas",
-    "Scroll Up": "Défiler vers le haut",
-    "Scroll Down": "Défiler vers le bas",
-    "Move cursor left": "Curseur à gauche",
-    "Move cursor right or accept the completion suggestion": "Curseur à droite",
-    "Go to start": "Aller au début",
-    "Go to end": "Aller à la fin",
-    "Page Up": "Page précédente",
-    "Page Down": "Page suivante",
-    "Move cursor left and select": "Sélectionner à gauche",
-    "Move cursor left a word": "Mot précédent",
-    "Move cursor left a word and select": "Sélectionner le mot précédent",
-    "Move cursor right and select": "Sélectionner à droite",
-    "Move cursor right a word": "Mot suivant",
-    "Move cursor right a word and select": "Sélectionner le mot suivant",
-    "Delete character left": "Effacer à gauche",
-    "Select all": "Tout sélectionner",
-    "Select line start": "Sélectionner jusqu'au début",
-    "Select line end": "Sélectionner jusqu'à la fin",
-    "Delete character right": "Effacer à droite",
-    "Submit": "Valider",
-    "Delete left to start of word": "Effacer le mot à gauche",
-    "Delete all to the left": "Effacer tout à gauche",
-    "Delete right to start of word": "Effacer le mot à droite",
-    "Delete all to the right": "Effacer tout à droite",
-    "Cut selected text": "Couper la sélection",
-    "Paste text from the clipboard": "Coller",
-    "Up": "Haut",
-    "Down": "Bas",
-    "Scroll Left": "Défiler à gauche",
-    "Scroll Right": "Défiler à droite",
-    "First": "Premier",
-    "Last": "Dernier",
-    "Toggle option": "Cocher / décocher",
-    "palette": "palette",
-}
-
-
-def describe(binding: Binding) -> str:
-    """A binding's description in the current language (ours and Textual's alike)."""
-    text = binding.description or binding.action
-    return _(TEXTUAL_DESCRIPTIONS.get(text, text))
+from widgets.textual_keys import describe
 
 
 def screen_keys(screen: Screen[object]) -> list[tuple[str, str]]:

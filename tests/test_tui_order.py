@@ -680,3 +680,12 @@ def test_snapshot_of_a_cancelled_order(snap_compare: object, seeded: Config) -> 
     )
     app = OrderHarness(seeded, SEED_ORDER)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_loaded)  # type: ignore[operator]
+
+
+async def test_the_open_status_list_speaks_french_in_the_footer(seeded: Config) -> None:
+    app = OrderHarness(seeded, SEED_ORDER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _loaded(pilot)
+        await press(pilot, "s", "enter")  # the list of statuses opens
+        shown = screen_text(app)
+        assert "Fermer la liste" in shown and "Dismiss menu" not in shown

@@ -12,6 +12,7 @@ from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey, FooterLabel
 
 from app.i18n import _
+from widgets.textual_keys import translate_description
 
 
 class Footer(TextualFooter):
@@ -39,7 +40,7 @@ class Footer(TextualFooter):
     def compose(self) -> ComposeResult:
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.description:
-                widget.description = _(widget.description)
+                widget.description = translate_description(widget.description)
             elif isinstance(widget, FooterLabel):
                 widget = FooterLabel(_(str(widget.content)) + " ")
             yield widget

@@ -122,6 +122,7 @@ EN.update(
         "Premier": "First",
         "Dernier": "Last",
         "Cocher / décocher": "Toggle option",
+        "Fermer la liste": "Dismiss menu",
         "palette": "palette",
     }
 )
