@@ -8,8 +8,6 @@ terminal and reused by other front ends.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +19,7 @@ from app.orders import get_order, history, status_label, undo_change
 from app.outbox import for_order
 from app.statuses import OrderStatus
 from storage.migrations import utcnow
-from storage.models import Notification, Order, OrderLine, StatusChange, database
+from storage.models import Notification, Order, OrderLine, StatusChange
 
 # (version, updated_at, ((notification id, state, attempts), ...)); None: no such order.
 Fingerprint = tuple[Any, ...] | None
@@ -40,13 +38,6 @@ class OrderView:
     @property
     def status(self) -> OrderStatus:
         return OrderStatus(self.order.status)
-
-
-@contextmanager
-def thread_connection() -> Iterator[None]:
-    """A database connection for the calling (worker) thread, closed when done."""
-    with database.connection_context():
-        yield
 
 
 def fingerprint(number: str) -> Fingerprint:

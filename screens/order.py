@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -20,7 +19,6 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -37,7 +35,6 @@ from app.order_view import (
     load_order_view,
     local_time,
     seconds_text,
-    thread_connection,
     undo_latest,
 )
 from app.orders import by_label, change_status, status_label
@@ -51,6 +48,7 @@ from app.statuses import (
 )
 from screens._translate import translate_bindings
 from screens.cancel import CancelOrderModal
+from storage.db import thread_connection
 from widgets.footer import Footer
 
 RESENDABLE = ("failed", "not_configured")
@@ -111,26 +109,6 @@ class ConfirmBar(Static, can_focus=True):
         self.post_message(self.Answered(accepted))
 
 
-class OrderCommands(Provider):
-    """The order screen's actions by name in the command palette (Ctrl+P)."""
-
-    def _commands(self) -> Iterator[tuple[str, Any, str]]:
-        screen = self.screen
-        if isinstance(screen, OrderScreen):
-            yield from screen.palette_commands()
-
-    async def discover(self) -> Hits:
-        for name, command, help_text in self._commands():
-            yield DiscoveryHit(name, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, command, help_text in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
-
-
 class OrderScreen(Screen[None]):
     """The detail of one order; pushed as `OrderScreen(number)`."""
 
@@ -166,7 +144,6 @@ class OrderScreen(Screen[None]):
         ),
         Binding("p", "pdf", "PDF", id="order.pdf", tooltip="Enregistrer le PDF de la commande"),
     ]
-    COMMANDS = {OrderCommands}
     AUTO_FOCUS = "#order-body"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     # How often the screen looks for changes made elsewhere (another terminal, the notifier).
@@ -642,17 +619,3 @@ class OrderScreen(Screen[None]):
     def action_back(self) -> None:
         """Escape: back to where the order was opened from."""
         self.app.pop_screen()
-
-    # -- command palette ------------------------------------------------------------------
-
-    def palette_commands(self) -> Iterator[tuple[str, Any, str]]:
-        """(name, callable, help) of each of the screen's actions, from its bindings."""
-        seen: set[str] = set()
-        for bindings in self._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if binding.action in seen or not binding.description:
-                    continue
-                seen.add(binding.action)
-                method = getattr(self, f"action_{binding.action}", None)
-                if method is not None:
-                    yield binding.description, partial(method), binding.tooltip or binding.key
