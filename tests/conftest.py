@@ -80,11 +80,9 @@ def config() -> Config:
 def db(db_url: str, config: Config) -> Iterator[str]:
     """The models bound to a fresh migrated database; yields its URL."""
     from storage.db import open_database
-    from storage.models import database
 
     handle = open_database(db_url, timezone=config.timezone)
     yield db_url
-    database.close_all() if hasattr(database, "close_all") else None
     handle.close()
 
 
