@@ -631,6 +631,7 @@ def test_every_french_text_of_the_screen_has_an_english_translation() -> None:
 
 async def _loaded(pilot: Pilot[None]) -> None:
     """Settle until the order screen is up and its lines are in (the App opens it in a worker)."""
+    previous = None
     for _attempt in range(50):
         await settle(pilot)
         screen = pilot.app.screen
@@ -638,7 +639,12 @@ async def _loaded(pilot: Pilot[None]) -> None:
             isinstance(screen, OrderScreen)
             and screen.query_one("#order-lines", DataTable).row_count
         ):
-            return
+            # The tables size their columns on a refresh after their rows arrive: wait until
+            # two settles in a row show the same screen.
+            shown = screen_text(pilot.app)  # type: ignore[arg-type]
+            if shown == previous:
+                return
+            previous = shown
     raise AssertionError("the order screen did not load")
 
 
