@@ -50,6 +50,7 @@ from screens._translate import translate_bindings
 from screens.cancel import CancelOrderModal
 from storage.db import thread_connection
 from widgets.footer import Footer
+from widgets.tables import fill_table
 
 RESENDABLE = ("failed", "not_configured")
 
@@ -195,20 +196,6 @@ class OrderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#client-block").border_title = _("Client")
-        self.query_one("#order-lines", DataTable).add_columns(
-            _("Produit"), _("Catégorie"), _("Vendu par"), _("Total"), _("TVA"), _("Quantité")
-        )
-        self.query_one("#order-history", DataTable).add_columns(
-            _("Quand"), _("Par"), _("De → À"), _("Motif")
-        )
-        self.query_one("#order-notifications", DataTable).add_columns(
-            _("Canal"),
-            _("Destinataire"),
-            _("État"),
-            _("Essais"),
-            _("Envoyé le"),
-            _("Dernière erreur"),
-        )
         self.query_one("#change-preview").display = False
         self.reload()
         self.set_interval(self.POLL_SECONDS, self._poll)
@@ -328,21 +315,24 @@ class OrderScreen(Screen[None]):
         self.query_one("#status-reason", Static).update(_(reason) if reason else "")
 
     def _fill_lines(self, view: OrderView) -> None:
-        table = self.query_one("#order-lines", DataTable)
-        table.clear()
-        for line in view.lines:
-            table.add_row(
-                Text(line.product),
-                Text(line.category),
-                Text(line.seller),
-                Text(format_money(line.total), justify="right"),
-                Text(format_rate(line.rate), justify="right"),
-                Text(str(line.quantity), justify="right"),
-            )
+        fill_table(
+            self.query_one("#order-lines", DataTable),
+            (_("Produit"), _("Catégorie"), _("Vendu par"), _("Total"), _("TVA"), _("Quantité")),
+            [
+                (
+                    Text(line.product),
+                    Text(line.category),
+                    Text(line.seller),
+                    Text(format_money(line.total), justify="right"),
+                    Text(format_rate(line.rate), justify="right"),
+                    Text(str(line.quantity), justify="right"),
+                )
+                for line in view.lines
+            ],
+        )
 
     def _fill_history(self, view: OrderView) -> None:
-        table = self.query_one("#order-history", DataTable)
-        table.clear()
+        rows = []
         for change in view.history:
             when = local_time(change.at, self.config)
             moves = status_label(change.to_status)
@@ -351,32 +341,53 @@ class OrderScreen(Screen[None]):
             reason = change.reason or ""
             if change.undone:
                 reason = f"{reason} ({_('annulée')})" if reason else _("annulée")
-            table.add_row(
-                Text(format_local_datetime(when) if when else ""),
-                Text(by_label(change.by)),
-                Text(moves),
-                Text(reason),
+            rows.append(
+                (
+                    Text(format_local_datetime(when) if when else ""),
+                    Text(by_label(change.by)),
+                    Text(moves),
+                    Text(reason),
+                )
             )
+        fill_table(
+            self.query_one("#order-history", DataTable),
+            (_("Quand"), _("Par"), _("De → À"), _("Motif")),
+            rows,
+        )
 
     def _fill_notifications(self, view: OrderView) -> None:
         table = self.query_one("#order-notifications", DataTable)
         row = table.cursor_row
-        table.clear()
+        rows = []
         for note in view.notifications:
             sent = local_time(note.sent_at, self.config)
             recipient = note.recipient or (
                 _("vendeur (profil)") if note.audience == "seller" else ""
             )
             state = _(STATE_LABELS.get(note.state, note.state))
-            table.add_row(
-                Text(_("Courriel") if note.channel == "mail" else _("SMS")),
-                Text(recipient),
-                Text(state, style="bold red" if note.state == "failed" else ""),
-                Text(str(note.attempts), justify="right"),
-                Text(format_local_datetime(sent) if sent else ""),
-                Text(note.last_error or ""),
-                key=str(note.id),
+            rows.append(
+                (
+                    Text(_("Courriel") if note.channel == "mail" else _("SMS")),
+                    Text(recipient),
+                    Text(state, style="bold red" if note.state == "failed" else ""),
+                    Text(str(note.attempts), justify="right"),
+                    Text(format_local_datetime(sent) if sent else ""),
+                    Text(note.last_error or ""),
+                )
             )
+        fill_table(
+            table,
+            (
+                _("Canal"),
+                _("Destinataire"),
+                _("État"),
+                _("Essais"),
+                _("Envoyé le"),
+                _("Dernière erreur"),
+            ),
+            rows,
+            keys=[str(note.id) for note in view.notifications],
+        )
         waiting = sum(
             n.state in ("pending", "sending", "not_configured") for n in view.notifications
         )
