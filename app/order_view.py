@@ -15,7 +15,7 @@ from typing import Any
 from app.config import Config
 from app.errors import TransitionError
 from app.i18n import _, format_money
-from app.orders import get_order, history, status_label, undo_change
+from app.orders import ChangeResult, get_order, history, status_label, undo_change
 from app.outbox import for_order
 from app.statuses import OrderStatus
 from storage.migrations import utcnow
@@ -38,6 +38,22 @@ class OrderView:
     @property
     def status(self) -> OrderStatus:
         return OrderStatus(self.order.status)
+
+    def with_change(self, result: ChangeResult) -> OrderView:
+        """This view after `result`, a change just written on it, without reading again."""
+        history = sorted([*self.history, result.change], key=lambda c: (c.at, c.id))
+        notifications = sorted(
+            [*self.notifications, *result.notifications], key=lambda n: (n.created_at, n.id)
+        )
+        order = result.order
+        messages = tuple(sorted((n.id, n.state, n.attempts) for n in notifications))
+        return OrderView(
+            order=order,
+            lines=self.lines,
+            history=history,
+            notifications=notifications,
+            fingerprint=(order.version, str(order.updated_at), messages),
+        )
 
 
 def fingerprint(number: str) -> Fingerprint:

@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.visual import visualize
 from textual.widgets import DataTable, Select, Static
 from textual.worker import Worker, WorkerState
 
@@ -37,7 +38,7 @@ from app.order_view import (
     seconds_text,
     undo_latest,
 )
-from app.orders import by_label, change_status, status_label
+from app.orders import ChangeResult, by_label, change_status, status_label
 from app.outbox import STATE_LABELS, resend
 from app.statuses import (
     FINAL_REASONS,
@@ -86,6 +87,20 @@ class PendingChange:
     target: OrderStatus
     version: int
     reason: str | None = None
+
+
+def update_in_place(widget: Static, content: Text) -> None:
+    """Show `content` in `widget` without a layout pass when it fits the lines `widget` has
+    (a shorter text is padded with blank lines: the next full update lays it out)."""
+    width = widget.size.width
+    if width:
+        styles = widget.styles
+        lines = visualize(widget, widget.content).get_height(styles, width)
+        needed = visualize(widget, content).get_height(styles, width)
+        if needed <= lines:
+            widget.update(content + "\n" * (lines - needed), layout=False)
+            return
+    widget.update(content)
 
 
 class ConfirmBar(Static, can_focus=True):
@@ -156,6 +171,8 @@ class OrderScreen(Screen[None]):
         self.number = number.strip()
         self.view: OrderView | None = None
         self.pending: PendingChange | None = None
+        # A confirmed change is being written: its preview stays until it is (see _answered).
+        self._writing = False
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -253,16 +270,17 @@ class OrderScreen(Screen[None]):
 
     def show_view(self, view: OrderView) -> None:
         """Fill every block from `view`; never changes the order."""
+        self._show(view, self.view)
+
+    def _show(self, view: OrderView, previous: OrderView | None) -> None:
+        """Fill the blocks from `view`, `previous` being what the screen shows."""
         if not self.is_attached:
             return  # the screen was closed while a worker read the order
-        previous = self.view
         self.view = view
         if self.pending is not None and self.pending.version != view.order.version:
             # Changed elsewhere while the preview waited: that change cannot apply any more.
             self.pending = None
-            bar = self.query_one("#change-preview", ConfirmBar)
-            bar.display = False
-            bar.update("")
+            self._close_preview()
             self.call_after_refresh(self._focus_after_preview)
         order = view.order
         config = self.config
@@ -291,10 +309,7 @@ class OrderScreen(Screen[None]):
             _cell(_("TOTAL"), format_money(order.total))
         )
         self.query_one("#summary-number", Static).update(_cell(_("N° DE COMMANDE"), order.number))
-        status = status_text(order.status)
-        if order.refund:
-            status.append("\n" + _("remboursée : {amount}", amount=format_money(order.refund)))
-        self.query_one("#summary-status", Static).update(_cell(_("Statut"), status))
+        self.query_one("#summary-status", Static).update(self._status_cell(order))
         if previous is None or previous.order.status != order.status:
             self._fill_status_select(view.status)
         if previous is None or [line.id for line in previous.lines] != [
@@ -303,6 +318,13 @@ class OrderScreen(Screen[None]):
             self._fill_lines(view)  # lines never change once imported: drawn once
         self._fill_history(view)
         self._fill_notifications(view)
+
+    @staticmethod
+    def _status_cell(order: Any) -> Text:
+        status = status_text(order.status)
+        if order.refund:
+            status.append("\n" + _("remboursée : {amount}", amount=format_money(order.refund)))
+        return _cell(_("Statut"), status)
 
     def _fill_status_select(self, status: OrderStatus) -> None:
         select = self.query_one("#status-select", Select)
@@ -416,6 +438,7 @@ class OrderScreen(Screen[None]):
         """One place where a worker's failure becomes a readable line."""
         if event.state is not WorkerState.ERROR:
             return
+        self._written()
         error = event.worker.error
         if isinstance(error, ComptoirError):
             self.say(str(error), severity="error")
@@ -487,16 +510,31 @@ class OrderScreen(Screen[None]):
     def _answered(self, event: ConfirmBar.Answered) -> None:
         event.stop()
         pending, self.pending = self.pending, None
+        if pending is not None and event.accepted:
+            # The preview stays until the change is written (`_written` closes it): closing
+            # it now would cost a layout pass that the write and the new status would wait for.
+            self._writing = True
+            self.apply_change(pending)
+            return
+        self._close_preview()
+        if pending is None:
+            return
+        self.say(_("Modification abandonnée : la commande n'a pas changé."))
+        self._focus_after_preview()
+
+    def _close_preview(self) -> None:
         bar = self.query_one("#change-preview", ConfirmBar)
         bar.display = False
         bar.update("")
-        if pending is None:
+
+    def _written(self) -> None:
+        """A confirmed change was written (or refused): close its preview, move focus on."""
+        if not self._writing:
             return
-        if event.accepted:
-            self.apply_change(pending)
-        else:
-            self.say(_("Modification abandonnée : la commande n'a pas changé."))
-        self._focus_after_preview()
+        self._writing = False
+        if self.is_attached:
+            self._close_preview()
+            self._focus_after_preview()
 
     def _focus_after_preview(self) -> None:
         select = self.query_one("#status-select", Select)
@@ -523,7 +561,6 @@ class OrderScreen(Screen[None]):
                 view = load_order_view(self.number)
                 self._in_thread(self._refused, str(error), view)
                 return
-            view = load_order_view(self.number)
         target = OrderStatus(result.order.status)
         if target is OrderStatus.CANCELLED:
             message = _(
@@ -539,14 +576,40 @@ class OrderScreen(Screen[None]):
         else:
             message = _("Statut : {status}.", status=status_label(target))
         undo_window = config.undo_seconds if target is not OrderStatus.CANCELLED else 0.0
-        self._in_thread(self._changed, message, view, undo_window)
+        self._in_thread(self._applied, message, result, undo_window)
+
+    def _applied(self, message: str, result: ChangeResult, undo_window: float) -> None:
+        """The change is written: its status is painted at once, on its own (no layout pass
+        when its cell keeps its height), and the rest of the screen a frame later. The view
+        is the one on screen with the change's rows added, not read again: the version lock
+        guarantees nothing else changed the order meanwhile (a notification sent meanwhile
+        is seen by the next poll)."""
+        previous = self.view
+        if previous is None or not self.is_attached:
+            return
+        view = previous.with_change(result)
+        self.view = view
+        update_in_place(self.query_one("#summary-status", Static), self._status_cell(view.order))
+        self.call_after_refresh(self._applied_rest, message, view, previous, undo_window)
+
+    def _applied_rest(
+        self, message: str, view: OrderView, previous: OrderView, undo_window: float
+    ) -> None:
+        self._written()
+        if self.view is view:  # else a poll has shown a newer read meanwhile
+            self._show(view, previous)
+        self._notice(message, undo_window)
 
     def _refused(self, message: str, view: OrderView) -> None:
+        self._written()
         self.show_view(view)
         self.say(message, severity="error")
 
     def _changed(self, message: str, view: OrderView, undo_window: float = 0.0) -> None:
         self.show_view(view)
+        self._notice(message, undo_window)
+
+    def _notice(self, message: str, undo_window: float) -> None:
         self.say(message)
         if undo_window > 0:
             # Once the grace period is over the notice would promise an undo that cannot be.

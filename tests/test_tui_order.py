@@ -14,6 +14,7 @@ from textual.widgets import DataTable, OptionList, Select, Static
 from app.config import Config
 from app.i18n import set_language
 from app.intake import import_files
+from app.order_view import fingerprint
 from app.orders import change_status
 from app.statuses import FINAL_REASONS, STATUS_LABELS, allowed_targets
 from app.statuses import OrderStatus as S
@@ -96,6 +97,38 @@ def dropdown_labels(app: OrderHarness) -> list[str]:
 
 def order_row(number: str = SEED_ORDER) -> Order:
     return Order.get(Order.number == number)
+
+
+async def test_after_a_change_the_screen_shows_what_reading_the_order_again_shows(
+    seeded: Config, no_poll: None
+) -> None:
+    """The screen shows a change from what it wrote, not from a second read: the same."""
+    app = OrderHarness(seeded, SEED_ORDER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            await press(pilot, "n", "enter")
+            shown = [
+                text_of(app, "#summary-status"),
+                dropdown_labels(app),
+                rows(app, "#order-history"),
+                rows(app, "#order-notifications"),
+                text_of(app, "#notifications-title"),
+            ]
+            assert isinstance(app.screen, OrderScreen)
+            # Nothing for the poll to redraw: what the screen holds is what the order is.
+            assert app.screen.view is not None
+            assert app.screen.view.fingerprint == fingerprint(SEED_ORDER)
+            app.screen.reload()
+            await settle(pilot)
+            assert [
+                text_of(app, "#summary-status"),
+                dropdown_labels(app),
+                rows(app, "#order-history"),
+                rows(app, "#order-notifications"),
+                text_of(app, "#notifications-title"),
+            ] == shown
+        assert order_row().status == S.PROCESSING
 
 
 @pytest.fixture
