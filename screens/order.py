@@ -285,31 +285,26 @@ class OrderScreen(Screen[None]):
         order = view.order
         config = self.config
         mode = order.fulfilment_mode
-        self.query_one("#order-title", Static).update(_("Commande {number}", number=order.number))
-        self.query_one("#client-block", Static).update(
+        self._put("#order-title", _("Commande {number}", number=order.number))
+        self._put(
+            "#client-block",
             _block(
                 (_("Nom"), order.customer_name),
                 (_("Courriel"), order.customer_email),
                 (_("Adresse"), order.customer_address),
                 (_("Mobile"), order.customer_mobile or ""),
-            )
+            ),
         )
         fulfilment = self.query_one("#fulfilment-block", Static)
         fulfilment.border_title = _("Livraison") if mode == "delivery" else _("Retrait")
-        fulfilment.update(Text(order.fulfilment_details or "—"))
+        self._put("#fulfilment-block", Text(order.fulfilment_details or "—"))
         placed = local_time(order.placed_at, config)
         assert placed is not None
-        self.query_one("#summary-date", Static).update(
-            _cell(_("COMMANDE EFFECTUÉE LE"), format_day(placed.date()))
-        )
-        self.query_one("#summary-shipping", Static).update(
-            _cell(_("FRAIS DE PORT"), format_money(order.shipping_fee))
-        )
-        self.query_one("#summary-total", Static).update(
-            _cell(_("TOTAL"), format_money(order.total))
-        )
-        self.query_one("#summary-number", Static).update(_cell(_("N° DE COMMANDE"), order.number))
-        self.query_one("#summary-status", Static).update(self._status_cell(order))
+        self._put("#summary-date", _cell(_("COMMANDE EFFECTUÉE LE"), format_day(placed.date())))
+        self._put("#summary-shipping", _cell(_("FRAIS DE PORT"), format_money(order.shipping_fee)))
+        self._put("#summary-total", _cell(_("TOTAL"), format_money(order.total)))
+        self._put("#summary-number", _cell(_("N° DE COMMANDE"), order.number))
+        self._put("#summary-status", self._status_cell(order))
         if previous is None or previous.order.status != order.status:
             self._fill_status_select(view.status)
         if previous is None or [line.id for line in previous.lines] != [
@@ -318,6 +313,12 @@ class OrderScreen(Screen[None]):
             self._fill_lines(view)  # lines never change once imported: drawn once
         self._fill_history(view)
         self._fill_notifications(view)
+
+    def _put(self, selector: str, content: Text | str) -> None:
+        """Show `content` in the Static `selector` unless it shows it already (no redraw)."""
+        widget = self.query_one(selector, Static)
+        if widget.content != content:
+            widget.update(content)
 
     @staticmethod
     def _status_cell(order: Any) -> Text:
@@ -334,7 +335,7 @@ class OrderScreen(Screen[None]):
         select.disabled = not targets
         select.prompt = _("Changer le statut (s)") if targets else _("Statut définitif")
         reason = FINAL_REASONS.get(status)
-        self.query_one("#status-reason", Static).update(_(reason) if reason else "")
+        self._put("#status-reason", _(reason) if reason else "")
 
     def _fill_lines(self, view: OrderView) -> None:
         fill_table(
@@ -419,7 +420,7 @@ class OrderScreen(Screen[None]):
             title += " · " + _(
                 "{waiting} en attente, {failed} en échec", waiting=waiting, failed=failed
             )
-        self.query_one("#notifications-title", Static).update(title)
+        self._put("#notifications-title", title)
         if view.notifications:
             table.move_cursor(row=min(row, len(view.notifications) - 1))
 
