@@ -100,10 +100,10 @@ def order_row(number: str = SEED_ORDER) -> Order:
 
 
 async def test_after_a_change_the_screen_shows_what_reading_the_order_again_shows(
-    seeded: Config, no_poll: None
+    seeded_any: Config, no_poll: None
 ) -> None:
     """The screen shows a change from what it wrote, not from a second read: the same."""
-    app = OrderHarness(seeded, SEED_ORDER)
+    app = OrderHarness(seeded_any, SEED_ORDER)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for _ in range(2):
