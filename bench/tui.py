@@ -39,6 +39,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.cells import get_character_cell_size
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
@@ -150,7 +152,7 @@ class FrameClock:
         self.width, self.height = app.size
         self.cells = [[" "] * self.width for _ in range(self.height)]
         self.frames: list[float] = []
-        self.overhead = 0.0  # seconds of bookkeeping since `expect` was called
+        self.overhead = 0.0  # seconds of bookkeeping since the last key_to_frame
         self._expected: Callable[[FrameClock], bool] | None = None
         self._done: asyncio.Future[float] | None = None
         original = app._display
@@ -182,9 +184,12 @@ class FrameClock:
             if segment.control:
                 continue
             for char in segment.text:
-                if x1 <= x < end:
+                width = 1 if char < "\x7f" else get_character_cell_size(char)
+                if x1 <= x < end and width:
                     row[x] = char
-                x += 1  # (cell_len is 1 for the characters Comptoir shows)
+                    if width == 2 and x + 1 < end:
+                        row[x + 1] = ""  # the second cell of a wide character
+                x += width
 
     def _apply(self, update: Any) -> None:
         from textual._compositor import ChopsUpdate, LayoutUpdate
