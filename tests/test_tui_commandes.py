@@ -427,6 +427,27 @@ async def test_a_click_on_an_order_opens_it(seeded: Config) -> None:
         assert getattr(app.screen, "number", None) == second
 
 
+async def test_the_list_fits_the_terminal_again_when_it_is_resized(seeded: Config) -> None:
+    def screen_lines() -> list[str]:
+        return [strip.text for strip in app.screen._compositor.render_strips()]
+
+    def row_of(number: str) -> str:
+        return next(line for line in screen_lines() if line.lstrip().startswith(number))
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "● Commande Enregistrée" in row_of("6006f3a2-c1f882001c-52bb13-001")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        # The columns of an 80-column terminal: no padding, short status labels, all shown.
+        assert any(line.startswith("N° Commande") for line in screen_lines())
+        row = row_of("6006f3a2-c1f882001c-52bb13-001")
+        assert row.startswith("6006f3a2") and len(row.rstrip()) <= 80
+        assert "● Enregistrée" in row and "Commande Enregistrée" not in row
+        assert row.rstrip().endswith("⏎")
+
+
 async def test_the_cursor_stays_on_its_order_when_the_list_refreshes(seeded: Config) -> None:
     from app.intake import import_drafts, parse_document
     from app.orders import change_status
