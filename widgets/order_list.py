@@ -263,14 +263,13 @@ class OrderList(ScrollView, can_focus=True):
         self._keys = keys
         self._lines.clear()
         self._cursor_line = None
-        self._cursor = 0
+        self._cursor = keys.index(current) if current in keys else 0
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, force=True)
+        self._scroll_to_row(self._cursor)
         self.refresh()
-        if current is not None and current in keys:
-            self.move_cursor(row=keys.index(current))
-        elif rows:
-            self.post_message(self.RowHighlighted(self, 0, keys[0]))
+        if rows:
+            self.post_message(self.RowHighlighted(self, self._cursor, keys[self._cursor]))
 
     def add_rows(self, rows: Sequence[OrderRow]) -> None:
         """Append `rows` (the next page) under those shown."""
