@@ -291,9 +291,8 @@ class OrderList(ScrollView, can_focus=True):
 
     # The cursor
 
-    def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
+    def move_cursor(self, *, row: int, scroll: bool = True) -> None:
         """Put the cursor on `row` (clamped to the rows shown) and keep it in view."""
-        del animate  # no animation: the list moves a row at a time
         row = max(0, min(row, len(self._rows) - 1))
         if scroll:
             self._scroll_to_row(row)
