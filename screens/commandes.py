@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Input, Label, SelectionList
+from textual.widgets import Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
@@ -26,8 +25,8 @@ from screens.events import DataChanged
 from storage.db import thread_connection
 from storage.queries import OrderRow, list_orders
 from widgets.footer import Footer
-from widgets.money_cell import money_text
 from widgets.month_calendar import MonthCalendar
+from widgets.order_list import OrderList
 from widgets.section_bar import SectionBar
 from widgets.status_badge import status_text
 
@@ -121,15 +120,7 @@ class ListQuery:
         return text
 
 
-class OrdersTable(DataTable[Text | str]):
-    """The order list: one row per order, keyed by its number."""
-
-    BINDINGS = [Binding("enter", "select_cursor", "Ouvrir", id="orders-open")]
-
-
 MONTHS = Binding.Group("Mois")
-
-COLUMNS = ("number", "client", "total", "mode", "status", "actions")
 
 
 class CommandesScreen(Screen[None]):
@@ -194,40 +185,13 @@ class CommandesScreen(Screen[None]):
         with Horizontal(id="list-bar"):
             yield Label(id="list-title")
             yield Input(placeholder=_("n°, client, mail, mobile, produit"), id="search")
-        yield OrdersTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield OrderList(id="orders")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
-        table = self.query_one(OrdersTable)
-        if self.app.size.width < 100:
-            table.cell_padding = 0  # a one-space gap (kept by the cells) instead of two
-        narrow = self.app.size.width < 100
-        for key, label, width in self._columns(self.app.size.width):
-            if narrow and key != "total":
-                width += 2 if key == "mode" else 1
-            if narrow and key == "actions":
-                label = " ⏎"
-            table.add_column(label, key=key, width=width)
         self.load_month()
         self.reload_list()
-
-    def _columns(self, width: int) -> list[tuple[str, str, int]]:
-        """Column widths that fit the terminal: numbers whole, names and labels cut to fit."""
-        number, total, mode = 30, (11 if width >= 100 else 10), 9
-        actions = 7 if width >= 100 else 1
-        gaps = 2 * len(COLUMNS) if width >= 100 else len(COLUMNS)
-        rest = max(16, width - gaps - 2 - number - total - mode - actions)
-        status = max(8, min(28, rest - 10)) if width >= 100 else 12  # short labels
-        client = max(8, rest - status)
-        return [
-            ("number", _("N° Commande"), number),
-            ("client", _("Client"), client),
-            ("total", _("Total"), total),
-            ("mode", _("Livraison") if width >= 100 else " " + _("Livraison"), mode),
-            ("status", _("Statut"), status),
-            ("actions", _("Actions"), actions),
-        ]
 
     # The calendar
 
@@ -320,10 +284,11 @@ class CommandesScreen(Screen[None]):
     ) -> None:
         if generation != self._generation:
             return  # the query changed meanwhile
-        table = self.query_one(OrdersTable)
+        table = self.query_one(OrderList)
         if replace:
             self._waiting = False
-            self._replace_rows(table, rows)
+            self.rows = rows
+            table.set_rows(rows)  # in place when the same orders are listed
             if not self._warmed:
                 self._warmed = True
                 # After the first paint, not during it: the import holds the GIL a while.
@@ -333,71 +298,26 @@ class CommandesScreen(Screen[None]):
             if offset != len(self.rows):
                 return
             self.rows.extend(rows)
-            for row in rows:
-                table.add_row(*self._cells(row), key=row.number)
+            table.add_rows(rows)
         self.exhausted = len(rows) < limit
         self._show_title()
-
-    def _replace_rows(self, table: OrdersTable, rows: list[OrderRow]) -> None:
-        """Update cells in place when the same orders are shown, else rebuild the rows."""
-        old = [row.number for row in self.rows]
-        new = [row.number for row in rows]
-        if old == new:
-            for before, after in zip(self.rows, rows, strict=True):
-                if before != after:
-                    for key, value in zip(COLUMNS, self._cells(after), strict=True):
-                        table.update_cell(after.number, key, value)
-            self.rows = rows
-            return
-        current = self.rows[table.cursor_row].number if self.rows and table.row_count else None
-        table.clear()
-        self.rows = rows
-        for row in rows:
-            table.add_row(*self._cells(row), key=row.number)
-        if current in new:
-            table.move_cursor(row=new.index(current), animate=False)
-
-    def _cells(self, row: OrderRow) -> tuple[Text, ...]:
-        # Text, never str: DataTable reads a str as markup, and names come from customers.
-        mode = _("Livraison") if row.fulfilment_mode == "delivery" else _("Retrait")
-        wide = self.app.size.width >= 100
-        actions = _("Voir ⏎") if wide else "⏎"
-        if wide:
-            return (
-                Text(row.number),
-                Text(row.customer_name),
-                money_text(row.total),
-                Text(mode),
-                status_text(row.status),
-                Text(actions),
-            )
-        # Narrow terminals: no cell padding; cells keep a one-space gap themselves.
-        return (
-            Text(f"{row.number} "),
-            Text(f"{row.customer_name} "),
-            money_text(row.total),
-            Text(f" {mode} "),
-            status_text(row.status, short=True),
-            Text(f" {actions}"),
-        )
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
         """Load what the first search needs once the screen is painted, not when `/` is hit."""
         import app.intake  # noqa: F401 - phonenumbers and email-validator, a few hundred ms
 
-    @on(DataTable.RowHighlighted, "#orders")
-    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
+    @on(OrderList.RowHighlighted, "#orders")
+    def _maybe_load_more(self, event: OrderList.RowHighlighted) -> None:
         if self.exhausted or self._loading_more:
             return
         if event.cursor_row >= len(self.rows) - PREFETCH:
             self._loading_more = True
             self.load_page(self.query_state, self._generation, len(self.rows), PAGE, replace=False)
 
-    @on(DataTable.RowSelected, "#orders")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.open_order(event.row_key.value)  # type: ignore[attr-defined]
+    @on(OrderList.RowSelected, "#orders")
+    def _open(self, event: OrderList.RowSelected) -> None:
+        self.app.open_order(event.key)  # type: ignore[attr-defined]
 
     def _show_title(self) -> None:
         text = self.query_state.describe()
@@ -441,7 +361,7 @@ class CommandesScreen(Screen[None]):
             self.action_clear()
             return
         self._set_query(search=text, day=None)
-        self.query_one(OrdersTable).focus()
+        self.query_one(OrderList).focus()
 
     def action_status_filter(self) -> None:
         def chosen(statuses: frozenset[OrderStatus] | None) -> None:
@@ -458,7 +378,7 @@ class CommandesScreen(Screen[None]):
         if self._filtered():
             self._set_query(day=None, search="", statuses=frozenset())
         if field.has_focus or self.focused is None:
-            self.query_one(OrdersTable).focus()
+            self.query_one(OrderList).focus()
 
     # Live
 

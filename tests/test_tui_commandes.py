@@ -25,6 +25,7 @@ from screens.profile import ProfileScreen
 from storage.models import Order
 from tests.factories import order_doc
 from tests.tui_helpers import TODAY, column, many_orders, seed, settle, table_rows, wait_until
+from widgets.order_list import OrderList
 
 SIZE = (100, 32)
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +57,8 @@ def calendar_text(app) -> str:  # type: ignore[no-untyped-def]
     return app.screen.query_one("#calendar").render().plain
 
 
-def orders(app) -> DataTable:  # type: ignore[no-untyped-def]
-    return app.screen.query_one("#orders", DataTable)
+def orders(app) -> OrderList:  # type: ignore[no-untyped-def]
+    return app.screen.query_one("#orders", OrderList)
 
 
 def list_title(app) -> str:  # type: ignore[no-untyped-def]
@@ -383,6 +384,99 @@ async def test_the_list_pages_from_the_database(db: str, seed_path: Path) -> Non
         assert column(table, 0) == expected
 
 
+async def test_list_keys_move_the_cursor_and_end_loads_the_next_page(
+    db: str, seed_path: Path
+) -> None:
+    config = Config(database_url=db)
+    seed(config, seed_path)
+    many_orders(config, 80, day=date(2021, 1, 12))
+    app = app_for(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = orders(app)
+        table.focus()
+        assert table.cursor_row == 0
+        await pilot.press("down", "down")
+        assert table.cursor_row == 2
+        await pilot.press("up")
+        assert table.cursor_row == 1
+        await pilot.press("end")  # the last loaded row: near the end, the next page comes
+        await settle(pilot)
+        assert table.cursor_row == PAGE - 1
+        assert table.row_count == 83
+        # The cursor stays in view: its order is drawn on the screen.
+        shown = "\n".join(app.screen._compositor.render_strips()[y].text for y in range(32))
+        assert column(table, 0)[PAGE - 1] in shown
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        assert column(table, 0)[0] in "\n".join(
+            strip.text for strip in app.screen._compositor.render_strips()
+        )
+        await pilot.press("pagedown")  # PageDown changes month, even in the list
+        await settle(pilot)
+        assert "Février 2021" in calendar_text(app)
+
+
+async def test_a_click_on_an_order_opens_it(seeded: Config) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        second = column(orders(app), 0)[1]
+        await pilot.click("#orders", offset=(3, 2))  # the header, then the first two orders
+        await settle(pilot)
+        assert getattr(app.screen, "number", None) == second
+
+
+async def test_the_list_fits_the_terminal_again_when_it_is_resized(seeded: Config) -> None:
+    def screen_lines() -> list[str]:
+        return [strip.text for strip in app.screen._compositor.render_strips()]
+
+    def row_of(number: str) -> str:
+        return next(line for line in screen_lines() if line.lstrip().startswith(number))
+
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "● Commande Enregistrée" in row_of("6006f3a2-c1f882001c-52bb13-001")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        # The columns of an 80-column terminal: no padding, short status labels, all shown.
+        assert any(line.startswith("N° Commande") for line in screen_lines())
+        row = row_of("6006f3a2-c1f882001c-52bb13-001")
+        assert row.startswith("6006f3a2") and len(row.rstrip()) <= 80
+        assert "● Enregistrée" in row and "Commande Enregistrée" not in row
+        assert row.rstrip().endswith("⏎")
+
+
+async def test_the_cursor_stays_on_its_order_when_the_list_refreshes(seeded: Config) -> None:
+    from app.intake import import_drafts, parse_document
+    from app.orders import change_status
+
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = orders(app)
+        table.focus()
+        await pilot.press("down", "down")
+        chosen = column(table, 0)[2]
+        # A status change: the row is updated in place, the cursor does not move.
+        change_status(chosen, OrderStatus.CONFIRMING, config=seeded)
+        app.screen.refresh_in_place()
+        await settle(pilot)
+        assert table_rows(table)[2][4] == "● Confirmation en cours"
+        assert column(table, 0)[table.cursor_row] == chosen == column(table, 0)[2]
+        # A new order (the newest, listed first): the cursor follows its order down.
+        doc = order_doc(number="NEW-1", placed_at="2021-01-30T10:00:00+01:00")
+        import_drafts(parse_document([doc]), config=seeded)
+        app.screen.refresh_in_place()
+        await settle(pilot)
+        assert column(table, 0)[0] == "NEW-1"
+        assert column(table, 0)[table.cursor_row] == chosen == column(table, 0)[3]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert getattr(app.screen, "number", None) == chosen
+
+
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(
@@ -404,7 +498,7 @@ async def test_live_refresh_after_another_process_imports_and_changes(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = orders(app)
-        row_keys_before = list(table.rows)
+        numbers_before = column(table, 0)
         new = order_doc(number="LIVE-0001", placed_at="2021-01-21T11:00:00+01:00", total="1.00")
         path = tmp_path / "new.json"
         path.write_text(json.dumps(new), encoding="utf-8")
@@ -424,7 +518,7 @@ async def test_live_refresh_after_another_process_imports_and_changes(
             ),
         )
         assert Order.get(Order.number == "6006f3a2-c1f882001c-52bb13-001").status == "confirming"
-        assert set(row_keys_before) <= set(table.rows)
+        assert set(numbers_before) <= set(column(table, 0))
 
 
 def test_month_option_is_validated() -> None:

@@ -37,7 +37,9 @@ def many_orders(config: Config, count: int, *, day: date, prefix: str = "M") -> 
 
 
 def table_rows(table: Any) -> list[list[str]]:
-    """Every row of a DataTable as plain stripped strings."""
+    """Every row of a DataTable, or of the order list as drawn, as plain stripped strings."""
+    if hasattr(table, "row_cells"):  # widgets.order_list.OrderList
+        return [table.row_cells(index) for index in range(table.row_count)]
     rows = []
     for index in range(table.row_count):
         rows.append([_plain(cell) for cell in table.get_row_at(index)])

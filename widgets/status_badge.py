@@ -22,8 +22,11 @@ SHORT_LABELS: dict[OrderStatus, str] = {
 
 
 def status_text(status: str | OrderStatus, *, short: bool = False) -> Text:
-    """'● Commande prête' with the dot coloured (named colours: fine in 16 colours)."""
+    """'● Commande prête' in the status's colour (named colours: fine in 16 colours)."""
+    return Text(*status_parts(status, short=short))
+
+
+def status_parts(status: str | OrderStatus, *, short: bool = False) -> tuple[str, str]:
+    """The text of `status_text` and its colour."""
     key = OrderStatus(status)
-    text = Text("● ", style=STATUS_COLOURS[key])
-    text.append(_(SHORT_LABELS[key]) if short else status_label(key))
-    return text
+    return "● " + (_(SHORT_LABELS[key]) if short else status_label(key)), STATUS_COLOURS[key]
