@@ -297,36 +297,29 @@ async def key_floor(samples: int = 8) -> list[float]:
     return await bare_key_times(Bare(), "count {n} ", samples)
 
 
-async def datatable_floor(samples: int = 8) -> list[float]:
-    """A bare Textual app replacing 50 DataTable rows on a key: key → its frame (ms); what
-    a month's list costs Textual's DataTable alone."""
-    from rich.text import Text
+async def list_floor(samples: int = 8) -> list[float]:
+    """A bare Textual app replacing the 50 rows of Comptoir's order list on a key, no query:
+    key → its frame (ms); what a month's list costs the widget and Textual alone."""
     from textual.app import App, ComposeResult
     from textual.binding import Binding
-    from textual.widgets import DataTable, Footer
+    from textual.widgets import Footer
+
+    from bench.order_list import fake_rows
+    from widgets.order_list import OrderList
 
     class Bare(App[None]):
         BINDINGS = [Binding("z", "refill", "Refill")]
         generation = 0
 
         def compose(self) -> ComposeResult:
-            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield OrderList()
             yield Footer()
-
-        def on_mount(self) -> None:
-            table = self.query_one(DataTable)
-            for key, width in (("a", 30), ("b", 20), ("c", 11), ("d", 9), ("e", 28), ("f", 7)):
-                table.add_column(key, key=key, width=width)
 
         def action_refill(self) -> None:
             self.generation += 1
-            table = self.query_one(DataTable)
-            table.clear()
-            for i in range(50):
-                cells = (Text(f"{self.generation}-{i}-{c}") for c in "abcdef")
-                table.add_row(*cells, key=f"{self.generation}-{i}")
+            self.query_one(OrderList).set_rows(fake_rows(self.generation))
 
-    return await bare_key_times(Bare(), "{n}-0-a ", samples)
+    return await bare_key_times(Bare(), "{n:08x}-c1f882001c-000000", samples)
 
 
 def region_of(app: Any, selector: str) -> Any:
@@ -533,7 +526,7 @@ def _run(url: str, runs: int) -> int:
     floor = asyncio.run(key_floor())
     results = asyncio.run(interactive(url, start_month, searches, change_numbers))
     floor += asyncio.run(key_floor())  # before and after: both see the same machine load
-    datatable = asyncio.run(datatable_floor())
+    refill = asyncio.run(list_floor())
     key = statistics.median(floor)
     median = statistics.median
     print("interactive figures: key handed to the app → the frame showing the result")
@@ -543,8 +536,8 @@ def _run(url: str, runs: int) -> int:
          "≤ 50 ms (floor: bare key → frame)")  # fmt: skip
     print(f"    each: {samples(results['pagedown_all'])}; last frame: "
           f"{samples(results['pagedown_last'])}")  # fmt: skip
-    line("PageDown vs a bare DataTable refill", median(results["pagedown_all"]),
-         median(datatable), "ms", "(floor: 50 rows replaced, no query)")  # fmt: skip
+    line("PageDown vs a bare order-list refill", median(results["pagedown_all"]),
+         median(refill), "ms", "(floor: 50 rows replaced, no query)")  # fmt: skip
     line("  its queries: peewee vs raw SQL", results["query"], results["raw"], "ms", "≤ 1.2×")
     line("search → first page painted (median)", median(results["search_all"]), key, "ms",
          "≤ 100 ms (floor: bare key → frame)")  # fmt: skip
@@ -556,7 +549,7 @@ def _run(url: str, runs: int) -> int:
     line("status change → painted (median)", median(changes), key, "ms",
          "≤ 30 ms (floor: bare key → frame)")  # fmt: skip
     print(f"    each: {samples(changes)}; last frame: {samples(results['change_last'])}")
-    print(f"    floor, each: {samples(floor)}; DataTable refill, each: {samples(datatable)}")
+    print(f"    floor, each: {samples(floor)}; order-list refill, each: {samples(refill)}")
     line("peak memory (max RSS)", our_rss, bare_rss, "MiB", "≤ 2× (floor: bare app)")
     print(
         "memory per start (MiB): bare "
