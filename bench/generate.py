@@ -18,6 +18,7 @@ import random
 import sqlite3
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -238,16 +239,18 @@ class _SearchAside:
         self.path = path
         self._remove()
         self.pool = ProcessPoolExecutor(max_workers=1)  # one process: its jobs run in turn
-        self.done: list[Future[Any]] = [self.pool.submit(_index_open, path)]
+        self.pending: deque[Future[Any]] = deque([self.pool.submit(_index_open, path)])
 
     def add(self, orders: list[tuple[Any, ...]]) -> None:
         texts = [(row[0], row[SEARCH_TEXT]) for row in orders]
-        self.done.append(self.pool.submit(_index_add, texts))
+        self.pending.append(self.pool.submit(_index_add, texts))
+        while len(self.pending) > 4:  # a few batches ahead, not every search text in memory
+            self.pending.popleft().result()
 
     def wait(self) -> None:
-        self.done.append(self.pool.submit(_index_close))
-        for job in self.done:
-            job.result()
+        self.pending.append(self.pool.submit(_index_close))
+        while self.pending:
+            self.pending.popleft().result()
         self.pool.shutdown()
 
     def copy_into(self, db: Any) -> None:
