@@ -219,7 +219,8 @@ def _index_open(path: str) -> None:
         connection.execute(f"PRAGMA {pragma}")
     connection.execute(SEARCH_TABLE_SQL)
     # Hardly any merging along the way (a segment is written each MB of text): one 'optimize'
-    # at the end merges them all at once. 35 % less CPU than the defaults for 1,000,000 orders.
+    # at the end merges them all at once. For 1,000,000 orders: 31.5 s of CPU, against 48.5 s
+    # with crisismerge at its default (16) and more with automerge on.
     for setting, value in (("automerge", 0), ("crisismerge", 1000)):
         connection.execute(
             f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('{setting}', {value})"
