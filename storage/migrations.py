@@ -63,6 +63,13 @@ def rebuild_search(db: Database) -> None:
         db.execute_sql(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('rebuild')")
 
 
+# The trigram table itself (also built aside by bench.generate, then copied in).
+SEARCH_TABLE_SQL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5("
+    "search_text, content='orders', content_rowid='id', tokenize='trigram')"
+)
+
+
 def _v3_search_index(db: Database) -> None:
     """Version 3: a trigram index so that a search for any part of a word uses an index.
 
@@ -71,10 +78,7 @@ def _v3_search_index(db: Database) -> None:
     the table, as before: one line in the log, never a failure.
     """
     if isinstance(db, SqliteDatabase):
-        db.execute_sql(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5("
-            "search_text, content='orders', content_rowid='id', tokenize='trigram')"
-        )
+        db.execute_sql(SEARCH_TABLE_SQL)
         search_triggers(db, on=True)
         rebuild_search(db)
         return
