@@ -13,8 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Input, Label, SelectionList
-from textual.widgets.selection_list import Selection
+from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
 from app.config import Config
@@ -193,12 +192,15 @@ class CommandesScreen(Screen[None]):
         )
         with Horizontal(id="list-bar"):
             yield Label(id="list-title")
-            yield Input(placeholder=_("n°, client, mail, mobile, produit"), id="search")
+            search = Input(placeholder=_("n°, client, mail, mobile, produit"), id="search")
+            # Hidden from the start, not in on_mount: the footer's first keys are then the
+            # right ones (no Échap), and it is built once instead of twice.
+            search.display = False
+            yield search
         yield OrdersTable(id="orders", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).display = False
         table = self.query_one(OrdersTable)
         if self.app.size.width < 100:
             table.cell_padding = 0  # a one-space gap (kept by the cells) instead of two
@@ -208,7 +210,8 @@ class CommandesScreen(Screen[None]):
                 width += 2 if key == "mode" else 1
             if narrow and key == "actions":
                 label = " ⏎"
-            table.add_column(label, key=key, width=width)
+            # Text, not str: a str label is read as markup, which loads Rich's emoji table.
+            table.add_column(Text(label), key=key, width=width)
         self.load_month()
         self.reload_list()
 
@@ -496,6 +499,9 @@ class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import SelectionList  # loaded when first opened, not at start
+        from textual.widgets.selection_list import Selection
+
         selections = [
             Selection(status_text(status), status.value, status in self.current)
             for status in OrderStatus
@@ -505,6 +511,8 @@ class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
         yield listing
 
     def action_apply(self) -> None:
+        from textual.widgets import SelectionList
+
         chosen = self.query_one(SelectionList).selected
         self.dismiss(frozenset(OrderStatus(value) for value in chosen))
 
