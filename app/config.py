@@ -7,7 +7,6 @@ the environment.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -105,6 +104,8 @@ def load_config(environ: Mapping[str, str] | None = None, path: Path | None = No
         path = Path(explicit) if explicit else locations.config_file()
     values: dict[str, Any] = {}
     if path.exists():
+        import tomllib  # only when there is a file to read (most starts have none)
+
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

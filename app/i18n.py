@@ -3,6 +3,11 @@
 One catalogue (`app.catalogue`) maps the French text, which is the source language, to
 English. Formatting goes through Babel. The language is process-wide: a terminal shows one
 language at a time, chosen at start (`--lang`, `COMPTOIR_LANG`).
+
+Babel is imported by the functions that need it, not here: what the first screen shows
+(month names, weekday abbreviations, amounts in whole cents) is written without it, the
+same text Babel writes (checked by tests/test_i18n_money.py and tests/test_i18n_dates.py),
+which keeps a tenth of a second and 5 MB off the start.
 """
 
 from __future__ import annotations
@@ -10,12 +15,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from babel.dates import format_date, format_datetime, get_day_names
-from babel.numbers import format_currency, format_decimal
-
 from app.catalogue import EN
 
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+# Babel's stand-alone wide month names and abbreviated day names (Monday first) of fr_FR
+# and en_GB, as written by `month_title` and `weekday_abbreviations`.
+_MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}  # fmt: skip
+_WEEKDAYS = {
+    "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
 _language = "fr"
 
 
@@ -62,16 +76,27 @@ def format_money(amount: Decimal) -> str:
             if _language == "fr":
                 return grouped.replace(",", " ").replace(".", ",") + " €"
             return "€" + grouped
+    from babel.numbers import format_currency
+
     return _plain_spaces(format_currency(amount, "EUR", locale=locale()))
 
 
 def format_number(amount: Decimal) -> str:
     """An amount without currency: '1 234,50' (French decimal comma) or '1,234.50'."""
+    if isinstance(amount, Decimal) and amount.is_finite() and amount >= 0:
+        cents = amount.quantize(_CENT)
+        if cents == amount:  # as format_money: Babel's result, without Babel
+            grouped = f"{cents:,.2f}"
+            return grouped.replace(",", " ").replace(".", ",") if _language == "fr" else grouped
+    from babel.numbers import format_decimal
+
     return _plain_spaces(format_decimal(amount, format="#,##0.00", locale=locale()))
 
 
 def format_rate(rate: Decimal) -> str:
     """A VAT rate: '20,00 %' or '20.00%'."""
+    from babel.numbers import format_decimal
+
     number = format_decimal(rate, format="0.00", locale=locale())
     return f"{number} %" if _language == "fr" else f"{number}%"
 
@@ -83,16 +108,18 @@ def format_day(day: date) -> str:
 
 def format_local_datetime(moment: datetime) -> str:
     """A timezone-aware moment as '30/12/2020 09:39'."""
+    from babel.dates import format_datetime
+
     return _plain_spaces(format_datetime(moment, "dd/MM/y HH:mm", locale=locale()))
 
 
 def month_title(year: int, month: int) -> str:
     """'Janvier 2021' / 'January 2021'."""
-    text = format_date(date(year, month, 1), "LLLL y", locale=locale())
+    date(year, month, 1)  # the same ValueError as Babel's for a month that does not exist
+    text = f"{_MONTHS[_language][month - 1]} {year}"
     return text[:1].upper() + text[1:]
 
 
 def weekday_abbreviations() -> list[str]:
     """Monday first: 'Lun.', 'Mar.', … in French; 'Mon', 'Tue', … in English."""
-    names = get_day_names("abbreviated", locale=locale())
-    return [names[i][:1].upper() + names[i][1:] for i in range(7)]
+    return [name[:1].upper() + name[1:] for name in _WEEKDAYS[_language]]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-
-import holidays
+from types import ModuleType
 
 __all__ = [
     "CENT",
@@ -270,10 +270,45 @@ def payout(total: Decimal, cancelled: bool = False) -> Decimal:
     return from_cents(_cents(total, "total") - _cents(fee, "fees"))
 
 
+def _holidays() -> ModuleType:
+    """The `holidays` package, imported on first use, with France's calendar ready.
+
+    `holidays.country_holidays("FR")` imports `holidays.countries`, whose `__init__` imports
+    all 250 countries: 0.2 s and 8 MB before the first calendar is painted, for one of them.
+    So France's module is imported first on its own, under a bare `holidays.countries`
+    package entry that is taken away at once: `country_holidays` then finds it already
+    loaded, and a later `import holidays.countries` still gets the whole package. If the
+    package is laid out otherwise, holidays' own loader does it all as before.
+    """
+    import holidays
+
+    if "holidays.countries" not in sys.modules and "holidays.countries.france" not in sys.modules:
+        import importlib
+        import importlib.util
+
+        from holidays.registry import IMPORT_LOCK  # the lock of holidays' own lazy loader
+
+        with IMPORT_LOCK:
+            spec = importlib.util.find_spec("holidays.countries")
+            if spec is not None and "holidays.countries" not in sys.modules:
+                package = importlib.util.module_from_spec(spec)
+                sys.modules["holidays.countries"] = package
+                try:
+                    importlib.import_module("holidays.countries.france")
+                except Exception:  # holidays' own loader will say it better, below
+                    sys.modules.pop("holidays.countries.france", None)
+                finally:
+                    if sys.modules.get("holidays.countries") is package:
+                        del sys.modules["holidays.countries"]
+                    if getattr(holidays, "countries", None) is package:
+                        del holidays.countries
+    return holidays
+
+
 @lru_cache(maxsize=256)
 def _french_holidays(year: int) -> frozenset[date]:
     """Return the French (national) public holidays of one year, built once per year."""
-    return frozenset(holidays.country_holidays("FR", years=year).keys())
+    return frozenset(_holidays().country_holidays("FR", years=year).keys())
 
 
 @lru_cache(maxsize=4096)

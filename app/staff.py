@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from functools import cache
+from typing import TYPE_CHECKING
 
 from app.errors import ComptoirError, ValidationError
 from app.i18n import _
@@ -19,10 +18,21 @@ from storage.db import write_transaction
 from storage.migrations import utcnow
 from storage.models import Staff
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 FREE_ATTEMPTS = 5
 FIRST_WAIT = timedelta(seconds=30)
 MAX_WAIT = timedelta(hours=1)
-_HASHER = PasswordHasher()
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    # argon2 (a C library through cffi) is loaded by the first hash or check, not at start:
+    # the TUI only asks `staff_enabled` before its first screen.
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,7 @@ def staff_enabled() -> bool:
 def add(name: str, secret: str) -> Staff:
     """Create a member; refuses a name already taken."""
     name = _check_name(name)
-    hashed = _HASHER.hash(_check_secret(secret))
+    hashed = _hasher().hash(_check_secret(secret))
     with write_transaction():
         if Staff.select().where(Staff.name == name).exists():
             raise ValidationError(_("« {name} » existe déjà.", name=name))
@@ -83,7 +93,7 @@ def disable(name: str) -> None:
 def set_secret(name: str, secret: str) -> None:
     """Change a member's PIN or password; also lifts a lock and re-enables them."""
     member = _get(name)
-    hashed = _HASHER.hash(_check_secret(secret))
+    hashed = _hasher().hash(_check_secret(secret))
     Staff.update(password_hash=hashed, failed_attempts=0, locked_until=None, disabled=False).where(
         Staff.id == member.id
     ).execute()
@@ -106,8 +116,10 @@ def sign_in(name: str, secret: str, *, now: datetime | None = None) -> SignInRes
             wait = member.locked_until - now
             seconds = int(wait.total_seconds()) + 1
             return SignInResult(False, _("Trop d'essais : réessayez dans {s} s.", s=seconds), wait)
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
-            _HASHER.verify(member.password_hash, secret)
+            _hasher().verify(member.password_hash, secret)
         except (VerificationError, InvalidHashError):
             failures = member.failed_attempts + 1
             locked = now + _wait_after(failures) if failures >= FREE_ATTEMPTS else None

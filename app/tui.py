@@ -7,6 +7,7 @@ month shown first and "today" are injected there.
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -129,6 +130,9 @@ class ComptoirApp(App[None]):
     # Only ours: Textual's system commands (themes, screenshots…) speak English only.
     COMMANDS = {ScreenActionsProvider}
     ENABLE_COMMAND_PALETTE = True
+    # The sections are modes, and Commandes the one the App composes first: no empty
+    # default screen, no mode switch (one restyle of everything less) before it shows.
+    DEFAULT_MODE = "commandes"
 
     # Not in the footer: the SectionBar at the top of each screen shows these.
     BINDINGS = [
@@ -178,20 +182,21 @@ class ComptoirApp(App[None]):
             "finances": _finances_screen,
             "profil": _profile_screen,
         }
+        for name, factory in self.section_factories.items():
+            self.add_mode(name, factory)
 
     def _make_commandes(self) -> Screen[Any]:
         year, month = self.first_month
         return CommandesScreen(self.config, year=year, month=month, today=self.today())
 
     def on_mount(self) -> None:
-        for name, factory in self.section_factories.items():
-            self.add_mode(name, factory)
-        self.switch_mode("commandes")
         if self.first_order:
             self.open_order(self.first_order)
         self._check_staff()
         if self.run_notifier:
-            self.run_worker(self._notify(), group="notifier", exit_on_error=False)
+            # Once the first screen is up: loading the senders (SMTP, SMS, templates) is
+            # a few tenths of a second that the counter need not wait for.
+            self.set_timer(1.0, self._start_notifier, name="notifier-start")
         self.watcher = ChangeWatcher()
         self._poll()  # record where things stand before the first tick
         if self.poll_seconds > 0:
@@ -203,11 +208,15 @@ class ComptoirApp(App[None]):
         if self.watcher is not None:
             self.watcher.close()
 
+    def _start_notifier(self) -> None:
+        if not self._notifier_stop.is_set():
+            self.run_worker(self._notify(), group="notifier", exit_on_error=False)
+
     async def _notify(self) -> None:
         """The notifier inside the TUI (SPEC §4): sends the outbox while the counter is open."""
-        from app.notifier import Notifier
-
-        self.notifier = Notifier(self.config)
+        # Imported in a thread: the screen stays responsive while the senders load.
+        module = await asyncio.to_thread(importlib.import_module, "app.notifier")
+        self.notifier = module.Notifier(self.config)
         await self.notifier.run(self._notifier_stop)
 
     # Global actions

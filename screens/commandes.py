@@ -12,8 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Label, SelectionList
-from textual.widgets.selection_list import Selection
+from textual.widgets import Input, Label
 from textual.worker import get_current_worker
 
 from app.config import Config
@@ -184,12 +183,15 @@ class CommandesScreen(Screen[None]):
         )
         with Horizontal(id="list-bar"):
             yield Label(id="list-title")
-            yield Input(placeholder=_("n°, client, mail, mobile, produit"), id="search")
+            search = Input(placeholder=_("n°, client, mail, mobile, produit"), id="search")
+            # Hidden from the start, not in on_mount: the footer's first keys are then the
+            # right ones (no Échap), and it is built once instead of twice.
+            search.display = False
+            yield search
         yield OrderList(id="orders")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).display = False
         self.load_month()
         self.reload_list()
 
@@ -416,6 +418,9 @@ class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import SelectionList  # loaded when first opened, not at start
+        from textual.widgets.selection_list import Selection
+
         selections = [
             Selection(status_text(status), status.value, status in self.current)
             for status in OrderStatus
@@ -425,6 +430,8 @@ class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
         yield listing
 
     def action_apply(self) -> None:
+        from textual.widgets import SelectionList
+
         chosen = self.query_one(SelectionList).selected
         self.dismiss(frozenset(OrderStatus(value) for value in chosen))
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from decimal import (
     ROUND_HALF_UP,
     Decimal,
     localcontext,
 )
+from pathlib import Path
 from typing import Any
 
 import holidays
@@ -532,6 +535,42 @@ def test_holiday_calendar_is_built_once_per_year(monkeypatch: pytest.MonkeyPatch
     finally:
         money._french_holidays.cache_clear()
         money._add_business_days.cache_clear()
+
+
+FIRST_CALENDAR_THEN_THE_REST = """
+import sys
+from datetime import date
+
+from app import money
+
+lean = {year: money._french_holidays(year) for year in range(2000, 2061)}
+others = sorted(m for m in sys.modules if m.startswith("holidays.countries."))
+
+import holidays
+import holidays.countries
+
+assert date(2026, 4, 25) in holidays.countries.Italy(years=2026)
+assert date(2026, 10, 3) in holidays.country_holidays("DE", years=2026)
+full = {y: frozenset(holidays.country_holidays("FR", years=y).keys()) for y in lean}
+print(others, lean == full, len(lean[2026]))
+"""
+
+
+def test_french_holidays_come_from_the_package_without_the_other_countries() -> None:
+    """The calendar loads France's holidays alone; the package stays whole for anyone else."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_CALENDAR_THEN_THE_REST],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # Only France (Monaco, Réunion… are not loaded); same days as through the whole
+    # package; eleven French public holidays in 2026.
+    assert done.stdout.split() == ["['holidays.countries.france']", "True", "11"]
 
 
 # --- properties ------------------------------------------------------------------------------
