@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Input, Label
 from textual.worker import get_current_worker
 
@@ -169,6 +170,13 @@ class CommandesScreen(Screen[None]):
         self._loading_more = False
         self._warmed = False
         self._waiting = False  # a new query's first page is on its way
+        # The neighbouring months' calendar and first page, read ahead so that PageUp and
+        # PageDown paint at once; dropped whenever the data may have changed (`_forget`).
+        self._ahead: dict[ListQuery, tuple[MonthView, list[OrderRow]]] = {}
+        self._ahead_epoch = 0  # bumped by `_forget`: reads begun before it are not kept
+        self._ahead_timer: Timer | None = None
+        self._reading: set[tuple[ListQuery, int]] = set()  # being read ahead, and since when
+        self._awaited: tuple[ListQuery, int] | None = None  # shown when read ahead (generation)
 
     # Layout
 
@@ -228,9 +236,111 @@ class CommandesScreen(Screen[None]):
                 statuses=self.query_state.statuses,
             )
             self.view = None
+            self._awaited = None
             self.calendar.show_month(day.year, day.month)
-            self.load_month()
-            self.reload_list()
+            ahead = self._ahead.get(self.query_state)
+            if ahead is not None:
+                self._generation += 1
+                self._month_ready(self._generation, self._ahead_epoch, *ahead)
+                return
+            self._begin_list()
+            if self.query_state.search:  # the same orders in every month: only the calendar
+                self.load_month()
+                self.load_page(self.query_state, self._generation, 0, PAGE, replace=True)
+            elif (self.query_state, self._ahead_epoch) in self._reading:
+                self._awaited = (self.query_state, self._generation)  # shown when read
+            else:
+                self.load_month_and_page(self.query_state, self._generation, self._ahead_epoch)
+
+    @work(thread=True, exit_on_error=False, group="month")
+    def load_month_and_page(self, query: ListQuery, generation: int, epoch: int) -> None:
+        """A month's calendar and first page, read together and shown in one go."""
+        with thread_connection():
+            view = month_view(query.year, query.month)
+            rows = query.fetch(self.config, 0, PAGE)
+        self.app.call_from_thread(self._month_ready, generation, epoch, view, rows)
+
+    def _month_ready(
+        self, generation: int, epoch: int, view: MonthView, rows: list[OrderRow]
+    ) -> None:
+        if generation != self._generation:
+            return  # another month (or query) since
+        self.view = view
+        self.calendar.show(view)
+        self._page_loaded(generation, 0, PAGE, list(rows), replace=True)
+        if epoch != self._ahead_epoch:  # read before a change was heard of: read it again
+            self.load_month_and_page(self.query_state, generation, self._ahead_epoch)
+            return
+        # Kept for PageUp after PageDown; the neighbours are read once this is painted (a
+        # worker started now would slow the painting down).
+        self._ahead[self.query_state] = (view, rows)
+        self.call_after_refresh(self._read_ahead)
+
+    # Reading ahead
+
+    def _neighbours(self) -> list[ListQuery]:
+        """The months PageUp and PageDown go to, as the list queries they show."""
+        state = self.query_state
+        return [
+            ListQuery(year=year, month=month, statuses=state.statuses)
+            for year, month in (
+                add_months(state.year, state.month, -1),
+                add_months(state.year, state.month, 1),
+            )
+        ]
+
+    def _read_ahead(self) -> None:
+        """Read the neighbouring months not read yet, in the background."""
+        if self.query_state.search:
+            return  # a search lists the same orders whatever the month
+        neighbours = self._neighbours()
+        current = replace(self.query_state, day=None)
+        self._ahead = {q: v for q, v in self._ahead.items() if q in (current, *neighbours)}
+        missing = [
+            query
+            for query in neighbours
+            if query not in self._ahead and (query, self._ahead_epoch) not in self._reading
+        ]
+        if missing:
+            self._reading.update((query, self._ahead_epoch) for query in missing)
+            self.read_ahead(missing, self._ahead_epoch)
+
+    def _read_ahead_soon(self, delay: float) -> None:
+        """Read ahead once the screen is idle again (one read for a burst of changes)."""
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(delay, self._read_ahead)
+
+    # Not exclusive: a cancelled worker fails `workers.wait_for_complete`; what is read for
+    # a month that is no longer a neighbour (or after a change) is simply not kept.
+    @work(thread=True, exit_on_error=False, group="ahead")
+    def read_ahead(self, queries: list[ListQuery], epoch: int) -> None:
+        with thread_connection():
+            for query in queries:
+                view = month_view(query.year, query.month)
+                rows = query.fetch(self.config, 0, PAGE)
+                self.app.call_from_thread(self._read, epoch, query, view, rows)
+
+    def _read(self, epoch: int, query: ListQuery, view: MonthView, rows: list[OrderRow]) -> None:
+        self._reading.discard((query, epoch))
+        if self._awaited is not None and self._awaited[0] == query:
+            generation = self._awaited[1]
+            self._awaited = None
+            if epoch == self._ahead_epoch and generation == self._generation:
+                self._month_ready(generation, epoch, view, rows)
+                return
+        # Kept only if nothing changed since the read began and it is still a neighbour.
+        if epoch == self._ahead_epoch and query in self._neighbours():
+            self._ahead[query] = (view, rows)
+
+    def _forget(self) -> None:
+        """Drop what was read ahead: the next month change reads the database again."""
+        self._ahead.clear()
+        self._ahead_epoch += 1
+        if self._awaited is not None:  # what is being read may be out of date: read it again
+            query, generation = self._awaited
+            self._awaited = None
+            self.load_month_and_page(query, generation, self._ahead_epoch)
 
     @on(MonthCalendar.DayHighlighted)
     def _day_moved(self, event: MonthCalendar.DayHighlighted) -> None:
@@ -266,12 +376,17 @@ class CommandesScreen(Screen[None]):
 
     def reload_list(self) -> None:
         """Show the first page of the current query (rows replaced when it arrives)."""
+        self._awaited = None
+        self._begin_list()
+        self.load_page(self.query_state, self._generation, 0, PAGE, replace=True)
+
+    def _begin_list(self) -> None:
+        """A new query: its first page is awaited (the title says so meanwhile)."""
         self._generation += 1
         self.exhausted = False
         self._loading_more = False
         self._waiting = True
         self._show_title()
-        self.load_page(self.query_state, self._generation, 0, PAGE, replace=True)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="orders")
     def load_page(
@@ -295,6 +410,7 @@ class CommandesScreen(Screen[None]):
                 self._warmed = True
                 # After the first paint, not during it: the import holds the GIL a while.
                 self.set_timer(1.0, self._warm_up)
+                self._read_ahead_soon(1.0)
         else:
             self._loading_more = False
             if offset != len(self.rows):
@@ -388,15 +504,18 @@ class CommandesScreen(Screen[None]):
         self.refresh_in_place()
 
     def on_screen_resume(self) -> None:
+        self._forget()  # a status changed on the order screen, maybe
         if self.is_mounted and self.rows is not None and self.view is not None:
             self.refresh_in_place()
 
     def refresh_in_place(self) -> None:
         """Re-read the calendar and the rows already loaded; unchanged cells stay as they are."""
+        self._forget()
         self.load_month()
         self.load_page(
             self.query_state, self._generation, 0, max(PAGE, len(self.rows)), replace=True
         )
+        self._read_ahead_soon(0.5)
 
 
 class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):

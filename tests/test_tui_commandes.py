@@ -489,6 +489,14 @@ def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _import_elsewhere(db: str, folder: Path, **fields: str) -> None:
+    """An order of 1,00 € imported by another process (`comptoir import`)."""
+    path = folder / "new.json"
+    path.write_text(json.dumps(order_doc(total="1.00", **fields)), encoding="utf-8")
+    done = _cli(db, "import", str(path))
+    assert done.returncode == 0, done.stderr
+
+
 async def test_live_refresh_after_another_process_imports_and_changes(
     db: str, seed_path: Path, tmp_path: Path
 ) -> None:
@@ -499,11 +507,7 @@ async def test_live_refresh_after_another_process_imports_and_changes(
         await settle(pilot)
         table = orders(app)
         numbers_before = column(table, 0)
-        new = order_doc(number="LIVE-0001", placed_at="2021-01-21T11:00:00+01:00", total="1.00")
-        path = tmp_path / "new.json"
-        path.write_text(json.dumps(new), encoding="utf-8")
-        done = _cli(db, "import", str(path))
-        assert done.returncode == 0, done.stderr
+        _import_elsewhere(db, tmp_path, number="LIVE-0001", placed_at="2021-01-21T11:00:00+01:00")
         assert await wait_until(pilot, lambda: "LIVE-0001" in column(orders(app), 0))
         assert "Janvier 2021 3,00 €" in calendar_text(app)
         assert any("LIVE-0001" in str(n.message) for n in app._notifications)
@@ -519,6 +523,138 @@ async def test_live_refresh_after_another_process_imports_and_changes(
         )
         assert Order.get(Order.number == "6006f3a2-c1f882001c-52bb13-001").status == "confirming"
         assert set(numbers_before) <= set(column(table, 0))
+
+
+async def test_page_keys_paint_the_months_read_ahead(
+    seeded: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import screens.commandes as commandes
+
+    many_orders(seeded, 2, day=date(2021, 2, 10), prefix="F")
+    read: list[tuple[int, int]] = []
+    month_view = commandes.month_view
+
+    def spy(year: int, month: int):  # type: ignore[no-untyped-def]
+        read.append((year, month))
+        return month_view(year, month)
+
+    monkeypatch.setattr(commandes, "month_view", spy)
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("pagedown")
+        await settle(pilot)  # February shown, then its neighbours read in the background
+        assert "Février 2021" in calendar_text(app)
+        assert set(column(orders(app), 0)) == {"F-00000", "F-00001"}
+        assert (2021, 3) in read
+        read.clear()
+        # Back to January: painted at once, from what was read, without reading it again.
+        await pilot.press("pageup")
+        assert "Janvier 2021 2,00 €" in calendar_text(app)
+        assert set(column(orders(app), 0)) == JANUARY
+        assert "Commandes de janvier 2021 — 3 commande(s)" in list_title(app)
+        assert (2021, 1) not in read
+        await settle(pilot)  # December read ahead meanwhile
+        await pilot.press("pageup")
+        assert "Décembre 2020 1,00 €" in calendar_text(app)
+        assert column(orders(app), 0) == [DECEMBER]
+        assert app.screen.selected == date(2020, 12, 19)
+        await settle(pilot)
+        assert read.count((2020, 12)) == 1
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        assert "Février 2021" in calendar_text(app)
+        assert set(column(orders(app), 0)) == {"F-00000", "F-00001"}
+
+
+async def test_what_another_process_changed_after_the_read_ahead_is_shown(
+    db: str, seed_path: Path, tmp_path: Path
+) -> None:
+    seed(Config(database_url=db), seed_path)
+    app = app_for(Config(database_url=db), poll_seconds=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("pagedown")
+        await settle(pilot)  # February shown; January and March read ahead
+        assert "Février 2021 0,00 €" in calendar_text(app)
+        # Elsewhere: a January order changes status, then a January order is imported.
+        done = _cli(db, "status", "6006f3a2-c1f882001c-52bb13-001", "confirming")
+        assert done.returncode == 0, done.stderr
+        _import_elsewhere(db, tmp_path, number="LIVE-0002", placed_at="2021-01-22T11:00:00+01:00")
+        # Once the screen has heard of both (the new order's notice), January shows them.
+        assert await wait_until(
+            pilot, lambda: any("LIVE-0002" in str(n.message) for n in app._notifications)
+        )
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert "Janvier 2021 3,00 €" in calendar_text(app)
+        rows = {row[0]: row for row in table_rows(orders(app))}
+        assert set(rows) == JANUARY | {"LIVE-0002"}
+        assert rows["6006f3a2-c1f882001c-52bb13-001"][4] == "● Confirmation en cours"
+        assert "Commandes de janvier 2021 — 4 commande(s)" in list_title(app)
+
+
+async def test_what_changed_in_this_app_after_the_read_ahead_is_shown(seeded: Config) -> None:
+    from app.intake import import_drafts, parse_document
+    from app.orders import change_status
+
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("pagedown")
+        await settle(pilot)  # January read ahead
+        change_status("6006f3a2-c1f882001c-52bb13-001", OrderStatus.CONFIRMING, config=seeded)
+        doc = order_doc(number="NEW-2", placed_at="2021-01-30T10:00:00+01:00", total="1.00")
+        import_drafts(parse_document([doc]), config=seeded)
+        # An order opened and closed again: the Commandes screen resumes.
+        app.open_order(DECEMBER)
+        await settle(pilot)
+        assert getattr(app.screen, "number", None) == DECEMBER
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert "Janvier 2021 3,00 €" in calendar_text(app)
+        rows = {row[0]: row for row in table_rows(orders(app))}
+        assert set(rows) == JANUARY | {"NEW-2"}
+        assert rows["6006f3a2-c1f882001c-52bb13-001"][4] == "● Confirmation en cours"
+
+
+async def test_fast_page_keys_land_on_the_right_month(
+    seeded: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import screens.commandes as commandes
+
+    many_orders(seeded, 2, day=date(2021, 2, 10), prefix="F")
+    many_orders(seeded, 2, day=date(2021, 3, 10), prefix="R")
+    month_view = commandes.month_view
+
+    def slow_february(year: int, month: int):  # type: ignore[no-untyped-def]
+        if (year, month) == (2021, 2):
+            time.sleep(0.3)  # February's read ends after March's
+        return month_view(year, month)
+
+    monkeypatch.setattr(commandes, "month_view", slow_february)
+    app = app_for(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("pagedown", "pagedown")  # no wait: February is still being read
+        await settle(pilot)
+        assert "Mars 2021" in calendar_text(app)
+        assert set(column(orders(app), 0)) == {"R-00000", "R-00001"}
+        assert "Commandes de mars 2021 — 2 commande(s)" in list_title(app)
+        # Months read ahead and months not read yet, one after the other.
+        await pilot.press("pageup", "pageup", "pageup", "pagedown", "pagedown", "pageup")
+        await settle(pilot)
+        assert "Janvier 2021 2,00 €" in calendar_text(app)
+        assert set(column(orders(app), 0)) == JANUARY
+        assert "Commandes de janvier 2021 — 3 commande(s)" in list_title(app)
+        await pilot.press(*["pagedown"] * 5)
+        await settle(pilot)
+        assert "Juin 2021" in calendar_text(app)
+        assert table_rows(orders(app)) == []
+        assert "Commandes de juin 2021 — aucune commande" in list_title(app)
 
 
 def test_month_option_is_validated() -> None:
