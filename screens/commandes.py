@@ -290,8 +290,8 @@ class CommandesScreen(Screen[None]):
 
     def _read_ahead(self) -> None:
         """Read the neighbouring months not read yet, in the background."""
-        if self.query_state.search:
-            return  # a search lists the same orders whatever the month
+        if self.query_state.search or not self.is_current:
+            return  # a search lists the same orders whatever the month; another screen is used
         neighbours = self._neighbours()
         current = replace(self.query_state, day=None)
         self._ahead = {q: v for q, v in self._ahead.items() if q in (current, *neighbours)}
@@ -408,7 +408,8 @@ class CommandesScreen(Screen[None]):
                 self._warmed = True
                 # After the first paint, not during it: the import holds the GIL a while.
                 self.set_timer(1.0, self._warm_up)
-                self._read_ahead_soon(1.0)
+                # The neighbours soon after (a worker now would be part of the start-up).
+                self._read_ahead_soon(0.2)
         else:
             self._loading_more = False
             if offset != len(self.rows):
