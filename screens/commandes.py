@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from textual import on, work
@@ -32,6 +33,9 @@ from widgets.status_badge import status_text
 PAGE = 50  # a screenful and more; the next page comes as the cursor nears the end
 # Load the next page when the cursor comes this close to the last loaded row.
 PREFETCH = 20
+# A search's results take the focus when they are painted, or after this many seconds when
+# they are slow to come.
+FOCUS_DELAY = 0.3
 
 
 def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -169,6 +173,7 @@ class CommandesScreen(Screen[None]):
         self._loading_more = False
         self._warmed = False
         self._waiting = False  # a new query's first page is on its way
+        self._focus_after = -1  # the search whose first page moves the focus to the list
 
     # Layout
 
@@ -250,7 +255,7 @@ class CommandesScreen(Screen[None]):
 
     # The list
 
-    def _set_query(self, **changes: object) -> None:
+    def _set_query(self, *, bindings: bool = True, **changes: object) -> None:
         state = self.query_state
         values: dict[str, Any] = {
             "year": state.year,
@@ -261,7 +266,8 @@ class CommandesScreen(Screen[None]):
         }
         values.update(changes)
         self.query_state = ListQuery(**values)
-        self.refresh_bindings()  # Escape appears in the footer once there is a filter
+        if bindings:
+            self.refresh_bindings()  # Escape appears in the footer once there is a filter
         self.reload_list()
 
     def reload_list(self) -> None:
@@ -290,7 +296,13 @@ class CommandesScreen(Screen[None]):
         if replace:
             self._waiting = False
             self.rows = rows
+            self.exhausted = len(rows) < limit
+            # The title before the rows: its refresh then reaches the frame that shows them.
+            self._show_title()
             table.set_rows(rows)  # in place when the same orders are listed
+            if generation == self._focus_after:
+                self._focus_after = -1
+                self.call_after_refresh(self._focus_results)
             if not self._warmed:
                 self._warmed = True
                 # After the first paint, not during it: the import holds the GIL a while.
@@ -301,8 +313,8 @@ class CommandesScreen(Screen[None]):
                 return
             self.rows.extend(rows)
             table.add_rows(rows)
-        self.exhausted = len(rows) < limit
-        self._show_title()
+            self.exhausted = len(rows) < limit
+            self._show_title()
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
@@ -362,8 +374,21 @@ class CommandesScreen(Screen[None]):
         if not text:
             self.action_clear()
             return
-        self._set_query(search=text, day=None)
-        self.query_one(OrderList).focus()
+        # The first page before anything else: moving the focus to the list restyles the
+        # field and the list and rebuilds the footer (a layout pass), which held the main
+        # thread, and the query's thread with it (the GIL), before the rows could be drawn.
+        # The focus moves once the rows are painted (Escape is already in the footer).
+        self._set_query(search=text, day=None, bindings=False)
+        self._focus_after = self._generation
+        self.set_timer(FOCUS_DELAY, partial(self._focus_results, self._generation))
+
+    def _focus_results(self, generation: int | None = None) -> None:
+        """Move the focus from the search field to the list of its results."""
+        if generation is not None and generation != self._focus_after:
+            return  # the page came first (or another query followed)
+        self._focus_after = -1
+        if self.focused is None or self.focused is self.query_one("#search", Input):
+            self.query_one(OrderList).focus()
 
     def action_status_filter(self) -> None:
         def chosen(statuses: frozenset[OrderStatus] | None) -> None:
