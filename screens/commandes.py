@@ -33,9 +33,8 @@ from widgets.status_badge import status_text
 PAGE = 50  # a screenful and more; the next page comes as the cursor nears the end
 # Load the next page when the cursor comes this close to the last loaded row.
 PREFETCH = 20
-# A search's results take the focus when they are painted, or after this many seconds when
-# they are slow to come.
-FOCUS_DELAY = 0.3
+# A search's title says « recherche… » only when its first page takes longer than this (s).
+SEARCH_PATIENCE = 0.2
 
 
 def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -255,7 +254,8 @@ class CommandesScreen(Screen[None]):
 
     # The list
 
-    def _set_query(self, *, bindings: bool = True, **changes: object) -> None:
+    def _set_query(self, *, quiet: bool = False, **changes: object) -> None:
+        """List what `changes` say; `quiet`: nothing is drawn before the first page."""
         state = self.query_state
         values: dict[str, Any] = {
             "year": state.year,
@@ -266,17 +266,19 @@ class CommandesScreen(Screen[None]):
         }
         values.update(changes)
         self.query_state = ListQuery(**values)
-        if bindings:
+        if not quiet:
             self.refresh_bindings()  # Escape appears in the footer once there is a filter
-        self.reload_list()
+        self.reload_list(announce=not quiet)
 
-    def reload_list(self) -> None:
-        """Show the first page of the current query (rows replaced when it arrives)."""
+    def reload_list(self, *, announce: bool = True) -> None:
+        """Show the first page of the current query (rows replaced when it arrives);
+        `announce`: say at once in the title that it is on its way."""
         self._generation += 1
         self.exhausted = False
         self._loading_more = False
         self._waiting = True
-        self._show_title()
+        if announce:
+            self._show_title()
         self.load_page(self.query_state, self._generation, 0, PAGE, replace=True)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="orders")
@@ -374,19 +376,22 @@ class CommandesScreen(Screen[None]):
         if not text:
             self.action_clear()
             return
-        # The first page before anything else: moving the focus to the list restyles the
-        # field and the list and rebuilds the footer (a layout pass), which held the main
-        # thread, and the query's thread with it (the GIL), before the rows could be drawn.
-        # The focus moves once the rows are painted (Escape is already in the footer).
-        self._set_query(search=text, day=None, bindings=False)
+        # The first page before anything else. Moving the focus to the list restyles the
+        # field and the list and rebuilds the footer (a layout pass): done at Enter, it held
+        # the main thread, and the query's thread with it (the GIL), before the rows could
+        # be drawn; it now waits until they are painted (Escape is already in the footer).
+        # A « recherche… » title painted at once made the rows wait for the next frame
+        # (60 a second): it is shown only when the page is slow to come.
+        self._set_query(search=text, day=None, quiet=True)
         self._focus_after = self._generation
-        self.set_timer(FOCUS_DELAY, partial(self._focus_results, self._generation))
+        self.set_timer(SEARCH_PATIENCE, partial(self._still_searching, self._generation))
 
-    def _focus_results(self, generation: int | None = None) -> None:
+    def _still_searching(self, generation: int) -> None:
+        if generation == self._generation and self._waiting:
+            self._show_title()
+
+    def _focus_results(self) -> None:
         """Move the focus from the search field to the list of its results."""
-        if generation is not None and generation != self._focus_after:
-            return  # the page came first (or another query followed)
-        self._focus_after = -1
         if self.focused is None or self.focused is self.query_one("#search", Input):
             self.query_one(OrderList).focus()
 
