@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-
-from app.catalogue import EN
+from functools import cache
 
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 # Babel's stand-alone wide month names and abbreviated day names (Monday first) of fr_FR
@@ -46,9 +45,17 @@ def language() -> str:
     return _language
 
 
+@cache
+def _english() -> dict[str, str]:
+    # Imported on first use: a counter in French (the default) never reads it.
+    from app.catalogue import EN
+
+    return EN
+
+
 def _(text: str, **values: object) -> str:
     """Translate French `text` into the current language, then fill `{placeholders}`."""
-    translated = EN.get(text, text) if _language == "en" else text
+    translated = _english().get(text, text) if _language == "en" else text
     return translated.format(**values) if values else translated
 
 

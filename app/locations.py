@@ -31,6 +31,12 @@ def data_dir() -> Path:
     return home / "data" if home else Path(_DIRS.user_data_dir)
 
 
+def cache_dir() -> Path:
+    """Folder of files Comptoir can rebuild at will (the French holidays table)."""
+    home = _home()
+    return home / "cache" if home else Path(_DIRS.user_cache_dir)
+
+
 def config_file() -> Path:
     """The configuration file: `COMPTOIR_CONFIG`, else `config.toml` in the config folder."""
     explicit = os.environ.get("COMPTOIR_CONFIG")

@@ -29,12 +29,13 @@ from app.errors import ConfigError
 from app.i18n import _
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
-from screens.goto import GoToOrderScreen
-from screens.help import HelpScreen, describe, screen_keys
-from screens.signin import SignInScreen
 from storage.db import first_line, thread_connection
 from storage.queries import order_exists
 from storage.watch import Change, ChangeWatcher
+from widgets.textual_keys import describe
+
+# The screens a key opens (Aller à, Aide, the sign-in once staff exist) are imported when
+# first shown: the help screen's table alone is a few hundredths of a second at start.
 
 
 def _stylesheet() -> Path:
@@ -187,7 +188,16 @@ class ComptoirApp(App[None]):
 
     def _make_commandes(self) -> Screen[Any]:
         year, month = self.first_month
-        return CommandesScreen(self.config, year=year, month=month, today=self.today())
+        screen = CommandesScreen(self.config, year=year, month=month, today=self.today())
+        if self._css_update_count == 0:
+            # Textual restyles the whole App for a mode's screen that has not seen the current
+            # CSS variables, reparsing every stylesheet (twice over: the reparse empties the
+            # parse cache). Nothing can have changed them before the first screen is built (a
+            # theme set in __init__ counts as a change), so only the App's own styles, which
+            # the screen inherits from, are applied here; the parse is then done once.
+            self.stylesheet.update(self, animate=True)
+            screen._css_update_count = 0
+        return screen
 
     def on_mount(self) -> None:
         if self.first_order:
@@ -228,6 +238,8 @@ class ComptoirApp(App[None]):
             await self.pop_screen()
 
     def action_go_to_order(self) -> None:
+        from screens.goto import GoToOrderScreen
+
         def chosen(number: str | None) -> None:
             if number:
                 self.open_order(number)
@@ -235,6 +247,8 @@ class ComptoirApp(App[None]):
         self.push_screen(GoToOrderScreen(), chosen)
 
     def action_help(self) -> None:
+        from screens.help import HelpScreen, screen_keys
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(screen_keys(self.screen)))
 
@@ -268,6 +282,8 @@ class ComptoirApp(App[None]):
             self.call_from_thread(self._sign_in, False)
 
     def _sign_in(self, locked: bool) -> None:
+        from screens.signin import SignInScreen
+
         self._staff_required = True
         self._locked = True
 

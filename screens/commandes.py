@@ -6,6 +6,7 @@ import gc
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from textual import on, work
@@ -34,6 +35,8 @@ from widgets.status_badge import status_text
 PAGE = 50  # a screenful and more; the next page comes as the cursor nears the end
 # Load the next page when the cursor comes this close to the last loaded row.
 PREFETCH = 20
+# A search's title says « recherche… » only when its first page takes longer than this (s).
+SEARCH_PATIENCE = 0.2
 
 
 def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -179,6 +182,7 @@ class CommandesScreen(Screen[None]):
         self._reading: set[tuple[ListQuery, int]] = set()  # being read ahead, and since when
         self._awaited: tuple[ListQuery, int] | None = None  # shown when read ahead (generation)
         self._read_ahead_due = False  # once the month being read is shown
+        self._focus_after = -1  # the search whose first page moves the focus to the list
 
     # Layout
 
@@ -358,7 +362,8 @@ class CommandesScreen(Screen[None]):
 
     # The list
 
-    def _set_query(self, **changes: object) -> None:
+    def _set_query(self, *, quiet: bool = False, **changes: object) -> None:
+        """List what `changes` say; `quiet`: nothing is drawn before the first page."""
         state = self.query_state
         values: dict[str, Any] = {
             "year": state.year,
@@ -369,22 +374,25 @@ class CommandesScreen(Screen[None]):
         }
         values.update(changes)
         self.query_state = ListQuery(**values)
-        self.refresh_bindings()  # Escape appears in the footer once there is a filter
-        self.reload_list()
+        if not quiet:
+            self.refresh_bindings()  # Escape appears in the footer once there is a filter
+        self.reload_list(announce=not quiet)
 
-    def reload_list(self) -> None:
-        """Show the first page of the current query (rows replaced when it arrives)."""
+    def reload_list(self, *, announce: bool = True) -> None:
+        """Show the first page of the current query (rows replaced when it arrives);
+        `announce`: say at once in the title that it is on its way."""
         self._awaited = None
-        self._begin_list()
+        self._begin_list(announce=announce)
         self.load_page(self.query_state, self._generation, 0, PAGE, replace=True)
 
-    def _begin_list(self) -> None:
-        """A new query: its first page is awaited (the title says so meanwhile)."""
+    def _begin_list(self, *, announce: bool = True) -> None:
+        """A new query: its first page is awaited (`announce`: the title says so meanwhile)."""
         self._generation += 1
         self.exhausted = False
         self._loading_more = False
         self._waiting = True
-        self._show_title()
+        if announce:
+            self._show_title()
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="orders")
     def load_page(
@@ -403,23 +411,28 @@ class CommandesScreen(Screen[None]):
         if replace:
             self._waiting = False
             self.rows = rows
+            self.exhausted = len(rows) < limit
+            # The title before the rows: its refresh then reaches the frame that shows them.
+            self._show_title()
             table.set_rows(rows)  # in place when the same orders are listed
+            if generation == self._focus_after:
+                self._focus_after = -1
+                self.call_after_refresh(self._focus_results)
             if not self._warmed:
                 self._warmed = True
                 # After the first paint, not during it: the import holds the GIL a while.
                 self.set_timer(1.0, self._warm_up)
                 # The neighbours soon after (a worker now would be part of the start-up).
                 self._read_ahead_soon(0.2)
+            self._month_shown()
         else:
             self._loading_more = False
             if offset != len(self.rows):
                 return
             self.rows.extend(rows)
             table.add_rows(rows)
-        self.exhausted = len(rows) < limit
-        self._show_title()
-        if replace:
-            self._month_shown()
+            self.exhausted = len(rows) < limit
+            self._show_title()
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
@@ -484,8 +497,24 @@ class CommandesScreen(Screen[None]):
         if not text:
             self.action_clear()
             return
-        self._set_query(search=text, day=None)
-        self.query_one(OrderList).focus()
+        # The first page before anything else. Moving the focus to the list restyles the
+        # field and the list and rebuilds the footer (a layout pass): done at Enter, it held
+        # the main thread, and the query's thread with it (the GIL), before the rows could
+        # be drawn; it now waits until they are painted (Escape is already in the footer).
+        # A « recherche… » title painted at once made the rows wait for the next frame
+        # (60 a second): it is shown only when the page is slow to come.
+        self._set_query(search=text, day=None, quiet=True)
+        self._focus_after = self._generation
+        self.set_timer(SEARCH_PATIENCE, partial(self._still_searching, self._generation))
+
+    def _still_searching(self, generation: int) -> None:
+        if generation == self._generation and self._waiting:
+            self._show_title()
+
+    def _focus_results(self) -> None:
+        """Move the focus from the search field to the list of its results."""
+        if self.focused is None or self.focused is self.query_one("#search", Input):
+            self.query_one(OrderList).focus()
 
     def action_status_filter(self) -> None:
         def chosen(statuses: frozenset[OrderStatus] | None) -> None:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import money
+from app import locations, money
 from app.money import (
     CENT,
     FEE_FIXED,
@@ -513,16 +513,28 @@ def test_dates_refuse_datetimes() -> None:
         is_french_holiday(moment)
 
 
+def _forget_holidays() -> None:
+    """Forget what this process knows of the holidays (the cache file stays)."""
+    money._holiday_table.cache_clear()
+    money._french_holidays.cache_clear()
+    money._add_business_days.cache_clear()
+
+
+def _years_built(built: list[Any]) -> list[int]:
+    return sorted(
+        year for asked in built for year in ([asked] if isinstance(asked, int) else asked)
+    )
+
+
 def test_holiday_calendar_is_built_once_per_year(monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[int] = []
+    built: list[Any] = []
     original = holidays.country_holidays
 
     def counting(*args: Any, **kwargs: Any) -> holidays.HolidayBase:
         built.append(kwargs["years"])
         return original(*args, **kwargs)
 
-    money._french_holidays.cache_clear()
-    money._add_business_days.cache_clear()
+    _forget_holidays()
     monkeypatch.setattr(holidays, "country_holidays", counting)
     try:
         start = date(2023, 1, 1)
@@ -531,10 +543,169 @@ def test_holiday_calendar_is_built_once_per_year(monkeypatch: pytest.MonkeyPatch
             is_french_holiday(day)
             is_business_day(day)
             payout_date(day)
-        assert sorted(built) == [2023, 2024, 2025, 2026]  # 2026: payouts of late-2025 orders
+        years = _years_built(built)
+        assert len(years) == len(set(years))  # no year built twice
+        assert {2023, 2024, 2025, 2026} <= set(years)  # 2026: payouts of late-2025 orders
+        # A year outside the cached span is built from the package, once.
+        built.clear()
+        for day in (date(1999, 5, 1), date(1999, 7, 14), date(1999, 12, 25)):
+            assert is_french_holiday(day)
+        assert built == [1999]
     finally:
-        money._french_holidays.cache_clear()
-        money._add_business_days.cache_clear()
+        _forget_holidays()
+
+
+# --- the holidays cache file --------------------------------------------------------------
+
+
+def _cache_file() -> Path:
+    return locations.cache_dir() / "french-holidays.txt"
+
+
+def _package_days(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("FR", years=year).keys())
+
+
+def _days_as_read(monkeypatch: pytest.MonkeyPatch) -> dict[int, frozenset[date]]:
+    """Every year of the cached span, looked up afresh; fails if the package is asked."""
+    _forget_holidays()
+
+    def refused(*args: Any, **kwargs: Any) -> holidays.HolidayBase:
+        raise AssertionError("the holidays package was asked despite the cache")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(holidays, "country_holidays", refused)
+        return {year: money._french_holidays(year) for year in money._TABLE_YEARS}
+
+
+def test_holiday_cache_gives_exactly_the_package_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    _forget_holidays()
+    assert not _cache_file().exists()
+    assert is_french_holiday(date(2026, 7, 14))  # written from the package on first use
+    assert _cache_file().is_file()
+    read = _days_as_read(monkeypatch)
+    assert read == {year: _package_days(year) for year in money._TABLE_YEARS}
+    assert len(read[2026]) == 11
+    assert date(2024, 5, 20) in read[2024]  # Whit Monday, from the Easter computation
+    _forget_holidays()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "missing",
+        "empty",
+        "garbage",
+        "binary",
+        "cut short",
+        "a day added",
+        "a day changed",
+        "a day out of its span",
+        "not a date",
+        "another version",
+        "another span",
+        "a folder",
+    ],
+)
+def test_a_bad_holiday_cache_is_rebuilt(damage: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the file holds, the days are the package's and a good file is written back."""
+    _forget_holidays()
+    is_french_holiday(date(2026, 1, 1))
+    path = _cache_file()
+    good = path.read_text(encoding="ascii")
+    header, *days = good.splitlines()
+    version = money._holidays_version()
+    if damage == "missing":
+        path.unlink()
+    elif damage == "empty":
+        path.write_text("")
+    elif damage == "garbage":
+        path.write_text("bonjour\nle monde\n")
+    elif damage == "binary":
+        path.write_bytes(b"\xff\xfe\x00\x01" * 100)
+    elif damage == "cut short":
+        path.write_text(good[: len(good) // 2])
+    elif damage == "a day added":
+        path.write_text("\n".join([header, *days, "2026-03-03", ""]))
+    elif damage == "a day changed":
+        path.write_text(good.replace("2026-07-14", "2026-07-15"))
+    elif damage == "a day out of its span":
+        path.write_text(good.replace("2026-07-14", "2150-07-14"))
+    elif damage == "not a date":
+        path.write_text(good.replace("2026-07-14", "2026-13-14"))
+    elif damage == "another version":
+        path.write_text(good.replace(f" {version} ", " 0.0.1 ", 1))
+    elif damage == "another span":
+        path.write_text(good.replace(" 2000 2100 ", " 2000 2099 ", 1))
+    elif damage == "a folder":
+        path.unlink()
+        path.mkdir()
+    _forget_holidays()
+    assert is_french_holiday(date(2026, 7, 14))
+    assert not is_french_holiday(date(2026, 7, 15))
+    assert not is_french_holiday(date(2026, 3, 3))
+    assert money._french_holidays(2026) == _package_days(2026)
+    if damage == "a folder":
+        assert path.is_dir()  # not ours to remove; the package's days are used all the same
+        return
+    assert path.read_text(encoding="ascii") == good
+    assert _days_as_read(monkeypatch)[2026] == _package_days(2026)
+    _forget_holidays()
+
+
+def test_holiday_cache_that_cannot_be_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache folder that cannot be made (a file in its way): the package's days all the same."""
+    _forget_holidays()
+    locations.cache_dir().parent.mkdir(parents=True, exist_ok=True)
+    locations.cache_dir().write_text("in the way")
+    assert is_french_holiday(date(2026, 11, 11))
+    assert money._french_holidays(2025) == _package_days(2025)
+    assert locations.cache_dir().read_text() == "in the way"
+    _forget_holidays()
+
+
+def test_holiday_cache_is_keyed_by_the_installed_package_version() -> None:
+    from importlib.metadata import version
+
+    assert money._holidays_version() == version("holidays")
+    _forget_holidays()
+    is_french_holiday(date(2026, 1, 1))
+    header = _cache_file().read_text(encoding="ascii").splitlines()[0]
+    assert header.split()[2] == version("holidays")
+    _forget_holidays()
+
+
+FROM_THE_CACHE = """
+import sys
+from datetime import date
+
+from app import money
+
+print(money.is_french_holiday(date(2026, 5, 1)), money.is_french_holiday(date(2026, 5, 2)),
+      "holidays" in sys.modules)
+"""
+
+
+def test_a_start_with_the_cache_does_not_import_the_package(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "COMPTOIR_HOME": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", FROM_THE_CACHE],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            env=env,
+            check=False,
+        )
+        for _ in range(2)
+    ]
+    assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
+    # The first writes the cache from the package; the second reads it alone.
+    assert [run.stdout.split() for run in runs] == [
+        ["True", "False", "True"],
+        ["True", "False", "False"],
+    ]
 
 
 FIRST_CALENDAR_THEN_THE_REST = """
@@ -556,15 +727,18 @@ print(others, lean == full, len(lean[2026]))
 """
 
 
-def test_french_holidays_come_from_the_package_without_the_other_countries() -> None:
+def test_french_holidays_come_from_the_package_without_the_other_countries(
+    tmp_path: Path,
+) -> None:
     """The calendar loads France's holidays alone; the package stays whole for anyone else."""
+    home = tmp_path  # no cache there yet: the days come from the package
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run(
         [sys.executable, "-c", FIRST_CALENDAR_THEN_THE_REST],
         capture_output=True,
         text=True,
         cwd=root,
-        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "COMPTOIR_HOME": str(home)},
         check=False,
     )
     assert done.returncode == 0, done.stderr

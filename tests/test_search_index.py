@@ -37,12 +37,18 @@ def _numbers(*words: str, **kwargs: object) -> list[str]:
     return [row.number for row in queries.list_orders(words=words, **kwargs)]  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("few", [2000, 1], ids=["by-index", "by-scan"])
+@pytest.mark.parametrize(
+    ("few", "json_each"),
+    [(2000, True), (2000, False), (1, True)],
+    ids=["by-index", "by-index-without-json", "by-scan"],
+)
 def test_search_finds_any_part_of_a_word(
-    db: str, config: Config, few: int, monkeypatch: pytest.MonkeyPatch
+    db: str, config: Config, few: int, json_each: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Both ways of answering (few matches read by id, many read newest first) agree.
+    # Both ways of answering (few matches read by id, many read newest first) agree, and so
+    # do both ways of passing the ids (json_each, or a list for SQLite without JSON).
     monkeypatch.setattr(queries, "FEW_MATCHES", few)
+    monkeypatch.setattr(queries, "JSON_EACH", json_each)
     _orders(Config(database_url=db))
     assert _numbers("ubois") == ["S-0000"]  # the middle of a name
     assert _numbers("miel") == ["S-0002", "S-0000"]  # newest first

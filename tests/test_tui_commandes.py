@@ -198,6 +198,7 @@ async def test_search(seeded: Config, typed: str, expected: set[str]) -> None:
         await settle(pilot)
         assert set(column(orders(app), 0)) == expected
         assert "Recherche" in list_title(app)
+        assert isinstance(app.focused, OrderList)  # the results take the focus
         await pilot.press("escape")
         await settle(pilot)
         assert set(column(orders(app), 0)) == JANUARY
