@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -16,8 +15,8 @@ from app.i18n import _, set_language
 if TYPE_CHECKING:
     from app.tui import ComptoirApp
 
-# The Textual App and the storage layer are imported inside the functions below, so that
-# `run_tui` can decide what the process loads before peewee is imported (see lighten_for).
+# The Textual App is imported inside the functions below, so that importing this module
+# stays light. (peewee comes without psycopg on SQLite: see storage/__init__.py.)
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _opened: tuple[str, object] | None = None
@@ -31,19 +30,6 @@ def parse_month(text: str) -> tuple[int, int]:
             _("--month attend AAAA-MM (par exemple 2021-01), pas « {value} ».", value=text)
         )
     return int(match.group(1)), int(match.group(2))
-
-
-def lighten_for(url: str) -> None:
-    """On SQLite, keep the PostgreSQL driver out of the process.
-
-    peewee 4 imports psycopg as soon as it is itself imported: about 17 MB and a tenth of a
-    second that a counter on SQLite never uses. A None entry in `sys.modules` makes that
-    import fail the way peewee expects of a missing driver. Only for a process that will
-    never open PostgreSQL (the TUI, whose database URL is fixed at start).
-    """
-    if url.startswith("sqlite:") and "peewee" not in sys.modules:
-        for name in ("psycopg", "psycopg2"):
-            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def ensure_database(config: Config) -> None:
@@ -124,7 +110,6 @@ def run_tui(
     """`comptoir [--month] [--order] [--demo]`: run the TUI until it quits; the exit code."""
     if month:
         parse_month(month)  # a bad --month is refused before anything is opened
-    lighten_for("sqlite:" if demo else config.resolved_database_url)
     if demo:
         from app.demo import demo_environment
 

@@ -58,9 +58,8 @@ if kind == "bare":
     app = Bare()
 else:
     from app.config import Config
-    from app.factory import lighten_for, make_app
+    from app.factory import make_app
 
-    lighten_for(url)  # as run_tui does: `comptoir` starts the same way
     app = make_app(Config(database_url=url), month=month, poll_seconds=0)
 
 

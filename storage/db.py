@@ -13,6 +13,7 @@ from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabas
 
 from app.errors import ComptoirError, ConfigError
 from storage import migrations
+from storage.driver import use_psycopg
 from storage.models import database
 
 SQLITE_PRAGMAS = {
@@ -54,6 +55,7 @@ def make_database(url: str) -> Database:
         if not name:
             raise ConfigError(f"database URL names no database: {url}")
         params.setdefault("connect_timeout", 5)
+        use_psycopg()
         return PostgresqlDatabase(name, **params)
     raise ConfigError(f"database URL must start with sqlite:/// or postgresql://: {url}")
 
