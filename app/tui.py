@@ -7,6 +7,7 @@ month shown first and "today" are injected there.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 from collections.abc import Callable
 from datetime import date
@@ -199,7 +200,22 @@ class ComptoirApp(App[None]):
             screen._css_update_count = 0
         return screen
 
+    async def run_async(self, *args: Any, **kwargs: Any) -> Any:
+        """Run with the garbage collector paused until the first screen is painted.
+
+        Starting (the stylesheet, the first screen, its data) allocates enough for Python's
+        collector to walk everything several times: about a tenth of the start. It is back
+        a second after mount (`on_mount`), or when the app ends, whichever comes first.
+        """
+        gc.disable()
+        try:
+            return await super().run_async(*args, **kwargs)
+        finally:
+            gc.enable()
+
     def on_mount(self) -> None:
+        # A second on, the first screen has its data painted (0.35 s on a million orders).
+        self.set_timer(1.0, gc.enable, name="collector")  # see run_async
         if self.first_order:
             self.open_order(self.first_order)
         self._check_staff()
