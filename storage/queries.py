@@ -23,21 +23,49 @@ FEW_MATCHES = 2000
 JSON_EACH = sqlite3.sqlite_version_info >= (3, 38)
 
 
+class _Slot:
+    """Stands for a parameter while a statement is built once (see `_day_totals_sql`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+_built: dict[type, tuple[str, list[Any]]] = {}  # per kind of database: the SQL dialect
+
+
+def _day_totals_sql() -> tuple[str, list[Any]]:
+    """The calendar's statement for the open database, built by peewee once, not per month.
+
+    Only `first` and `last` change from one month to the next; they are `_Slot`s in the
+    parameters kept here (a DateField passes date objects to the driver as they are).
+    """
+    key = type(database.obj)
+    if key not in _built:
+        amount = fn.SUM(Case(None, [(Order.status.in_(_NO_AMOUNT), 0)], Order.total))
+        query = (
+            Order.select(Order.placed_day, fn.COUNT(Order.id), amount)
+            .where(
+                (Order.placed_day >= _Slot("first"))  # type: ignore[operator]
+                & (Order.placed_day <= _Slot("last"))  # type: ignore[operator]
+            )
+            .group_by(Order.placed_day)
+        )
+        _built[key] = query.sql()
+    return _built[key]
+
+
 def day_totals(first: date, last: date) -> dict[date, tuple[int, int]]:
     """Per local day from `first` to `last` inclusive: (order count, amount in cents).
 
     Cancelled and error orders are counted but add no amount. One range scan of the
     covering index (placed_day, status, total).
     """
-    amount = fn.SUM(Case(None, [(Order.status.in_(_NO_AMOUNT), 0)], Order.total))
-    query = (
-        Order.select(Order.placed_day, fn.COUNT(Order.id), amount)
-        .where((Order.placed_day >= first) & (Order.placed_day <= last))
-        .group_by(Order.placed_day)
-    )
+    sql, params = _day_totals_sql()
+    values = {"first": first, "last": last}
+    bound = [values[p.name] if isinstance(p, _Slot) else p for p in params]
     result: dict[date, tuple[int, int]] = {}
     # The DB-API rows in one fetch (peewee's iteration fetches and converts row by row).
-    for day, count, cents in database.obj.execute(query).fetchall():
+    for day, count, cents in database.obj.execute_sql(sql, bound).fetchall():
         if isinstance(day, str):
             day = date.fromisoformat(day)
         result[day] = (int(count), int(cents or 0))
