@@ -6,7 +6,6 @@ import contextlib
 import importlib.util
 import os
 import re
-import sys
 import threading
 import zlib
 from collections.abc import Iterable, Mapping
@@ -15,7 +14,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
 
 __all__ = [
     "CENT",
@@ -276,39 +274,12 @@ def payout(total: Decimal, cancelled: bool = False) -> Decimal:
     return from_cents(_cents(total, "total") - _cents(fee, "fees"))
 
 
-def _holidays() -> ModuleType:
-    """The `holidays` package, imported on first use, with France's calendar ready.
-
-    `holidays.country_holidays("FR")` imports `holidays.countries`, whose `__init__` imports
-    all 250 countries: 0.2 s and 8 MB before the first calendar is painted, for one of them.
-    So France's module is imported first on its own, under a bare `holidays.countries`
-    package entry that is taken away at once: `country_holidays` then finds it already
-    loaded, and a later `import holidays.countries` still gets the whole package. If the
-    package is laid out otherwise, holidays' own loader does it all as before.
-    """
+def _french_package_days(years: Iterable[int] | int) -> Iterable[date]:
+    """France's public holidays of `years` from the `holidays` package (imported here: a
+    start that finds the cache file below never loads it)."""
     import holidays
 
-    if "holidays.countries" not in sys.modules and "holidays.countries.france" not in sys.modules:
-        import importlib
-        import importlib.util
-
-        from holidays.registry import IMPORT_LOCK  # the lock of holidays' own lazy loader
-
-        with IMPORT_LOCK:
-            spec = importlib.util.find_spec("holidays.countries")
-            if spec is not None and "holidays.countries" not in sys.modules:
-                package = importlib.util.module_from_spec(spec)
-                sys.modules["holidays.countries"] = package
-                try:
-                    importlib.import_module("holidays.countries.france")
-                except Exception:  # holidays' own loader will say it better, below
-                    sys.modules.pop("holidays.countries.france", None)
-                finally:
-                    if sys.modules.get("holidays.countries") is package:
-                        del sys.modules["holidays.countries"]
-                    if getattr(holidays, "countries", None) is package:
-                        del holidays.countries
-    return holidays
+    return holidays.country_holidays("FR", years=years).keys()
 
 
 # France's holidays of these years are kept in a small file of the cache folder, written from
@@ -396,7 +367,7 @@ def _holiday_table() -> dict[int, frozenset[date]]:
         if table is not None:
             return table
         by_year: dict[int, set[date]] = {year: set() for year in _TABLE_YEARS}
-        for day in _holidays().country_holidays("FR", years=_TABLE_YEARS):
+        for day in _french_package_days(_TABLE_YEARS):
             by_year[day.year].add(day)
         table = {year: frozenset(days) for year, days in by_year.items()}
         with contextlib.suppress(OSError):
@@ -409,7 +380,7 @@ def _french_holidays(year: int) -> frozenset[date]:
     """Return the French (national) public holidays of one year, built once per year."""
     if year in _TABLE_YEARS:
         return _holiday_table()[year]
-    return frozenset(_holidays().country_holidays("FR", years=year).keys())
+    return frozenset(_french_package_days(year))
 
 
 @lru_cache(maxsize=4096)

@@ -708,45 +708,6 @@ def test_a_start_with_the_cache_does_not_import_the_package(tmp_path: Path) -> N
     ]
 
 
-FIRST_CALENDAR_THEN_THE_REST = """
-import sys
-from datetime import date
-
-from app import money
-
-lean = {year: money._french_holidays(year) for year in range(2000, 2061)}
-others = sorted(m for m in sys.modules if m.startswith("holidays.countries."))
-
-import holidays
-import holidays.countries
-
-assert date(2026, 4, 25) in holidays.countries.Italy(years=2026)
-assert date(2026, 10, 3) in holidays.country_holidays("DE", years=2026)
-full = {y: frozenset(holidays.country_holidays("FR", years=y).keys()) for y in lean}
-print(others, lean == full, len(lean[2026]))
-"""
-
-
-def test_french_holidays_come_from_the_package_without_the_other_countries(
-    tmp_path: Path,
-) -> None:
-    """The calendar loads France's holidays alone; the package stays whole for anyone else."""
-    home = tmp_path  # no cache there yet: the days come from the package
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_CALENDAR_THEN_THE_REST],
-        capture_output=True,
-        text=True,
-        cwd=root,
-        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "COMPTOIR_HOME": str(home)},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    # Only France (Monaco, Réunion… are not loaded); same days as through the whole
-    # package; eleven French public holidays in 2026.
-    assert done.stdout.split() == ["['holidays.countries.france']", "True", "11"]
-
-
 # --- properties ------------------------------------------------------------------------------
 
 rates = st.sampled_from(VAT_RATES)
