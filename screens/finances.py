@@ -26,6 +26,7 @@ from app.finances import (
 )
 from app.i18n import _, format_day, format_money, format_number, month_title
 from app.statuses import OrderStatus
+from widgets.tables import fill_table
 
 
 def _amount(amount: Decimal) -> Text:
@@ -101,18 +102,6 @@ class FinancesScreen(Screen[None]):
             self._year, self._month = current_month(self.app.config)
         self.query_one("#finances-banner").display = False
         self.query_one("#finances-progress-row").display = False
-        table = self.query_one("#finances-table", DataTable)
-        for key, label in (
-            ("invoice", _("Facture")),
-            ("date", _("Date")),
-            ("gross", _("Brut")),
-            ("fees", _("Frais")),
-            ("net", _("Net")),
-            ("refund", _("Remb.")),
-            ("payout", _("Versement")),
-            ("state", _("État")),
-        ):
-            table.add_column(label, key=key)
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -149,10 +138,21 @@ class FinancesScreen(Screen[None]):
             return  # the user already moved to another month
         self._view = view
         self.query_one("#finances-banner").display = not view.iban_valid
-        table = self.query_one("#finances-table", DataTable)
-        table.clear()
-        for row in view.rows:
-            table.add_row(*self._cells(row), key=row.order_number)
+        fill_table(
+            self.query_one("#finances-table", DataTable),
+            (
+                _("Facture"),
+                _("Date"),
+                _("Brut"),
+                _("Frais"),
+                _("Net"),
+                _("Remb."),
+                _("Versement"),
+                _("État"),
+            ),
+            [self._cells(row) for row in view.rows],
+            keys=[row.order_number for row in view.rows],
+        )
         self.query_one("#finances-totals", Static).update(
             _(
                 "{count} commande(s) · brut {gross} · frais {fees} · net {net} · remb. {refunds}",
