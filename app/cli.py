@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app import __version__
 from app.config import Config, load_config
-from app.errors import ComptoirError
+from app.errors import SHOWN, ComptoirError
 from app.i18n import _, set_language
 
 Handler = Callable[[argparse.Namespace, Config], int]
@@ -127,7 +127,7 @@ def _open(config: Config) -> None:
 
 
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
-    from app.intake import import_files
+    from app.intake.files import import_files
 
     _open(config)
     result = import_files(args.files, config=config)
@@ -138,7 +138,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_status(args: argparse.Namespace, config: Config) -> int:
-    from app.orders import change_status, parse_status, status_label
+    from app.orders.rules import change_status, parse_status, status_label
 
     _open(config)
     target = parse_status(args.status)
@@ -155,7 +155,7 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_profile(args: argparse.Namespace, config: Config) -> int:
-    from app.profile import LABELS, load_profile, save_profile
+    from app.shop.profile import LABELS, load_profile, save_profile
 
     _open(config)
     changes = {
@@ -188,7 +188,7 @@ def cmd_worker(args: argparse.Namespace, config: Config) -> int:
     import contextlib
     import signal
 
-    from app.notifier import Notifier
+    from app.messages.notifier import Notifier
 
     if args.batch < 1:
         raise ComptoirError("--batch must be at least 1")
@@ -226,7 +226,7 @@ def _read_secret() -> str:
 
 
 def cmd_staff(args: argparse.Namespace, config: Config) -> int:
-    from app import staff
+    from app.shop import staff
 
     _open(config)
     if args.action == "list":
@@ -268,13 +268,13 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
-    from app.factory import run_tui
+    from app.tui.factory import run_tui
 
     return run_tui(config, month=args.month, order=args.order, demo=args.demo)
 
 
 def cmd_pdf(args: argparse.Namespace, config: Config) -> int:
-    from app.documents import write_order_pdf
+    from app.documents.render import write_order_pdf
 
     _open(config)
     print(write_order_pdf(args.number, args.output))
@@ -291,8 +291,8 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
-    from app.documents import render_month, write_order_documents
-    from app.finances import parse_month
+    from app.documents.render import render_month, write_order_documents
+    from app.money.books import parse_month
 
     if args.month:
         if args.number:
@@ -315,7 +315,7 @@ def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
-    from app.finances import export_csv, parse_month
+    from app.money.books import export_csv, parse_month
 
     year, month = parse_month(args.month)
     _open(config)
@@ -364,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         set_language(config.lang)
         return HANDLERS[args.command](args, config)
-    except ComptoirError as exc:
+    except SHOWN as exc:
         print(f"comptoir: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

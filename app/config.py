@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app import locations
 from app.errors import ConfigError
-from app.statuses import DEFAULT_NOTIFY, OrderStatus
+from app.orders.statuses import DEFAULT_NOTIFY, OrderStatus
 
 LANGUAGES = ("fr", "en")
 

@@ -10,7 +10,7 @@ import aiosmtplib
 
 from app.config import Config
 from app.documents.pdf import INSTALL_HINT, html_to_pdf, wkhtmltopdf_version
-from app.errors import ComptoirError
+from app.errors import SHOWN
 from app.i18n import _
 
 SMTP_TIMEOUT = 5.0
@@ -40,7 +40,7 @@ def check_database(config: Config) -> Check:
     try:
         db = open_database(url, timezone=config.timezone, migrate=False)
         version = migrations.schema_version(db)
-    except ComptoirError as exc:
+    except SHOWN as exc:
         return Check(name, False, str(exc))
     except Exception as exc:  # a driver's own error: one line, never a traceback
         return Check(name, False, f"{redact(url)} : {type(exc).__name__}: {exc}")
@@ -114,7 +114,7 @@ def check_wkhtmltopdf() -> Check:
     try:
         version = wkhtmltopdf_version()
         html_to_pdf(_TINY_PAGE)
-    except ComptoirError as exc:
+    except SHOWN as exc:
         return Check(name, False, str(exc))
     except OSError as exc:
         return Check(name, False, _("{reason} ; {hint}", reason=exc, hint=INSTALL_HINT))
@@ -123,7 +123,7 @@ def check_wkhtmltopdf() -> Check:
 
 def check_profile() -> Check:
     """Name, address, SIRET, VAT number and a valid IBAN are in the profile."""
-    from app.profile import LABELS, load_profile
+    from app.shop.profile import LABELS, load_profile
 
     name = _("Profil")
     try:

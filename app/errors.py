@@ -1,4 +1,10 @@
-"""Errors that staff read: each carries one plain line, never a traceback."""
+"""Errors that staff read: each carries one plain line, never a traceback.
+
+`SHOWN` is what the command line and the doctor catch: the app's `ComptoirError`s and the
+storage layer's `StorageError`s (storage imports nothing from the app).
+"""
+
+from storage.errors import StorageConfigError, StorageError
 
 
 class ComptoirError(Exception):
@@ -27,3 +33,20 @@ class NotFoundError(ComptoirError):
 
 class ValidationError(ComptoirError):
     """A form or command-line value is refused; the message says why."""
+
+
+SHOWN: tuple[type[Exception], ...] = (ComptoirError, StorageError)
+"""Every error whose message is meant for the person at the terminal."""
+
+__all__ = [
+    "SHOWN",
+    "ComptoirError",
+    "ConcurrentChangeError",
+    "ConfigError",
+    "IntakeError",
+    "NotFoundError",
+    "StorageConfigError",
+    "StorageError",
+    "TransitionError",
+    "ValidationError",
+]

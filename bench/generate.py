@@ -26,8 +26,17 @@ from math import sqrt
 from typing import Any
 
 from app.config import Config
-from app.demo import FIRST_NAMES, LAST_NAMES, POSTCODES, PRODUCTS, SELLERS, SHOP_ID, SLOTS, STREETS
-from app.intake import fold
+from app.intake.files import fold
+from app.tui.demo import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    POSTCODES,
+    PRODUCTS,
+    SELLERS,
+    SHOP_ID,
+    SLOTS,
+    STREETS,
+)
 from storage.db import is_sqlite, open_database
 from storage.migrations import SEARCH_TABLE, SEARCH_TABLE_SQL, rebuild_search, search_triggers
 from storage.models import Order, OrderLine, database

@@ -52,7 +52,7 @@ controller.stop()
 
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
-    from app.notifier.capture import free_port
+    from app.messages.capture import free_port
 
     port = free_port()
     process = subprocess.Popen(
@@ -79,7 +79,7 @@ def fill_outbox(url: str, mails: int, orders: int = 500) -> None:
 
 def add_orders(orders: int) -> None:
     from app.config import Config
-    from app.intake import import_drafts, parse_document
+    from app.intake.files import import_drafts, parse_document
     from tests.factories import order_doc
 
     docs = []
@@ -92,8 +92,8 @@ def add_orders(orders: int) -> None:
 
 def add_due(mails: int) -> None:
     """Replace the outbox by `mails` due customer status mails over the existing orders."""
+    from app.clock import utcnow
     from storage.db import write_transaction
-    from storage.migrations import utcnow
     from storage.models import Notification, Order
 
     now = utcnow()
@@ -122,8 +122,8 @@ def add_due(mails: int) -> None:
 
 def outbox_jobs() -> list[Any]:
     """The outbox's rows as the notifier's jobs, read without claiming them."""
-    from app.notifier.render import Job
-    from app.notifier.worker import _order_views
+    from app.messages.notifier import _order_views
+    from app.messages.render import Job
     from storage.models import Notification
 
     rows = list(Notification.select().order_by(Notification.id))
@@ -149,8 +149,8 @@ async def render_loop(smtp_url: str, jobs: list[Any]) -> float:
     does (same templates, same MIME) but with no outbox: no claim, lease nor marks."""
     import aiosmtplib
 
-    from app.notifier.render import ShopView, build_mail
-    from app.notifier.senders import parse_smtp_url
+    from app.messages.render import ShopView, build_mail
+    from app.messages.senders import parse_smtp_url
 
     settings = parse_smtp_url(smtp_url)
     shop = ShopView("Épicerie", "", "")
@@ -168,7 +168,7 @@ async def render_loop(smtp_url: str, jobs: list[Any]) -> float:
 
 def sample_parts() -> tuple[str, str, str]:
     """Subject, text and HTML of a real status mail, for the raw loop to send."""
-    from app.notifier.render import ShopView, build_mail
+    from app.messages.render import ShopView, build_mail
 
     message = build_mail(
         outbox_jobs()[0],
@@ -193,7 +193,7 @@ async def raw_loop(
     """
     import aiosmtplib
 
-    from app.notifier.senders import parse_smtp_url
+    from app.messages.senders import parse_smtp_url
 
     settings = parse_smtp_url(smtp_url)
     subject, text, html = parts
@@ -224,7 +224,7 @@ async def raw_loop(
 
 def notifier_drain(config: Any, count: int) -> float:
     """Drain the outbox (holding `count` due mails) with a Notifier. Returns seconds."""
-    from app.notifier import Notifier
+    from app.messages.notifier import Notifier
 
     started = time.perf_counter()
     result = asyncio.run(Notifier(config, "bench").drain(retry_wait=0))
@@ -277,12 +277,12 @@ def memory_child(db_url: str, smtp_url: str) -> None:
     import threading
 
     from app.config import Config
-    from app.notifier import Notifier
+    from app.messages.notifier import Notifier
     from storage.db import open_database
 
     config = Config(smtp_url=smtp_url, mail_from="boutique@example.org", timezone="UTC")
     open_database(db_url)
-    import app.notifier.render  # noqa: F401 - loaded before the baseline is taken
+    import app.messages.render  # noqa: F401 - loaded before the baseline is taken
 
     samples = [_rss_kib()]
     done = threading.Event()

@@ -87,10 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     home = Path(tempfile.mkdtemp(prefix="comptoir-bench-pdf-"))
     os.environ["COMPTOIR_HOME"] = str(home)
     from app.config import Config
-    from app.documents import order_html, render_month, render_order_pdf
     from app.documents.pdf import command_line, wkhtmltopdf_path
-    from app.intake import import_files
-    from app.profile import save_profile
+    from app.documents.render import order_html, render_month, render_order_pdf
+    from app.intake.files import import_files
+    from app.shop.profile import save_profile
     from storage.db import open_database
 
     config = Config()

@@ -58,7 +58,7 @@ if kind == "bare":
     app = Bare()
 else:
     from app.config import Config
-    from app.factory import make_app
+    from app.tui.factory import make_app
 
     app = make_app(Config(database_url=url), month=month, poll_seconds=0)
 
@@ -348,11 +348,11 @@ async def interactive(
     from textual.widgets import Input
 
     from app.config import Config
-    from app.factory import make_app, parse_month
     from app.i18n import _
-    from app.month import month_view
-    from app.orders import status_label
-    from app.statuses import OrderStatus, next_in_flow
+    from app.orders.month import month_view
+    from app.orders.rules import status_label
+    from app.orders.statuses import OrderStatus, next_in_flow
+    from app.tui.factory import make_app, parse_month
     from screens.commandes import PAGE, ListQuery, add_months
     from storage.models import Order, database
 

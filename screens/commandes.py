@@ -20,9 +20,9 @@ from textual.worker import get_current_worker
 
 from app.config import Config
 from app.i18n import _, format_day, language, month_title
-from app.month import MonthView, month_view
-from app.orders import status_label
-from app.statuses import OrderStatus
+from app.orders.month import MonthView, month_view
+from app.orders.rules import status_label
+from app.orders.statuses import OrderStatus
 from screens.events import DataChanged
 from storage.db import thread_connection
 from storage.queries import OrderRow, list_orders
@@ -60,7 +60,7 @@ def search_words(text: str) -> tuple[str, ...]:
     if not text.strip():
         return ()
     # Imported here: phonenumbers and email-validator cost a third of the start-up time.
-    from app.intake import fold, normalise_mobile
+    from app.intake.files import fold, normalise_mobile
 
     compact = re.sub(r"[\s.\-]", "", text)
     if re.fullmatch(r"\+?\d{9,15}", compact):
@@ -437,7 +437,7 @@ class CommandesScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
         """Load what the first search needs once the screen is painted, not when `/` is hit."""
-        import app.intake  # noqa: F401 - phonenumbers and email-validator, a few hundred ms
+        import app.intake.files  # noqa: F401 - phonenumbers and email-validator, a few hundred ms
 
         # What is loaded by now lives as long as the app: out of the garbage collector's
         # sight, a full collection no longer walks it all again (a 100 ms pause, in the

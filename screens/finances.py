@@ -14,8 +14,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from app.documents import render_month, write_document_pdf
-from app.finances import (
+from app.documents.render import render_month, write_document_pdf
+from app.i18n import _, format_day, format_money, format_number, month_title
+from app.money.books import (
     BLOCKED,
     FinanceMonth,
     FinanceRow,
@@ -24,8 +25,7 @@ from app.finances import (
     month_finances,
     shift_month,
 )
-from app.i18n import _, format_day, format_money, format_number, month_title
-from app.statuses import OrderStatus
+from app.orders.statuses import OrderStatus
 from widgets.tables import fill_table
 
 

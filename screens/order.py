@@ -9,8 +9,6 @@ confirmation, with the version that was on screen as the optimistic lock.
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -27,9 +25,18 @@ from textual.widgets import DataTable, Select, Static
 from textual.worker import Worker, WorkerState
 
 from app.config import Config
-from app.errors import ComptoirError, ConcurrentChangeError, TransitionError
+from app.errors import SHOWN, ConcurrentChangeError, TransitionError
 from app.i18n import _, format_day, format_local_datetime, format_money, format_rate
-from app.order_view import (
+from app.messages.outbox import STATE_LABELS, resend
+from app.orders.rules import ChangeResult, by_label, change_status, status_label
+from app.orders.statuses import (
+    FINAL_REASONS,
+    STATUS_COLOURS,
+    OrderStatus,
+    allowed_targets,
+    next_in_flow,
+)
+from app.orders.view import (
     OrderView,
     change_preview,
     fingerprint,
@@ -37,15 +44,6 @@ from app.order_view import (
     local_time,
     seconds_text,
     undo_latest,
-)
-from app.orders import ChangeResult, by_label, change_status, status_label
-from app.outbox import STATE_LABELS, resend
-from app.statuses import (
-    FINAL_REASONS,
-    STATUS_COLOURS,
-    OrderStatus,
-    allowed_targets,
-    next_in_flow,
 )
 from screens._translate import translate_bindings
 from screens.cancel import CancelOrderModal
@@ -441,7 +439,7 @@ class OrderScreen(Screen[None]):
             return
         self._written()
         error = event.worker.error
-        if isinstance(error, ComptoirError):
+        if isinstance(error, SHOWN):
             self.say(str(error), severity="error")
         else:
             self.say(_("Erreur inattendue : {error}", error=error), severity="error")
@@ -677,18 +675,16 @@ class OrderScreen(Screen[None]):
         self._in_thread(self._changed, message, view)
 
     def action_pdf(self) -> None:
-        """`p`: save the order's PDF (when the documents module is there)."""
-        if importlib.util.find_spec("app.documents") is None:
-            self.say(_("PDF indisponible."), severity="warning")
-            return
+        """`p`: save the order's PDF."""
         self.say(_("PDF en cours de création…"))
         self._save_pdf()
 
     @work(thread=True, exclusive=True, group="order-pdf", exit_on_error=False)
     def _save_pdf(self) -> None:
-        documents = importlib.import_module("app.documents")
+        from app.documents.render import write_order_pdf  # Jinja2 and wkhtmltopdf on demand
+
         with thread_connection():
-            path = documents.write_order_pdf(self.number, path=None)
+            path = write_order_pdf(self.number, path=None)
         self._in_thread(self.say, _("PDF enregistré : {path}", path=path))
 
     def action_back(self) -> None:

@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerState
 
 from app.errors import ValidationError
 from app.i18n import _
-from app.profile import LABELS, ProfileData, clean_field, load_profile, save_profile
+from app.shop.profile import LABELS, ProfileData, clean_field, load_profile, save_profile
 
 
 class ProfileFieldValidator(Validator):

@@ -9,8 +9,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from app import staff
 from app.i18n import _
+from app.shop import staff
 
 
 class NameInput(Input):

@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl, unquote, urlparse
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
-from app.errors import ComptoirError, ConfigError
 from storage import migrations
 from storage.driver import use_psycopg
+from storage.errors import StorageConfigError, StorageError
 from storage.models import database
 
 SQLITE_PRAGMAS = {
@@ -36,7 +36,7 @@ def make_database(url: str) -> Database:
             else ""
         )
         if not path:
-            raise ConfigError(f"database URL has no file (sqlite:///path/to/file.db): {url}")
+            raise StorageConfigError(f"database URL has no file (sqlite:///path/to/file.db): {url}")
         if path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
@@ -53,11 +53,11 @@ def make_database(url: str) -> Database:
         params.update(dict(parse_qsl(parsed.query)))
         name = parsed.path.lstrip("/")
         if not name:
-            raise ConfigError(f"database URL names no database: {url}")
+            raise StorageConfigError(f"database URL names no database: {url}")
         params.setdefault("connect_timeout", 5)
         use_psycopg()
         return PostgresqlDatabase(name, **params)
-    raise ConfigError(f"database URL must start with sqlite:/// or postgresql://: {url}")
+    raise StorageConfigError(f"database URL must start with sqlite:/// or postgresql://: {url}")
 
 
 def open_database(url: str, *, timezone: str = "Europe/Paris", migrate: bool = True) -> Database:
@@ -69,10 +69,10 @@ def open_database(url: str, *, timezone: str = "Europe/Paris", migrate: bool = T
         if migrate:
             migrations.migrate(db, timezone=timezone)
     except (OperationalError, sqlite3.DatabaseError) as exc:
-        raise ComptoirError(f"cannot open the database {redact(url)}: {first_line(exc)}") from None
+        raise StorageError(f"cannot open the database {redact(url)}: {first_line(exc)}") from None
     except Exception as exc:  # psycopg's own errors on PostgreSQL
         if type(exc).__module__.startswith("psycopg"):
-            raise ComptoirError(
+            raise StorageError(
                 f"cannot open the database {redact(url)}: {first_line(exc)}"
             ) from None
         raise

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 
 from peewee import Database, DatabaseError, SqliteDatabase
 
-from app.errors import ComptoirError
+from storage.errors import StorageError
 from storage.models import ALL_MODELS, Meta, Order, Staff
 
 
@@ -126,7 +126,7 @@ def migrate(db: Database, *, timezone: str) -> int:
             _set("timezone", timezone)
         return 0
     if found > LATEST:
-        raise ComptoirError(
+        raise StorageError(
             f"the database is at schema version {found}, newer than this Comptoir ({LATEST}): "
             "upgrade Comptoir"
         )
@@ -151,8 +151,3 @@ def _follow_timezone(db: Database, timezone: str) -> None:
             day = placed_at.replace(tzinfo=UTC).astimezone(tz).date()
             Order.update(placed_day=day).where(Order.id == order_id).execute()
         _set("timezone", timezone)
-
-
-def utcnow() -> datetime:
-    """Now, as the naive UTC datetime stored in the database."""
-    return datetime.now(UTC).replace(tzinfo=None)

@@ -24,21 +24,25 @@ from peewee import (
     TextField,
 )
 
-from app.money import from_cents, to_cents
-
 database = DatabaseProxy()
 
 
+_CENT = Decimal("0.01")
+
+
 class MoneyField(IntegerField):
-    """A Decimal amount in euros stored as integer cents."""
+    """A Decimal amount in euros stored as integer cents (exact: digits below the cent refused)."""
 
     def db_value(self, value: Any) -> Any:
         if value is None or isinstance(value, int):
             return value
-        return to_cents(Decimal(value))
+        amount = Decimal(value)
+        if amount != amount.quantize(_CENT):
+            raise ValueError(f"amount has digits below the cent: {amount}")
+        return int(amount * 100)
 
     def python_value(self, value: Any) -> Any:
-        return None if value is None else from_cents(int(value))
+        return None if value is None else Decimal(f"{int(value)}e-2")
 
 
 class BaseModel(Model):

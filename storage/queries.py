@@ -11,11 +11,9 @@ from typing import Any
 
 from peewee import SQL, Case, SqliteDatabase, fn
 
-from app.statuses import NO_AMOUNT
 from storage.migrations import SEARCH_TABLE
 from storage.models import Order, database
 
-_NO_AMOUNT = [s.value for s in NO_AMOUNT]
 # Below this many trigram matches a search reads its orders by id (and sorts them); above it
 # the newest orders are read in order until a page is full (common words fill one at once).
 FEW_MATCHES = 2000
@@ -30,18 +28,19 @@ class _Slot:
         self.name = name
 
 
-_built: dict[type, tuple[str, list[Any]]] = {}  # per kind of database: the SQL dialect
+# per kind of database (the SQL dialect) and statuses that add no amount
+_built: dict[tuple[type, tuple[str, ...]], tuple[str, list[Any]]] = {}
 
 
-def _day_totals_sql() -> tuple[str, list[Any]]:
+def _day_totals_sql(no_amount: tuple[str, ...]) -> tuple[str, list[Any]]:
     """The calendar's statement for the open database, built by peewee once, not per month.
 
     Only `first` and `last` change from one month to the next; they are `_Slot`s in the
     parameters kept here (a DateField passes date objects to the driver as they are).
     """
-    key = type(database.obj)
+    key = (type(database.obj), no_amount)
     if key not in _built:
-        amount = fn.SUM(Case(None, [(Order.status.in_(_NO_AMOUNT), 0)], Order.total))
+        amount = fn.SUM(Case(None, [(Order.status.in_(list(no_amount)), 0)], Order.total))
         query = (
             Order.select(Order.placed_day, fn.COUNT(Order.id), amount)
             .where(
@@ -54,13 +53,14 @@ def _day_totals_sql() -> tuple[str, list[Any]]:
     return _built[key]
 
 
-def day_totals(first: date, last: date) -> dict[date, tuple[int, int]]:
+def day_totals(first: date, last: date, *, no_amount: Iterable[str]) -> dict[date, tuple[int, int]]:
     """Per local day from `first` to `last` inclusive: (order count, amount in cents).
 
-    Cancelled and error orders are counted but add no amount. One range scan of the
-    covering index (placed_day, status, total).
+    Orders whose status is in `no_amount` (cancelled, error: the rules say which) are
+    counted but add no amount. One range scan of the covering index (placed_day, status,
+    total).
     """
-    sql, params = _day_totals_sql()
+    sql, params = _day_totals_sql(tuple(sorted(no_amount)))
     values = {"first": first, "last": last}
     bound = [values[p.name] if isinstance(p, _Slot) else p for p in params]
     result: dict[date, tuple[int, int]] = {}

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Config
-from app.intake import import_files
-from app.profile import save_profile
+from app.intake.files import import_files
+from app.shop.profile import save_profile
 from tests.factories import order_doc, write_json
 
 PROFILE = {

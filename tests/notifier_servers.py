@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from app.notifier.capture import free_port
+from app.messages.capture import free_port
 
 
 class Recorder:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from peewee import fn
 
-from app.intake import fold
-from app.money import from_cents
+from app.intake.files import fold
+from app.money.amounts import from_cents
 from bench.generate import generate
 from storage import migrations, queries
 from storage.db import is_sqlite, open_database

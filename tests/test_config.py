@@ -8,7 +8,7 @@ import pytest
 
 from app.config import load_config
 from app.errors import ConfigError
-from app.statuses import OrderStatus
+from app.orders.statuses import OrderStatus
 
 
 def test_defaults_follow_the_spec(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 from peewee import fn
 
 from app.config import Config
-from app.demo import demo_environment, seed_demo
-from app.notifier import Notifier
-from app.statuses import OrderStatus
+from app.messages.notifier import Notifier
+from app.orders.statuses import OrderStatus
+from app.tui.demo import demo_environment, seed_demo
 from storage.db import open_database
 from storage.models import Document, Order, StatusChange, database
 
@@ -40,7 +40,7 @@ def test_seed_demo_holds_a_living_shop(sqlite_url: str) -> None:
     assert Document.select().where(Document.kind == "credit").count() == cancelled.count()
     assert Order.select(fn.MAX(Order.placed_day)).scalar() <= date(2026, 11, 26)
     # The seller is complete, so that Finances shows payouts rather than "blocked".
-    from app.profile import load_profile
+    from app.shop.profile import load_profile
 
     assert load_profile().iban and load_profile().siret
 

@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Input, Static
 
 from app import locations
 from app.config import Config
-from app.documents import is_pdf
-from app.profile import load_profile, save_profile
+from app.documents.pdf import is_pdf
+from app.shop.profile import load_profile, save_profile
 from screens.finances import FinancesScreen
 from screens.profile import ProfileScreen
 from storage.db import open_database

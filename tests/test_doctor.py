@@ -13,7 +13,7 @@ from aiosmtpd.handlers import Sink
 from app.cli import main
 from app.config import Config
 from app.doctor import check_smtp, run_checks
-from app.profile import save_profile
+from app.shop.profile import save_profile
 from storage.db import open_database
 from tests.docs_fixtures import PROFILE
 

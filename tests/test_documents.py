@@ -14,10 +14,9 @@ import pytest
 from app import locations
 from app.cli import main
 from app.config import Config
-from app.documents import (
-    html_to_pdf,
+from app.documents.pdf import command_line, html_to_pdf, is_pdf, wkhtmltopdf_path
+from app.documents.render import (
     invoice_of,
-    is_pdf,
     render_document_pdf,
     render_month,
     render_order_pdf,
@@ -25,10 +24,9 @@ from app.documents import (
     write_order_documents,
     write_order_pdf,
 )
-from app.documents.pdf import command_line, wkhtmltopdf_path
 from app.errors import ComptoirError, NotFoundError
-from app.orders import change_status
-from app.statuses import OrderStatus
+from app.orders.rules import change_status
+from app.orders.statuses import OrderStatus
 from storage.db import open_database
 from tests.docs_fixtures import MIXED, PROFILE, mixed_order, pdf_text, set_up_shop, squeeze
 from tests.factories import order_doc
@@ -40,7 +38,7 @@ SEED_FIRST = "5fec417c-c1f882001c-318c84-001"
 def shop(sqlite_url: str, config: Config, tmp_path: Path, seed_path: Path) -> str:
     open_database(sqlite_url, timezone=config.timezone)
     set_up_shop(tmp_path, config, mixed_order())
-    from app.intake import import_files
+    from app.intake.files import import_files
 
     import_files([seed_path], config=config)
     return sqlite_url

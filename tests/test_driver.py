@@ -25,8 +25,8 @@ def test_a_sqlite_shop_never_imports_psycopg(tmp_path: Path) -> None:
     shown = _python(
         "import sys\n"
         "from app.config import Config\n"
-        "from app.factory import make_app\n"
-        "from app.orders import change_status\n"  # the rules import peewee themselves
+        "from app.tui.factory import make_app\n"
+        "from app.orders.rules import change_status\n"  # the rules import peewee themselves
         f"make_app(Config(database_url={url!r}), poll_seconds=0)\n"
         "from storage.models import Order\n"
         "print(Order.select().count(), 'psycopg' in sys.modules)\n"

@@ -20,7 +20,7 @@ import pytest
 
 from app.config import Config
 from app.errors import ConfigError
-from app.factory import make_app
+from app.tui.factory import make_app
 from tests.e2e_support import ROOT, comptoir_env, seed, wait_for
 from tests.sshd import Tmux
 

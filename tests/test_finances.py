@@ -11,10 +11,10 @@ import pytest
 from app.cli import main
 from app.config import Config
 from app.errors import ValidationError
-from app.finances import export_csv, month_finances, parse_month, shift_month
-from app.orders import change_status
-from app.profile import save_profile
-from app.statuses import OrderStatus
+from app.money.books import export_csv, month_finances, parse_month, shift_month
+from app.orders.rules import change_status
+from app.orders.statuses import OrderStatus
+from app.shop.profile import save_profile
 from tests.docs_fixtures import set_up_shop
 from tests.factories import order_doc
 

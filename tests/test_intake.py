@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from app.config import Config
 from app.errors import IntakeError
-from app.intake import import_files, load_file
-from app.statuses import OrderStatus
+from app.intake.files import import_files, load_file
+from app.orders.statuses import OrderStatus
 from storage.models import Document, Notification, Order, OrderLine, StatusChange
 from tests.factories import BASE, order_doc, write_json
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-from app.errors import ComptoirError
 from storage import migrations
 from storage.db import open_database
+from storage.errors import StorageError
 from storage.models import ALL_MODELS, Meta, Staff, database
 
 
@@ -47,7 +47,7 @@ def test_a_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
     open_database(url)
     Meta.update(value="99").where(Meta.key == "schema_version").execute()
     database.close()
-    with pytest.raises(ComptoirError, match="newer than this Comptoir"):
+    with pytest.raises(StorageError, match="newer than this Comptoir"):
         open_database(url)
 
 
@@ -72,7 +72,7 @@ def test_the_calendar_query_uses_the_covering_index(sqlite_url: str) -> None:
 
 
 def test_an_unreachable_postgresql_is_one_clear_line() -> None:
-    with pytest.raises(ComptoirError) as err:
+    with pytest.raises(StorageError) as err:
         open_database("postgresql://nobody@127.0.0.1:1/none")
     assert str(err.value).startswith(
         "cannot open the database postgresql://nobody@127.0.0.1:1/none"

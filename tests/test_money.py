@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import locations, money
-from app.money import (
+from app import locations
+from app.money import holidays as money_holidays
+from app.money.amounts import (
     CENT,
     FEE_FIXED,
     FEE_RATE,
@@ -515,9 +516,9 @@ def test_dates_refuse_datetimes() -> None:
 
 def _forget_holidays() -> None:
     """Forget what this process knows of the holidays (the cache file stays)."""
-    money._holiday_table.cache_clear()
-    money._french_holidays.cache_clear()
-    money._add_business_days.cache_clear()
+    money_holidays._holiday_table.cache_clear()
+    money_holidays._french_holidays.cache_clear()
+    money_holidays._add_business_days.cache_clear()
 
 
 def _years_built(built: list[Any]) -> list[int]:
@@ -575,7 +576,7 @@ def _days_as_read(monkeypatch: pytest.MonkeyPatch) -> dict[int, frozenset[date]]
 
     with monkeypatch.context() as patch:
         patch.setattr(holidays, "country_holidays", refused)
-        return {year: money._french_holidays(year) for year in money._TABLE_YEARS}
+        return {year: money_holidays._french_holidays(year) for year in money_holidays._TABLE_YEARS}
 
 
 def test_holiday_cache_gives_exactly_the_package_days(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -584,7 +585,7 @@ def test_holiday_cache_gives_exactly_the_package_days(monkeypatch: pytest.Monkey
     assert is_french_holiday(date(2026, 7, 14))  # written from the package on first use
     assert _cache_file().is_file()
     read = _days_as_read(monkeypatch)
-    assert read == {year: _package_days(year) for year in money._TABLE_YEARS}
+    assert read == {year: _package_days(year) for year in money_holidays._TABLE_YEARS}
     assert len(read[2026]) == 11
     assert date(2024, 5, 20) in read[2024]  # Whit Monday, from the Easter computation
     _forget_holidays()
@@ -614,7 +615,7 @@ def test_a_bad_holiday_cache_is_rebuilt(damage: str, monkeypatch: pytest.MonkeyP
     path = _cache_file()
     good = path.read_text(encoding="ascii")
     header, *days = good.splitlines()
-    version = money._holidays_version()
+    version = money_holidays._holidays_version()
     if damage == "missing":
         path.unlink()
     elif damage == "empty":
@@ -644,7 +645,7 @@ def test_a_bad_holiday_cache_is_rebuilt(damage: str, monkeypatch: pytest.MonkeyP
     assert is_french_holiday(date(2026, 7, 14))
     assert not is_french_holiday(date(2026, 7, 15))
     assert not is_french_holiday(date(2026, 3, 3))
-    assert money._french_holidays(2026) == _package_days(2026)
+    assert money_holidays._french_holidays(2026) == _package_days(2026)
     if damage == "a folder":
         assert path.is_dir()  # not ours to remove; the package's days are used all the same
         return
@@ -659,7 +660,7 @@ def test_holiday_cache_that_cannot_be_written(monkeypatch: pytest.MonkeyPatch) -
     locations.cache_dir().parent.mkdir(parents=True, exist_ok=True)
     locations.cache_dir().write_text("in the way")
     assert is_french_holiday(date(2026, 11, 11))
-    assert money._french_holidays(2025) == _package_days(2025)
+    assert money_holidays._french_holidays(2025) == _package_days(2025)
     assert locations.cache_dir().read_text() == "in the way"
     _forget_holidays()
 
@@ -667,7 +668,7 @@ def test_holiday_cache_that_cannot_be_written(monkeypatch: pytest.MonkeyPatch) -
 def test_holiday_cache_is_keyed_by_the_installed_package_version() -> None:
     from importlib.metadata import version
 
-    assert money._holidays_version() == version("holidays")
+    assert money_holidays._holidays_version() == version("holidays")
     _forget_holidays()
     is_french_holiday(date(2026, 1, 1))
     header = _cache_file().read_text(encoding="ascii").splitlines()[0]

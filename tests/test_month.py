@@ -8,8 +8,8 @@ from pathlib import Path
 
 from app.config import Config
 from app.i18n import format_money, month_title, weekday_abbreviations
-from app.intake import import_files
-from app.month import month_view
+from app.intake.files import import_files
+from app.orders.month import month_view
 
 
 def _figures(view, day: date) -> tuple[int, Decimal]:  # type: ignore[no-untyped-def]

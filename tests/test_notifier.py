@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 import mailbox
 import ssl
-import sys
-import types
+import subprocess
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -16,18 +15,18 @@ from typing import Any
 import pytest
 import trustme
 
+from app.clock import utcnow
 from app.config import Config
 from app.errors import ConfigError
-from app.intake import import_drafts, parse_document
-from app.notifier import Notifier
-from app.notifier.capture import MailCapture, free_port
-from app.notifier.render import GSM_BASIC, GSM_EXTENDED, gsm_length
-from app.notifier.senders import parse_smtp_url
-from app.orders import change_status, undo_change
-from app.profile import save_profile
-from app.statuses import OrderStatus as S
+from app.intake.files import import_drafts, parse_document
+from app.messages.capture import MailCapture, free_port
+from app.messages.notifier import Notifier
+from app.messages.render import GSM_BASIC, GSM_EXTENDED, gsm_length
+from app.messages.senders import parse_smtp_url
+from app.orders.rules import change_status, undo_change
+from app.orders.statuses import OrderStatus as S
+from app.shop.profile import save_profile
 from storage.db import write_transaction
-from storage.migrations import utcnow
 from storage.models import Notification
 from tests.factories import order_doc
 from tests.notifier_servers import Recorder, SmtpServer, VonageStub
@@ -537,28 +536,19 @@ async def test_run_sends_what_becomes_due_until_stopped(db: str) -> None:
 # -- the order's PDF -------------------------------------------------------------------------
 
 
-async def test_new_order_mail_attaches_the_order_pdf_when_documents_exist(
-    db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    asked: list[str] = []
-
-    def render_order_pdf(number: str) -> bytes:
-        asked.append(number)
-        return b"%PDF-1.4 order " + number.encode()
-
-    documents = types.ModuleType("app.documents")
-    documents.render_order_pdf = render_order_pdf  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "app.documents", documents)
+async def test_new_order_mail_attaches_the_order_pdf(db: str, tmp_path: Path) -> None:
     with SmtpServer() as server:
         config = make_config(smtp_url=server.url)
         save_profile(name="Shop", email="seller@example.org")
         add_orders(config, no_mobile(), seller=True)
         assert (await drain(config)).ok
         by_to = {m["To"]: m for m in server.recorder.received}
-    assert asked == ["T-0001"]
     attachments = list(by_to["seller@example.org"].iter_attachments())
     assert [a.get_filename() for a in attachments] == ["commande-T-0001.pdf"]
-    assert attachments[0].get_content() == b"%PDF-1.4 order T-0001"
+    pdf = tmp_path / "attached.pdf"
+    pdf.write_bytes(attachments[0].get_content())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "T-0001" in text and "Hugo Bernard" in text
     assert list(by_to["hugo.bernard@example.org"].iter_attachments()) == []
 
 

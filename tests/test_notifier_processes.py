@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Config
-from app.intake import import_drafts, parse_document
-from app.profile import save_profile
+from app.intake.files import import_drafts, parse_document
+from app.shop.profile import save_profile
 from storage.models import Notification
 from tests.factories import order_doc
 from tests.notifier_servers import Recorder, SmtpServer

@@ -6,12 +6,12 @@ import threading
 
 import pytest
 
+from app.clock import utcnow
 from app.config import Config
-from app.intake import OrderDraft, import_drafts, parse_order, record_order
-from app.orders import change_status
-from app.statuses import OrderStatus
+from app.intake.files import OrderDraft, import_drafts, parse_order, record_order
+from app.orders.rules import change_status
+from app.orders.statuses import OrderStatus
 from storage.db import write_transaction
-from storage.migrations import utcnow
 from storage.models import Document, Order, database
 from tests.factories import order_doc
 

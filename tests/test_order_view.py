@@ -10,11 +10,11 @@ import pytest
 
 from app.config import Config, NotifyRule
 from app.errors import TransitionError
-from app.intake import import_files
-from app.order_view import change_preview, fingerprint, load_order_view, undo_latest
-from app.orders import change_status
-from app.outbox import resend
-from app.statuses import OrderStatus as S
+from app.intake.files import import_files
+from app.messages.outbox import resend
+from app.orders.rules import change_status
+from app.orders.statuses import OrderStatus as S
+from app.orders.view import change_preview, fingerprint, load_order_view, undo_latest
 from storage.models import Notification, Order, StatusChange
 from tests.factories import order_doc, write_json
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import utcnow
 from app.config import Config
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
-from app.intake import import_files
-from app.orders import can_undo, change_status, history, undo_change
-from app.statuses import TRANSITIONS, allowed_targets, next_in_flow
-from app.statuses import OrderStatus as S
-from storage.migrations import utcnow
+from app.intake.files import import_files
+from app.orders.rules import can_undo, change_status, history, undo_change
+from app.orders.statuses import TRANSITIONS, allowed_targets, next_in_flow
+from app.orders.statuses import OrderStatus as S
 from storage.models import Document, Notification, Order, StatusChange, database
 from tests.factories import order_doc, write_json
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Config
-from app.intake import import_drafts, parse_document
+from app.intake.files import import_drafts, parse_document
 from storage import migrations, queries
 from storage.db import is_sqlite, open_database
 from storage.models import ALL_MODELS, Meta, Order, Staff, database

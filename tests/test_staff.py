@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from app import staff
+from app.clock import utcnow
 from app.errors import ValidationError
-from storage.migrations import utcnow
+from app.shop import staff
 from storage.models import Staff
 
 

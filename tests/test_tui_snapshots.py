@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.config import Config
-from app.factory import make_app
+from app.tui.factory import make_app
 from storage.db import open_database
 from tests.tui_helpers import TODAY, seed, settle
 

@@ -1,4 +1,4 @@
-"""The order screen's tests run the real App (`app.factory.make_app`) opened on one order."""
+"""The order screen's tests run the real App (`app.tui.factory.make_app`) opened on one order."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 from app.config import Config
-from app.factory import make_app
 from app.i18n import language
-from app.tui import ComptoirApp
+from app.tui.app import ComptoirApp
+from app.tui.factory import make_app
 
 # The seed's month: the calendar behind the order is the same in every run.
 TODAY = date(2021, 1, 31)

@@ -11,7 +11,7 @@ from typing import Any
 from rich.text import Text
 
 from app.config import Config
-from app.intake import import_drafts, import_files, parse_document
+from app.intake.files import import_drafts, import_files, parse_document
 from tests.factories import order_doc
 
 TODAY = date(2021, 1, 19)

@@ -1,6 +1,6 @@
 """The month calendar of the Commandes screen (SPEC §6): weeks Monday–Sunday, each day's figures.
 
-The widget draws what it is given and never queries: the screen reads `app.month.month_view`
+The widget draws what it is given and never queries: the screen reads `app.orders.month.month_view`
 in a worker and hands the result to `show`. Arrows move the selected day (posting
 `DayHighlighted`), Enter chooses it (`DayChosen`).
 """
@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widget import Widget
 
 from app.i18n import format_number, month_title, weekday_abbreviations
-from app.money import is_french_holiday
-from app.month import MonthView, month_weeks
+from app.money.amounts import is_french_holiday
+from app.orders.month import MonthView, month_weeks
 from widgets.money_cell import money as format_money
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from app.i18n import _
-from app.orders import status_label
-from app.statuses import STATUS_COLOURS, OrderStatus
+from app.orders.rules import status_label
+from app.orders.statuses import STATUS_COLOURS, OrderStatus
 
 # Labels that fit a narrow column (80-column terminals); French source, as everywhere.
 SHORT_LABELS: dict[OrderStatus, str] = {

@@ -23,7 +23,7 @@ from app.documents.views import (
 )
 from app.errors import ComptoirError, NotFoundError
 from app.i18n import _, format_day, format_local_datetime, format_money, format_rate, language
-from app.orders import get_order
+from app.orders.rules import get_order
 from storage.models import Document, Order
 
 Progress = Callable[[int, int], None]
@@ -56,7 +56,7 @@ def _render(template: str, **context: object) -> str:
 def order_html(number: str) -> str:
     """The order detail page of order `number` as HTML."""
     order = get_order(number)
-    from app.profile import load_profile
+    from app.shop.profile import load_profile
 
     return _render("order.html", order=order_view(order), seller=load_profile())
 

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from app import money
 from app.errors import NotFoundError
 from app.i18n import _
-from app.orders import get_order, history, status_label
-from app.profile import ProfileData, load_profile
+from app.orders.rules import get_order, history, status_label
+from app.shop.profile import ProfileData, load_profile
 from storage.models import Document, Meta, Order, OrderLine
 
 DEFAULT_TIMEZONE = "Europe/Paris"

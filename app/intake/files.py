@@ -19,14 +19,15 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from peewee import IntegrityError
 
-from app import documents_numbering, money
+from app import money
+from app.clock import utcnow
 from app.config import Config
+from app.documents import numbering as documents_numbering
 from app.errors import IntakeError
 from app.i18n import _
-from app.orders import SYSTEM, queue_new_order_notifications, queue_status_notifications
-from app.statuses import OrderStatus
+from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
+from app.orders.statuses import OrderStatus
 from storage.db import write_transaction
-from storage.migrations import utcnow
 from storage.models import Order, OrderLine, StatusChange
 
 MODES = ("pickup", "delivery")

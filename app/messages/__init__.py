@@ -1,9 +1,11 @@
-"""The notifier: sends the outbox's mails and SMS, inside the TUI or as `comptoir worker`.
+"""Messages to customers and the seller: the outbox (`outbox.py`), the notifier that sends
+its mails and SMS inside the TUI or as `comptoir worker` (`notifier.py`), their templates' rendering
+(`render.py`), the SMTP and Vonage senders (`senders.py`) and the demo's mail capture.
 
 No Textual here. The TUI shell runs it as an asyncio worker of the App, with the config it
 was built with and a stop event set when the App closes::
 
-    from app.notifier import Notifier
+    from app.messages.notifier import Notifier
 
     class ComptoirApp(App):
         def on_mount(self) -> None:
@@ -25,7 +27,3 @@ database work runs in a thread of its own and aiosmtplib is asynchronous, so the
 never waits for it. `DrainResult` is what `Notifier.drain()` (`comptoir worker --drain`)
 returns.
 """
-
-from app.notifier.worker import DrainResult, Notifier
-
-__all__ = ["DrainResult", "Notifier"]

@@ -31,9 +31,10 @@ from typing import Any, TypeVar
 
 from peewee import fn
 
+from app.clock import utcnow
 from app.config import Config
 from app.i18n import _
-from app.notifier.render import (
+from app.messages.render import (
     Job,
     LineView,
     OrderView,
@@ -42,9 +43,8 @@ from app.notifier.render import (
     message_id,
     sms_text,
 )
-from app.notifier.senders import DeliveryError, MailSender, NotConfigured, SmsSender
+from app.messages.senders import DeliveryError, MailSender, NotConfigured, SmsSender
 from storage.db import is_sqlite, write_transaction
-from storage.migrations import utcnow
 from storage.models import Notification, Order, OrderLine, Profile, database
 
 log = logging.getLogger("comptoir.notifier")
@@ -340,17 +340,12 @@ class Notifier:
         return job.recipient
 
     async def _attachment(self, job: Job) -> bytes | None:
-        """The order's PDF for the seller's new-order mail, once app.documents exists."""
+        """The order's PDF for the seller's new-order mail."""
         if job.template != "new_order":
             return None
-        try:
-            from app.documents import render_order_pdf  # type: ignore[attr-defined]
-        except ModuleNotFoundError as exc:
-            if exc.name == "app.documents":
-                return None
-            raise
-        except ImportError:
-            return None  # the module exists but offers no order PDF yet
+        # Imported here: Jinja2 and the document templates load only when a seller mail goes.
+        from app.documents.render import render_order_pdf
+
         try:
             return await asyncio.to_thread(render_order_pdf, job.order.number)
         except Exception as exc:

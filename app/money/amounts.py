@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
-import os
 import re
-import threading
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
+
+from app.money.holidays import add_business_days, is_business_day, is_french_holiday
 
 __all__ = [
     "CENT",
@@ -114,12 +109,6 @@ def _parse_plain(text: str, what: str) -> Decimal:
     if len(decimals) > 2:
         raise ValueError(f"{what} has more than 2 decimals")
     return from_cents(_cents(Decimal(text), what))
-
-
-def _check_date(day: date) -> None:
-    """Refuse datetimes (convert to the shop's local date first) and non-dates."""
-    if isinstance(day, datetime) or not isinstance(day, date):
-        raise TypeError(f"expected a date in the shop's timezone, not {type(day).__name__}")
 
 
 def to_cents(amount: Decimal) -> int:
@@ -272,149 +261,6 @@ def payout(total: Decimal, cancelled: bool = False) -> Decimal:
     if cancelled:
         return from_cents(0)
     return from_cents(_cents(total, "total") - _cents(fee, "fees"))
-
-
-def _french_package_days(years: Iterable[int] | int) -> Iterable[date]:
-    """France's public holidays of `years` from the `holidays` package (imported here: a
-    start that finds the cache file below never loads it)."""
-    import holidays
-
-    return holidays.country_holidays("FR", years=years).keys()
-
-
-# France's holidays of these years are kept in a small file of the cache folder, written from
-# the `holidays` package once per version of it: importing the package (its calendars,
-# importlib.metadata for its version) costs about a tenth of a second at every start, and the
-# calendar of the first screen needs a few days of one year.
-_TABLE_YEARS = range(2000, 2100)
-_TABLE_HEADER = "comptoir-french-holidays 1"
-_TABLE_FILE = "french-holidays.txt"
-_table_lock = threading.Lock()
-
-
-def _holidays_version() -> str:
-    """The installed `holidays` version, read without importing the package when possible.
-
-    Its `*.dist-info` folder beside the package names it; otherwise importlib.metadata (as
-    the package itself does, about 50 ms) says it.
-    """
-    spec = importlib.util.find_spec("holidays")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    if len(locations) == 1:
-        folder = Path(locations[0]).parent
-        try:
-            found = [p.name for p in folder.glob("holidays-*.dist-info")]
-        except OSError:
-            found = []
-        if len(found) == 1:
-            return found[0].removeprefix("holidays-").removesuffix(".dist-info")
-    from importlib.metadata import version
-
-    return version("holidays")
-
-
-def _checksum(body: str) -> str:
-    return f"{zlib.crc32(body.encode('ascii')):08x}"
-
-
-def _read_table(text: str, version: str) -> dict[int, frozenset[date]] | None:
-    """The table a cache file holds, or None if it is not a whole one for this version."""
-    header, _, body = text.partition("\n")
-    expected = [*_TABLE_HEADER.split(" "), version, str(_TABLE_YEARS.start), str(_TABLE_YEARS.stop)]
-    fields = header.split(" ")
-    if fields[:-1] != expected or fields[-1] != _checksum(body):
-        return None  # another version or span, cut short, or changed
-    table: dict[int, set[date]] = {year: set() for year in _TABLE_YEARS}
-    for text_day in body.splitlines():
-        day = date.fromisoformat(text_day)
-        if day.year not in table or day.isoformat() != text_day:
-            return None
-        table[day.year].add(day)
-    return {year: frozenset(days_of_year) for year, days_of_year in table.items()}
-
-
-def _write_table(path: Path, version: str, table: dict[int, frozenset[date]]) -> None:
-    """Write the table for this version (whole or not at all: a new file put in place)."""
-    body = "".join(f"{day.isoformat()}\n" for year in _TABLE_YEARS for day in sorted(table[year]))
-    start, stop = _TABLE_YEARS.start, _TABLE_YEARS.stop
-    header = f"{_TABLE_HEADER} {version} {start} {stop} {_checksum(body)}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-    try:
-        fresh.write_text(f"{header}\n{body}", encoding="ascii")
-        os.replace(fresh, path)
-    finally:
-        fresh.unlink(missing_ok=True)
-
-
-@lru_cache(maxsize=1)
-def _holiday_table() -> dict[int, frozenset[date]]:
-    """France's public holidays of _TABLE_YEARS, by year, as the `holidays` package has them.
-
-    Read from the cache file when it is one for the installed version of the package; a
-    missing, unreadable, damaged or older file is rebuilt from the package (and if it cannot
-    be written, the package's days are used all the same).
-    """
-    from app import locations
-
-    with _table_lock:
-        version = _holidays_version()
-        path = locations.cache_dir() / _TABLE_FILE
-        try:
-            table = _read_table(path.read_text(encoding="ascii"), version)
-        except (OSError, ValueError):
-            table = None
-        if table is not None:
-            return table
-        by_year: dict[int, set[date]] = {year: set() for year in _TABLE_YEARS}
-        for day in _french_package_days(_TABLE_YEARS):
-            by_year[day.year].add(day)
-        table = {year: frozenset(days) for year, days in by_year.items()}
-        with contextlib.suppress(OSError):
-            _write_table(path, version, table)
-        return table
-
-
-@lru_cache(maxsize=256)
-def _french_holidays(year: int) -> frozenset[date]:
-    """Return the French (national) public holidays of one year, built once per year."""
-    if year in _TABLE_YEARS:
-        return _holiday_table()[year]
-    return frozenset(_french_package_days(year))
-
-
-@lru_cache(maxsize=4096)
-def _add_business_days(start: date, days: int) -> date:
-    """Walk forward from start counting business days; cached since orders share few dates."""
-    day = start
-    one_day = timedelta(days=1)
-    while days:
-        day += one_day
-        if day.weekday() < 5 and day not in _french_holidays(day.year):
-            days -= 1
-    return day
-
-
-def is_french_holiday(day: date) -> bool:
-    """Tell whether day is a French national public holiday."""
-    _check_date(day)
-    return day in _french_holidays(day.year)
-
-
-def is_business_day(day: date) -> bool:
-    """Tell whether day is a "jour ouvré": Monday to Friday and not a French public holiday."""
-    _check_date(day)
-    return day.weekday() < 5 and day not in _french_holidays(day.year)
-
-
-def add_business_days(start: date, days: int) -> date:
-    """Return the date days business days after start (start itself never counts; 0 gives start)."""
-    _check_date(start)
-    if isinstance(days, bool) or not isinstance(days, int):
-        raise TypeError(f"days must be an int, not {type(days).__name__}")
-    if days < 0:
-        raise ValueError("days must not be negative")
-    return _add_business_days(start, days)
 
 
 def payout_date(placed_on: date) -> date:

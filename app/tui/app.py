@@ -1,6 +1,6 @@
 """The Textual App: global keys, the three sections, the command palette, live refresh.
 
-Build it with `app.factory.make_app`, never directly from a screen: configuration, the
+Build it with `app.tui.factory.make_app`, never directly from a screen: configuration, the
 month shown first and "today" are injected there.
 """
 
@@ -24,10 +24,10 @@ from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.worker import Worker, WorkerState
 
-from app import staff
 from app.config import Config
 from app.errors import ConfigError
 from app.i18n import _
+from app.shop import staff
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
 from storage.db import first_line, thread_connection
@@ -41,7 +41,7 @@ from widgets.textual_keys import describe
 
 def _stylesheet() -> Path:
     """`app.tcss` at the top of the project (beside `app/`), as SPEC §1 lays it out."""
-    return Path(__file__).resolve().parent.parent / "app.tcss"
+    return Path(__file__).resolve().parents[2] / "app.tcss"
 
 
 # COMPTOIR_THEME=comptoir-contrast: white on black, yellow for what has focus, for a glaring
@@ -166,7 +166,7 @@ class ComptoirApp(App[None]):
         if theme:
             self.theme = theme
         self.run_notifier = run_notifier
-        self.notifier: Any = None  # app.notifier.Notifier while it runs
+        self.notifier: Any = None  # app.messages.notifier.Notifier while it runs
         self._notifier_stop = asyncio.Event()
         self.config = config
         self.first_month = (year, month)
@@ -241,7 +241,7 @@ class ComptoirApp(App[None]):
     async def _notify(self) -> None:
         """The notifier inside the TUI (SPEC §4): sends the outbox while the counter is open."""
         # Imported in a thread: the screen stays responsive while the senders load.
-        module = await asyncio.to_thread(importlib.import_module, "app.notifier")
+        module = await asyncio.to_thread(importlib.import_module, "app.messages.notifier")
         self.notifier = module.Notifier(self.config)
         await self.notifier.run(self._notifier_stop)
 

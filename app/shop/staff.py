@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
+from app.clock import utcnow
 from app.errors import ComptoirError, ValidationError
 from app.i18n import _
 from storage.db import write_transaction
-from storage.migrations import utcnow
 from storage.models import Staff
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from app.clock import utcnow
 from app.errors import ComptoirError
 from storage.db import write_transaction
-from storage.migrations import utcnow
 from storage.models import Notification, Order
 
 # pending: waits for its due time; sending: leased by a notifier; sent; failed (permanent,

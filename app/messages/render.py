@@ -27,7 +27,7 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app.catalogue import EN
-from app.statuses import NORMAL_FLOW, STATUS_LABELS, OrderStatus
+from app.orders.statuses import NORMAL_FLOW, STATUS_LABELS, OrderStatus
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}

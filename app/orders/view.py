@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.clock import utcnow
 from app.config import Config
 from app.errors import TransitionError
 from app.i18n import _, format_money
-from app.orders import ChangeResult, get_order, history, status_label, undo_change
-from app.outbox import for_order
-from app.statuses import OrderStatus
-from storage.migrations import utcnow
+from app.messages.outbox import for_order
+from app.orders.rules import ChangeResult, get_order, history, status_label, undo_change
+from app.orders.statuses import OrderStatus
 from storage.models import Notification, Order, OrderLine, StatusChange
 
 # (version, updated_at, ((notification id, state, attempts), ...)); None: no such order.

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.money import from_cents
+from app.money.amounts import from_cents
+from app.orders.statuses import NO_AMOUNT
 from storage.queries import day_totals
+
+_NO_AMOUNT = frozenset(s.value for s in NO_AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ def month_weeks(year: int, month: int) -> list[list[date]]:
 def month_view(year: int, month: int) -> MonthView:
     """Read the figures of every day shown for `year`-`month` in one query."""
     weeks = month_weeks(year, month)
-    totals = day_totals(weeks[0][0], weeks[-1][-1])
+    totals = day_totals(weeks[0][0], weeks[-1][-1], no_amount=_NO_AMOUNT)
     rows: list[tuple[DayCell, ...]] = []
     total_cents = 0
     count = 0

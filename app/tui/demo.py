@@ -22,10 +22,10 @@ from typing import Any
 
 from app.config import Config
 from app.i18n import _
-from app.intake import import_drafts, import_files, normalise_mobile, parse_document
-from app.orders import change_status
-from app.profile import save_profile
-from app.statuses import OrderStatus
+from app.intake.files import import_drafts, import_files, normalise_mobile, parse_document
+from app.orders.rules import change_status
+from app.orders.statuses import OrderStatus
+from app.shop.profile import save_profile
 from storage.db import open_database, write_transaction
 from storage.models import Notification
 
@@ -262,7 +262,7 @@ def demo_environment(
 ) -> Iterator[Config]:
     """A seeded throwaway database and a local mail capture (aiosmtpd writing a Maildir) in a
     temporary folder; yields the config to run with (its `smtp_url` is the capture's)."""
-    from app.notifier.capture import MailCapture
+    from app.messages.capture import MailCapture
 
     folder = Path(tempfile.mkdtemp(prefix="comptoir-demo-"))
     demo_config = replace(config, database_url=f"sqlite:///{folder / 'demo.sqlite3'}")

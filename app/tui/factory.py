@@ -13,7 +13,7 @@ from app.errors import ComptoirError, ConfigError
 from app.i18n import _, set_language
 
 if TYPE_CHECKING:
-    from app.tui import ComptoirApp
+    from app.tui.app import ComptoirApp
 
 # The Textual App is imported inside the functions below, so that importing this module
 # stays light. (peewee comes without psycopg on SQLite: see storage/__init__.py.)
@@ -65,7 +65,7 @@ def make_app(
     Animations are off unless `animation_level` or Textual's own `TEXTUAL_ANIMATIONS`
     asks for them: over SSH each frame is a repaint sent down the line.
     """
-    from app.tui import ComptoirApp, check_theme
+    from app.tui.app import ComptoirApp, check_theme
 
     check_theme(config.theme)  # a bad COMPTOIR_THEME is refused before anything is opened
     if animation_level is None:
@@ -111,7 +111,7 @@ def run_tui(
     if month:
         parse_month(month)  # a bad --month is refused before anything is opened
     if demo:
-        from app.demo import demo_environment
+        from app.tui.demo import demo_environment
 
         with demo_environment(config) as demo_config:
             make_app(demo_config, month=month, order=order, demo=True, notifier=True).run()

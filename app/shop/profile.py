@@ -9,11 +9,11 @@ from email_validator import EmailNotValidError, validate_email
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from app.clock import utcnow
 from app.errors import ValidationError
 from app.i18n import _
-from app.intake import normalise_mobile
+from app.intake.files import normalise_mobile
 from storage.db import write_transaction
-from storage.migrations import utcnow
 from storage.models import Profile
 
 # Field name → French label (the catalogue translates it).

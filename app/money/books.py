@@ -17,8 +17,8 @@ from app.config import Config
 from app.documents.pdf import write_atomically
 from app.errors import ComptoirError, ValidationError
 from app.i18n import _, format_day
-from app.profile import load_profile
-from app.statuses import OrderStatus
+from app.orders.statuses import OrderStatus
+from app.shop.profile import load_profile
 from storage.models import Document, Order
 
 ZERO = Decimal("0.00")

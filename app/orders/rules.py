@@ -12,17 +12,17 @@ from datetime import UTC, datetime, timedelta
 
 from peewee import fn
 
-from app import documents_numbering
+from app.clock import utcnow
 from app.config import Config
+from app.documents import numbering as documents_numbering
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.i18n import _
-from app.statuses import (
+from app.orders.statuses import (
     STATUS_LABELS,
     OrderStatus,
     allowed_targets,
 )
 from storage.db import write_transaction
-from storage.migrations import utcnow
 from storage.models import Document, Notification, Order, Profile, StatusChange
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »

@@ -1,0 +1,2 @@
+"""The shop itself: the seller's profile (identity, contacts, IBAN, legal mentions) and the
+staff members who sign in at the counter."""

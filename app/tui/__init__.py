@@ -1,0 +1,2 @@
+"""The Textual application: the App shell (`app.py`), the factory that builds it for the
+command line and the tests (`factory.py`), and the demo shop (`demo.py`)."""
