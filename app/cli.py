@@ -264,7 +264,7 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     """The same TUI in a browser: textual-serve starts one `comptoir` per browser tab."""
     import shlex
 
-    from app.serve import plan, serve
+    from app.tui.serve import plan, serve
 
     if not 0 < args.port < 65536:
         raise ComptoirError(f"--port must be between 1 and 65535, got {args.port}")

@@ -21,7 +21,7 @@ import pytest
 from aiohttp import web
 from textual_serve.server import Server
 
-from app.serve import (
+from app.tui.serve import (
     GuardedServer,
     is_loopback,
     is_wildcard,
