@@ -25,6 +25,8 @@ class SectionBar(Widget):
         wide = self.size.width >= 100
         text = Text(" Comptoir  " if wide else "", style="bold")
         for binding in app.BINDINGS:  # type: ignore[union-attr]
+            if not isinstance(binding, Binding) or binding.id is None:
+                continue  # Textual's own (a bare App in the tests): not Comptoir's sections
             key = app.get_key_display(binding)  # type: ignore[arg-type]
             label = _(binding.description)  # type: ignore[union-attr]
             action = binding.action  # type: ignore[union-attr]
