@@ -332,13 +332,6 @@ def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
     return 0 if all(check.ok for check in checks) else 1
 
 
-def _not_yet(name: str) -> Handler:
-    def handler(args: argparse.Namespace, config: Config) -> int:
-        raise ComptoirError(f"'comptoir {name}' is not available in this version yet")
-
-    return handler
-
-
 HANDLERS: dict[str | None, Handler] = {
     None: cmd_tui,
     "import": cmd_import,
