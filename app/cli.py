@@ -147,7 +147,7 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
         _(
             "{number} : {current} → {target}",
             number=result.order.number,
-            current=status_label(result.change.from_status),
+            current=status_label(result.change.from_status or target),
             target=status_label(target),
         )
     )
