@@ -74,6 +74,10 @@ def make_app(
         )
 
     set_language(config.lang)
+    if config.keymap:
+        from app.tui.keys import check_keymap
+
+        check_keymap(config.keymap)  # an unknown id or a clash: one line, before anything opens
     first = parse_month(month) if month else None
     ensure_database(config)
     if today is None:
