@@ -58,7 +58,7 @@ def job_state(server: str | None, job_id: int, *, timeout: float = 10.0) -> Stat
         timeout,
     )
     return State(
-        state=int(attrs.get("job-state", [0])[0]),
+        state=_first_int(attrs, "job-state"),
         reasons=tuple(str(r) for r in attrs.get("job-state-reasons", [])),
         message=str(attrs.get("job-printer-state-message", [""])[0]),
     )
@@ -74,10 +74,15 @@ def printer_state(server: str | None, queue: str, *, timeout: float = 10.0) -> S
         timeout,
     )
     return State(
-        state=int(attrs.get("printer-state", [0])[0]),
+        state=_first_int(attrs, "printer-state"),
         reasons=tuple(str(r) for r in attrs.get("printer-state-reasons", [])),
         message=str(attrs.get("printer-state-message", [""])[0]),
     )
+
+
+def _first_int(attrs: dict[str, list[object]], name: str) -> int:
+    value = attrs.get(name, [0])[0]
+    return value if isinstance(value, int) else 0
 
 
 # -- the wire ----------------------------------------------------------------------------
