@@ -20,6 +20,7 @@ from app.printing.ticket import (
     TicketLine,
     clean,
     paragraphs,
+    preload,
     print_ticket,
     render_ticket,
 )
@@ -226,3 +227,14 @@ def test_control_characters_never_reach_the_printer() -> None:
     ]
     job = render_ticket(TICKET)
     assert b"\x07" not in job and ESC + b"@ " not in job
+
+
+def test_no_receipt_printer_configured_names_the_variable() -> None:
+    with pytest.raises(PrintError) as error:
+        open_receipt_printer("")
+    assert "COMPTOIR_RECEIPT_PRINTER" in one_line(error)
+
+
+def test_preload_renders_nothing_visible(capsys: pytest.CaptureFixture[str]) -> None:
+    preload()
+    assert capsys.readouterr() == ("", "")  # python-escpos's print() calls kept off stdout
