@@ -38,7 +38,7 @@ TICKET = Ticket(
     details="samedi 02/01, 10h–12h",
     lines=(
         TicketLine("Thé de Noël « Épices » en vrac, sachet de 250 g, très parfumé", 2),
-        TicketLine("Café moulu", 12),
+        ("Café moulu", 12),  # a plain (product, quantity) pair does as well
     ),
     notes=("Allergie : fruits à coque\nEmballer en cadeau (œuvre d'art)",),
 )

@@ -77,7 +77,7 @@ class Ticket:
     customer: str
     mode: Fulfilment
     details: str
-    lines: tuple[TicketLine, ...] = ()
+    lines: tuple[TicketLine | tuple[str, int], ...] = ()
     notes: tuple[str, ...] = ()
 
 
@@ -138,16 +138,13 @@ def render_ticket(ticket: Ticket, *, width_mm: int = 80, profile: str | None = N
     where = ", ".join(paragraphs(ticket.details))
     _field(write, label.format(slot=where, address=where), columns)
     write(rule)
-    width = max((len(str(line.quantity)) for line in ticket.lines), default=1)
-    for line in ticket.lines:
-        head = f"[ ] {line.quantity:>{width}} x "
-        text = textwrap.wrap(
-            clean(line.product) or "?",
-            columns,
-            initial_indent=head,
-            subsequent_indent=" " * len(head),
-        )
-        for part in text:
+    # (product, quantity) pairs: TicketLine or plain tuples alike.
+    width = max((len(str(quantity)) for _product, quantity in ticket.lines), default=1)
+    for product, quantity in ticket.lines:
+        head = f"[ ] {quantity:>{width}} x "
+        for part in textwrap.wrap(
+            clean(product) or "?", columns, initial_indent=head, subsequent_indent=" " * len(head)
+        ):
             write(part)
     write(rule)
     notes = [part for note in ticket.notes for part in paragraphs(note)]
