@@ -11,8 +11,12 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
 # System tools the app and its tests drive: PDFs (wkhtmltopdf, pdftotext from poppler),
-# the PostgreSQL the suite starts, the sshd and tmux of the SSH end-to-end test.
-DEBS := wkhtmltopdf poppler-utils postgresql openssh-server tmux
+# the PostgreSQL the suite starts, the sshd and tmux of the SSH end-to-end test, the headless
+# Chromium that tests/test_serve_browser.py drives through Playwright (which cannot download
+# a browser of its own here), the cupsd (with lp/lpstat) and cups-pdf virtual printer the
+# printing tests start.
+DEBS := wkhtmltopdf poppler-utils postgresql openssh-server tmux chromium
+DEBS += cups printer-driver-cups-pdf
 # Debian's python3 cannot create a venv without python3-venv (no ensurepip); other
 # Pythons (pyenv, python.org) ship it, so only ask for the package when it is lacking.
 DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)

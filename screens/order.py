@@ -1,7 +1,7 @@
 """Commande NUMBER: the order detail, its status dropdown, history and notifications.
 
 Everything that reads or writes the database runs in thread workers; the screen only shows
-an `OrderView` it is handed. Showing an order never changes it: the dropdown's values are
+an `OrderDetail` it is handed. Showing an order never changes it: the dropdown's values are
 set with `Select.Changed` prevented, and a change is applied only after a preview and a
 confirmation, with the version that was on screen as the optimistic lock.
 """
@@ -37,10 +37,10 @@ from app.orders.statuses import (
     next_in_flow,
 )
 from app.orders.view import (
-    OrderView,
+    OrderDetail,
     change_preview,
     fingerprint,
-    load_order_view,
+    load_order_detail,
     local_time,
     seconds_text,
     undo_latest,
@@ -169,7 +169,7 @@ class OrderScreen(ComptoirScreen[None]):
         super().__init__()
         translate_bindings(self)
         self.number = number.strip()
-        self.view: OrderView | None = None
+        self.detail: OrderDetail | None = None
         self.pending: PendingChange | None = None
         # A confirmed change is being written: its preview stays until it is (see _answered).
         self._writing = False
@@ -233,29 +233,29 @@ class OrderScreen(ComptoirScreen[None]):
     def reload(self) -> None:
         """Read the order again and show it."""
         with thread_connection():
-            view = load_order_view(self.number)
+            view = load_order_detail(self.number)
         self._in_thread(self.show_view, view)
 
     def _poll(self) -> None:
-        if self.view is not None:
-            self._poll_worker(self.view.fingerprint)
+        if self.detail is not None:
+            self._poll_worker(self.detail.fingerprint)
 
     @work(thread=True, exclusive=True, group="order-poll", exit_on_error=False)
     def _poll_worker(self, shown: Any) -> None:
         with thread_connection():
             if fingerprint(self.number) == shown:
                 return  # unchanged: no read, no redraw
-            view = load_order_view(self.number)
+            view = load_order_detail(self.number)
         self._in_thread(self._changed_elsewhere, view)
 
-    def _changed_elsewhere(self, view: OrderView) -> None:
-        previous, pending = self.view, self.pending
-        if previous is not None and previous.fingerprint == view.fingerprint:
+    def _changed_elsewhere(self, detail: OrderDetail) -> None:
+        previous, pending = self.detail, self.pending
+        if previous is not None and previous.fingerprint == detail.fingerprint:
             return  # a poll that started before this screen's own change: already shown
-        self.show_view(view)
+        self.show_view(detail)
         if not self.is_attached or previous is None:
             return
-        status = status_label(view.order.status)
+        status = status_label(detail.order.status)
         if pending is not None and self.pending is None:
             self.say(
                 _(
@@ -265,26 +265,26 @@ class OrderScreen(ComptoirScreen[None]):
                 ),
                 severity="warning",
             )
-        elif previous.order.status != view.order.status:
+        elif previous.order.status != detail.order.status:
             self.say(_("Statut changé sur un autre poste : {status}.", status=status))
 
-    def show_view(self, view: OrderView) -> None:
-        """Fill every block from `view`; never changes the order."""
-        self._show(view, self.view)
+    def show_view(self, detail: OrderDetail) -> None:
+        """Fill every block from `detail`; never changes the order."""
+        self._show(detail, self.detail)
 
-    def _show(self, view: OrderView, previous: OrderView | None) -> None:
-        """Fill the blocks from `view`, `previous` being what the screen shows."""
+    def _show(self, detail: OrderDetail, previous: OrderDetail | None) -> None:
+        """Fill the blocks from `detail`, `previous` being what the screen shows."""
         if not self.is_attached:
             return  # the screen was closed while a worker read the order
-        self.view = view
-        if self.pending is not None and self.pending.version != view.order.version:
+        self.detail = detail
+        if self.pending is not None and self.pending.version != detail.order.version:
             # Changed elsewhere while the preview waited: that change cannot apply any more.
             self.pending = None
             self._close_preview()
             self.call_after_refresh(self._focus_after_preview)
-        order = view.order
+        order = detail.view
         config = self.config
-        mode = order.fulfilment_mode
+        mode = order.mode
         self._put("#order-title", _("Commande {number}", number=order.number))
         self._put(
             "#client-block",
@@ -292,12 +292,12 @@ class OrderScreen(ComptoirScreen[None]):
                 (_("Nom"), order.customer_name),
                 (_("Courriel"), order.customer_email),
                 (_("Adresse"), order.customer_address),
-                (_("Mobile"), order.customer_mobile or ""),
+                (_("Mobile"), order.customer_mobile),
             ),
         )
         fulfilment = self.query_one("#fulfilment-block", Static)
         fulfilment.border_title = _("Livraison") if mode == "delivery" else _("Retrait")
-        self._put("#fulfilment-block", Text(order.fulfilment_details or "—"))
+        self._put("#fulfilment-block", Text(order.details or "—"))
         placed = local_time(order.placed_at, config)
         assert placed is not None
         self._put("#summary-date", _cell(_("COMMANDE EFFECTUÉE LE"), format_day(placed.date())))
@@ -306,13 +306,11 @@ class OrderScreen(ComptoirScreen[None]):
         self._put("#summary-number", _cell(_("N° DE COMMANDE"), order.number))
         self._put("#summary-status", self._status_cell(order))
         if previous is None or previous.order.status != order.status:
-            self._fill_status_select(view.status)
-        if previous is None or [line.id for line in previous.lines] != [
-            line.id for line in view.lines
-        ]:
-            self._fill_lines(view)  # lines never change once imported: drawn once
-        self._fill_history(view)
-        self._fill_notifications(view)
+            self._fill_status_select(detail.status)
+        if previous is None or previous.view.lines != detail.view.lines:
+            self._fill_lines(detail)  # lines never change once imported: drawn once
+        self._fill_history(detail)
+        self._fill_notifications(detail)
 
     def _put(self, selector: str, content: Text | str) -> None:
         """Show `content` in the Static `selector` unless it shows it already (no redraw)."""
@@ -337,7 +335,7 @@ class OrderScreen(ComptoirScreen[None]):
         reason = FINAL_REASONS.get(status)
         self._put("#status-reason", _(reason) if reason else "")
 
-    def _fill_lines(self, view: OrderView) -> None:
+    def _fill_lines(self, detail: OrderDetail) -> None:
         fill_table(
             self.query_one("#order-lines", DataTable),
             (_("Produit"), _("Catégorie"), _("Vendu par"), _("Total"), _("TVA"), _("Quantité")),
@@ -350,13 +348,13 @@ class OrderScreen(ComptoirScreen[None]):
                     Text(format_rate(line.rate), justify="right"),
                     Text(str(line.quantity), justify="right"),
                 )
-                for line in view.lines
+                for line in detail.view.lines
             ],
         )
 
-    def _fill_history(self, view: OrderView) -> None:
+    def _fill_history(self, detail: OrderDetail) -> None:
         rows = []
-        for change in view.history:
+        for change in detail.history:
             when = local_time(change.at, self.config)
             moves = status_label(change.to_status)
             if change.from_status:
@@ -378,11 +376,11 @@ class OrderScreen(ComptoirScreen[None]):
             rows,
         )
 
-    def _fill_notifications(self, view: OrderView) -> None:
+    def _fill_notifications(self, detail: OrderDetail) -> None:
         table = self.query_one("#order-notifications", DataTable)
         row = table.cursor_row
         rows = []
-        for note in view.notifications:
+        for note in detail.notifications:
             sent = local_time(note.sent_at, self.config)
             recipient = note.recipient or (
                 _("vendeur (profil)") if note.audience == "seller" else ""
@@ -409,20 +407,20 @@ class OrderScreen(ComptoirScreen[None]):
                 _("Dernière erreur"),
             ),
             rows,
-            keys=[str(note.id) for note in view.notifications],
+            keys=[str(note.id) for note in detail.notifications],
         )
         waiting = sum(
-            n.state in ("pending", "sending", "not_configured") for n in view.notifications
+            n.state in ("pending", "sending", "not_configured") for n in detail.notifications
         )
-        failed = sum(n.state == "failed" for n in view.notifications)
+        failed = sum(n.state == "failed" for n in detail.notifications)
         title = _("Notifications")
         if waiting or failed:
             title += " · " + _(
                 "{waiting} en attente, {failed} en échec", waiting=waiting, failed=failed
             )
         self._put("#notifications-title", title)
-        if view.notifications:
-            table.move_cursor(row=min(row, len(view.notifications) - 1))
+        if detail.notifications:
+            table.move_cursor(row=min(row, len(detail.notifications) - 1))
 
     # -- messages to the user -------------------------------------------------------------
 
@@ -450,9 +448,9 @@ class OrderScreen(ComptoirScreen[None]):
 
     def action_focus_status(self) -> None:
         """`s`: focus the dropdown, or say why the status cannot change."""
-        if self.view is None:
+        if self.detail is None:
             return
-        reason = FINAL_REASONS.get(self.view.status)
+        reason = FINAL_REASONS.get(self.detail.status)
         if reason:
             self.say(_(reason), severity="warning")
             return
@@ -460,9 +458,9 @@ class OrderScreen(ComptoirScreen[None]):
 
     def action_next_status(self) -> None:
         """`n`: propose the next status of the normal flow."""
-        if self.view is None:
+        if self.detail is None:
             return
-        status = self.view.status
+        status = self.detail.status
         reason = FINAL_REASONS.get(status)
         if reason:
             self.say(_(reason), severity="warning")
@@ -480,14 +478,14 @@ class OrderScreen(ComptoirScreen[None]):
         select = event.select
         with select.prevent(Select.Changed):
             select.clear()
-        if value is Select.NULL or self.view is None:
+        if value is Select.NULL or self.detail is None:
             return
         self.propose(OrderStatus(str(value)))
 
     def propose(self, target: OrderStatus) -> None:
         """Preview a change to `target` and ask for confirmation (cancellation: the modal)."""
-        assert self.view is not None
-        order = self.view.order
+        assert self.detail is not None
+        order = self.detail.order
         if target is OrderStatus.CANCELLED:
             version = order.version
 
@@ -559,7 +557,7 @@ class OrderScreen(ComptoirScreen[None]):
                     expected_version=pending.version,
                 )
             except (ConcurrentChangeError, TransitionError) as error:
-                view = load_order_view(self.number)
+                view = load_order_detail(self.number)
                 self._in_thread(self._refused, str(error), view)
                 return
         target = OrderStatus(result.order.status)
@@ -585,29 +583,29 @@ class OrderScreen(ComptoirScreen[None]):
         is the one on screen with the change's rows added, not read again: the version lock
         guarantees nothing else changed the order meanwhile (a notification sent meanwhile
         is seen by the next poll)."""
-        previous = self.view
+        previous = self.detail
         if previous is None or not self.is_attached:
             return
         view = previous.with_change(result)
-        self.view = view
+        self.detail = view
         update_in_place(self.query_one("#summary-status", Static), self._status_cell(view.order))
         self.call_after_refresh(self._applied_rest, message, view, previous, undo_window)
 
     def _applied_rest(
-        self, message: str, view: OrderView, previous: OrderView, undo_window: float
+        self, message: str, detail: OrderDetail, previous: OrderDetail, undo_window: float
     ) -> None:
         self._written()
-        if self.view is view:  # else a poll has shown a newer read meanwhile
-            self._show(view, previous)
+        if self.detail is detail:  # else a poll has shown a newer read meanwhile
+            self._show(detail, previous)
         self._notice(message, undo_window)
 
-    def _refused(self, message: str, view: OrderView) -> None:
+    def _refused(self, message: str, detail: OrderDetail) -> None:
         self._written()
-        self.show_view(view)
+        self.show_view(detail)
         self.say(message, severity="error")
 
-    def _changed(self, message: str, view: OrderView, undo_window: float = 0.0) -> None:
-        self.show_view(view)
+    def _changed(self, message: str, detail: OrderDetail, undo_window: float = 0.0) -> None:
+        self.show_view(detail)
         self._notice(message, undo_window)
 
     def _notice(self, message: str, undo_window: float) -> None:
@@ -635,10 +633,10 @@ class OrderScreen(ComptoirScreen[None]):
             try:
                 change = undo_latest(self.number, config=self.config, by=self.staff_name)
             except (ConcurrentChangeError, TransitionError) as error:
-                view = load_order_view(self.number)
+                view = load_order_detail(self.number)
                 self._in_thread(self._refused, str(error), view)
                 return
-            view = load_order_view(self.number)
+            view = load_order_detail(self.number)
         message = _(
             "Modification annulée : statut {status} rétabli, messages retirés.",
             status=status_label(change.to_status),
@@ -647,15 +645,15 @@ class OrderScreen(ComptoirScreen[None]):
 
     def action_resend(self) -> None:
         """`r`: send the selected failed notification again."""
-        if self.view is None:
+        if self.detail is None:
             return
         table = self.query_one("#order-notifications", DataTable)
-        if not self.view.notifications:
+        if not self.detail.notifications:
             self.say(_("Aucune notification pour cette commande."), severity="warning")
             return
-        note = self.view.notifications[min(table.cursor_row, len(self.view.notifications) - 1)]
+        note = self.detail.notifications[min(table.cursor_row, len(self.detail.notifications) - 1)]
         if note.state not in RESENDABLE:
-            failed = [n for n in self.view.notifications if n.state in RESENDABLE]
+            failed = [n for n in self.detail.notifications if n.state in RESENDABLE]
             if len(failed) != 1:
                 self.say(
                     _("Choisissez une notification en échec (flèches) puis r."),
@@ -669,7 +667,7 @@ class OrderScreen(ComptoirScreen[None]):
     def _resend(self, notification_id: int) -> None:
         with thread_connection():
             note = resend(notification_id)
-            view = load_order_view(self.number)
+            view = load_order_detail(self.number)
         message = _(
             "Notification renvoyée à {recipient} : elle repart au prochain passage.",
             recipient=note.recipient or _("vendeur (profil)"),

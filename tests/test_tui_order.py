@@ -117,8 +117,8 @@ async def test_after_a_change_the_screen_shows_what_reading_the_order_again_show
             ]
             assert isinstance(app.screen, OrderScreen)
             # Nothing for the poll to redraw: what the screen holds is what the order is.
-            assert app.screen.view is not None
-            assert app.screen.view.fingerprint == fingerprint(SEED_ORDER)
+            assert app.screen.detail is not None
+            assert app.screen.detail.fingerprint == fingerprint(SEED_ORDER)
             app.screen.reload()
             await settle(pilot)
             assert [

@@ -36,16 +36,15 @@ from app.config import Config
 from app.i18n import _
 from app.messages.render import (
     Job,
-    LineView,
-    OrderView,
     ShopView,
     build_mail,
     message_id,
     sms_text,
 )
 from app.messages.senders import DeliveryError, MailSender, NotConfigured, SmsSender
+from app.orders.view import order_views
 from storage.db import is_sqlite, tuples, write_transaction
-from storage.models import Notification, Order, OrderLine, Profile, database
+from storage.models import Notification, Profile, database
 
 log = logging.getLogger("comptoir.notifier")
 T = TypeVar("T")
@@ -396,7 +395,7 @@ class Notifier:
                 )
                 .order_by(Notification.due_at, Notification.id)
             )
-        orders = _order_views({row.order_id for row in rows})
+        orders = order_views(row.order_id for row in rows)
         profile = Profile.get_or_none(Profile.id == 1)
         shop = ShopView(
             name=profile.name if profile else "",
@@ -583,45 +582,6 @@ def _state_counts() -> dict[str, int]:
                 Notification.state
             )
         )
-    }
-
-
-def _order_views(order_ids: set[int]) -> dict[int, OrderView]:
-    if not order_ids:
-        return {}
-    lines: dict[int, list[LineView]] = {i: [] for i in order_ids}
-    for line in (
-        OrderLine.select()
-        .where(OrderLine.order.in_(list(order_ids)))
-        .order_by(OrderLine.order, OrderLine.position)
-    ):
-        lines[line.order_id].append(
-            LineView(
-                product=line.product,
-                category=line.category,
-                seller=line.seller,
-                unit_price=line.unit_price,
-                quantity=line.quantity,
-                total=line.total,
-                vat_rate=line.rate,
-            )
-        )
-    return {
-        order.id: OrderView(
-            number=order.number,
-            placed_at=order.placed_at,
-            customer_name=order.customer_name,
-            customer_email=order.customer_email,
-            customer_address=order.customer_address,
-            customer_mobile=order.customer_mobile,
-            fulfilment_mode=order.fulfilment_mode,
-            fulfilment_details=order.fulfilment_details,
-            shipping_fee=order.shipping_fee,
-            total=order.total,
-            status=order.status,
-            lines=tuple(lines[order.id]),
-        )
-        for order in Order.select().where(Order.id.in_(list(order_ids)))
     }
 
 

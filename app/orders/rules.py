@@ -40,6 +40,11 @@ def status_label(status: str | OrderStatus) -> str:
     return _(STATUS_LABELS[OrderStatus(status)])
 
 
+def mode_label(mode: str) -> str:
+    """« Retrait » (pickup) or « Livraison » (delivery), in the current language."""
+    return _("Livraison") if mode == "delivery" else _("Retrait")
+
+
 def parse_status(text: str) -> OrderStatus:
     """A status from its key (`ready`) or its label in either language, else TransitionError."""
     wanted = text.strip().casefold()
