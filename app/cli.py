@@ -16,6 +16,7 @@ from app import __version__
 from app.config import Config, load_config
 from app.errors import SHOWN, ComptoirError
 from app.i18n import _, set_language
+from app.text import check_text, printable
 
 Handler = Callable[[argparse.Namespace, Config], int]
 
@@ -132,17 +133,19 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     _open(config)
     result = import_files(args.files, config=config)
     for message in result.messages:
-        print(message)
+        print(printable(message))
     print(result.summary())
     return 0
 
 
 def cmd_status(args: argparse.Namespace, config: Config) -> int:
     from app.orders.rules import change_status, parse_status, status_label
+    from app.shop.staff import system_user
 
     _open(config)
     target = parse_status(args.status)
-    result = change_status(args.number, target, config=config, by=args.by or "", reason=args.reason)
+    by = args.by.strip() if args.by and args.by.strip() else system_user()
+    result = change_status(args.number, target, config=config, by=by, reason=args.reason)
     print(
         _(
             "{number} : {current} → {target}",
@@ -178,7 +181,7 @@ def cmd_profile(args: argparse.Namespace, config: Config) -> int:
     width = max(len(_(label)) for label in LABELS.values())
     for field, label in LABELS.items():
         value = getattr(profile, field) or _("(vide)")
-        print(f"{_(label):<{width}}  {value}")
+        print(f"{_(label):<{width}}  {printable(value)}")
     return 0
 
 
@@ -234,7 +237,8 @@ def cmd_staff(args: argparse.Namespace, config: Config) -> int:
         if not members:
             print(_("Aucun membre : la connexion est désactivée."))
         for member in members:
-            print(f"{member.name}\t{_('désactivé') if member.disabled else _('actif')}")
+            state = _("désactivé") if member.disabled else _("actif")
+            print(f"{printable(member.name)}\t{state}")
         return 0
     if not args.name:
         raise ComptoirError(_("Cette commande demande un NOM."))
@@ -354,18 +358,31 @@ HANDLERS: dict[str | None, Handler] = {
 }
 
 
+_POSITIONALS = {"number": "NUMBER", "name": "NAME", "status": "STATUS", "files": "FILE"}
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse a control character in any argument, before anything is opened or stored."""
+    for dest, value in vars(args).items():
+        label = _POSITIONALS.get(dest) or f"--{dest.replace('_', '-')}"
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str | Path):
+                check_text(str(item), label, newlines=dest == "address")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        check_arguments(args)
         config = load_config().with_overrides(
             database_url=getattr(args, "db", None), lang=getattr(args, "lang", None)
         )
         set_language(config.lang)
         return HANDLERS[args.command](args, config)
     except SHOWN as exc:
-        print(f"comptoir: {exc}", file=sys.stderr)
+        print(f"comptoir: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("comptoir: interrupted", file=sys.stderr)
@@ -374,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("COMPTOIR_DEBUG"):
             raise
         print(
-            f"comptoir: unexpected error: {type(exc).__name__}: {exc} "
+            f"comptoir: unexpected error: {type(exc).__name__}: {printable(str(exc))} "
             "(set COMPTOIR_DEBUG=1 for details)",
             file=sys.stderr,
         )

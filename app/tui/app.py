@@ -178,7 +178,9 @@ class ComptoirApp(App[None]):
         self._staff_required = False
         self._locked = False
         self._last_input = monotonic()
-        self.staff_name = ""  # who signed in, recorded in the history ("" = système)
+        # Recorded in the history: who signed in, or the account running Comptoir when
+        # nobody signs in ("" is « système », automatic intake's word).
+        self.staff_name = staff.system_user()
         self.section_factories: dict[str, Callable[[], Screen[Any]]] = {
             "commandes": self._make_commandes,
             "finances": _finances_screen,
