@@ -375,11 +375,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        check_arguments(args)
         config = load_config().with_overrides(
             database_url=getattr(args, "db", None), lang=getattr(args, "lang", None)
         )
         set_language(config.lang)
+        check_arguments(args)
         return HANDLERS[args.command](args, config)
     except SHOWN as exc:
         print(f"comptoir: {printable(str(exc))}", file=sys.stderr)

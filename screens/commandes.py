@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -467,7 +468,8 @@ class CommandesScreen(Screen[None]):
             text += " — " + _("aucune commande")
         text += "   " + _("(Échap : tout afficher)") if self._filtered() else ""
         # Fixed size: no layout pass (which would redraw the whole table) for a new title.
-        self.query_one("#list-title", Label).update(text, layout=False)
+        # Text, not markup: the title quotes what was typed (« [/bold] » is searched as is).
+        self.query_one("#list-title", Label).update(Text(text), layout=False)
 
     def _filtered(self) -> bool:
         state = self.query_state

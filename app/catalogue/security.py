@@ -9,4 +9,15 @@ EN = {
     "{what} : {why}.": "{what}: {why}.",
     "motif": "reason",
     "auteur": "author",
+    # app.config: a setting of the wrong type
+    "{path} : « {key} » doit être {expected}, pas {given} ({value}).": (
+        "{path}: '{key}' must be {expected}, not {given} ({value})."
+    ),
+    "du texte entre guillemets": "text in quotes",
+    "un nombre (sans guillemets)": "a number (no quotes)",
+    "true ou false (sans guillemets)": "true or false (no quotes)",
+    "texte": "text",
+    "booléen": "boolean",
+    "nombre": "number",
+    "table": "table",
 }

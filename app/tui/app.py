@@ -383,7 +383,7 @@ class ComptoirApp(App[None]):
                 message = _("Nouvelle commande n° {number}", number=change.new_orders[0])
             else:
                 message = _("{n} nouvelles commandes", n=count)
-            self.notify(message, title=_("Commandes"))
+            self.notify(message, title=_("Commandes"), markup=False)
             self.bell()
         for screen in self.screen_stack:
             screen.post_message(DataChanged(new_orders=change.new_orders))
