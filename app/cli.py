@@ -374,6 +374,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Whatever this process creates (logs, caches, files of a library) is its owner's alone;
+    # the database and documents get their group's access where set up (storage.files).
+    from storage.files import PROCESS_UMASK
+
+    os.umask(PROCESS_UMASK)
     try:
         config = load_config().with_overrides(
             database_url=getattr(args, "db", None), lang=getattr(args, "lang", None)

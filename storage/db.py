@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
-from storage import migrations
+from storage import files, migrations
 from storage.driver import use_psycopg
 from storage.errors import StorageConfigError, StorageError
 from storage.models import database
@@ -38,7 +38,7 @@ def make_database(url: str) -> Database:
         if not path:
             raise StorageConfigError(f"database URL has no file (sqlite:///path/to/file.db): {url}")
         if path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_database_file(Path(path).expanduser())
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     if parsed.scheme in ("postgresql", "postgres"):
         params: dict[str, Any] = {}
@@ -58,6 +58,20 @@ def make_database(url: str) -> Database:
         use_psycopg()
         return PostgresqlDatabase(name, **params)
     raise StorageConfigError(f"database URL must start with sqlite:/// or postgresql://: {url}")
+
+
+def _private_database_file(path: Path) -> None:
+    """The database file made 0600 (0660 in a group's folder) before SQLite opens it.
+
+    SQLite gives `-wal` and `-shm` the database file's mode; ones left 0644 by an older
+    Comptoir lose others' access here.
+    """
+    files.make_folder(path.parent)
+    files.create_private(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            files.close_to_others(companion)
 
 
 def open_database(url: str, *, timezone: str = "Europe/Paris", migrate: bool = True) -> Database:
