@@ -358,6 +358,18 @@ HANDLERS: dict[str | None, Handler] = {
 }
 
 
+def plain_error(exc: BaseException) -> str | None:
+    """The one French line of a failure that is not a bug: the database's, a badly coded text."""
+    from storage.db import database_error
+
+    error = database_error(exc)
+    if error is not None:
+        return str(error)
+    if isinstance(exc, UnicodeError):  # a lone surrogate that reached an encoder
+        return _("texte mal codé : {detail}", detail=exc)
+    return None
+
+
 _POSITIONALS = {"number": "NUMBER", "name": "NAME", "status": "STATUS", "files": "FILE"}
 
 
@@ -395,6 +407,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last net: one line, never a traceback for staff
         if os.environ.get("COMPTOIR_DEBUG"):
             raise
+        known = plain_error(exc)
+        if known is not None:
+            print(f"comptoir: {printable(known)}", file=sys.stderr)
+            return 1
         print(
             f"comptoir: unexpected error: {type(exc).__name__}: {printable(str(exc))} "
             "(set COMPTOIR_DEBUG=1 for details)",

@@ -220,7 +220,18 @@ def _validate(config: Config) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown timezone '{config.timezone}' (e.g. Europe/Paris)") from None
     if config.database_url:
-        scheme = urlparse(config.database_url).scheme
+        try:
+            scheme = urlparse(config.database_url).scheme
+        except ValueError as exc:  # an unclosed [IPv6 address
+            from storage.db import redact
+
+            raise ConfigError(
+                _(
+                    "adresse de base de données invalide : {url} ({detail})",
+                    url=redact(config.database_url),
+                    detail=exc,
+                )
+            ) from None
         if scheme not in ("sqlite", "postgresql", "postgres"):
             raise ConfigError(
                 f"database URL must start with sqlite:/// or postgresql://, got '{scheme}:'"
