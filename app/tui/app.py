@@ -391,7 +391,9 @@ class ComptoirApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes a readable message."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
+            from storage.db import database_error
+
+            error = database_error(event.worker.error) or event.worker.error
             self.notify(
                 _("Erreur : {error}", error=str(error) or type(error).__name__),
                 severity="error",
