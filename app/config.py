@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app import locations
 from app.errors import ConfigError
+from app.i18n import _
 from app.orders.statuses import DEFAULT_NOTIFY, OrderStatus
+from app.text import forbidden_character, printable, refusal
 
 LANGUAGES = ("fr", "en")
 
@@ -118,7 +120,7 @@ def load_config(environ: Mapping[str, str] | None = None, path: Path | None = No
         raise ConfigError(f"COMPTOIR_CONFIG: no such file: {path}")
     for key, var in _STRING_SETTINGS.items():
         if var in env:
-            values[key] = env[var].strip()
+            values[key] = _string(var, env[var])
     for key, var in _NUMBER_SETTINGS.items():
         if var in env:
             values[key] = _number(var, env[var])
@@ -135,13 +137,15 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: unknown setting '{key}'")
         if key in _STRING_SETTINGS:
             if not isinstance(value, str):
-                raise ConfigError(f"{path}: '{key}' must be a string")
-            values[key] = value.strip()
+                raise _wrong_type(path, key, value, _("du texte entre guillemets"))
+            values[key] = _string(f"{path} : {key}", value)
         elif key in _NUMBER_SETTINGS:
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise _wrong_type(path, key, value, _("un nombre (sans guillemets)"))
             values[key] = _number(f"{path}: '{key}'", str(value))
         elif key == "sms_enabled":
             if not isinstance(value, bool):
-                raise ConfigError(f"{path}: 'sms_enabled' must be true or false")
+                raise _wrong_type(path, key, value, _("true ou false (sans guillemets)"))
             values[key] = value
         elif key == "keymap":
             values[key] = _keymap(value, path)
@@ -179,11 +183,45 @@ def _notify_rules(value: Any, path: Path) -> dict[OrderStatus, NotifyRule]:
             raise ConfigError(f"{path}: notify: unknown status '{status_key}'") from None
         if not isinstance(rule, dict) or not set(rule) <= {"mail", "sms"}:
             raise ConfigError(f"{path}: notify.{status_key}: expected mail = true/false, sms = …")
+        for channel, flag in rule.items():
+            if not isinstance(flag, bool):  # "false" in quotes is a string, and true to bool()
+                raise _wrong_type(
+                    path,
+                    f"notify.{status_key}.{channel}",
+                    flag,
+                    _("true ou false (sans guillemets)"),
+                )
         current = rules[status]
         rules[status] = NotifyRule(
-            mail=bool(rule.get("mail", current.mail)), sms=bool(rule.get("sms", current.sms))
+            mail=rule.get("mail", current.mail), sms=rule.get("sms", current.sms)
         )
     return rules
+
+
+_TOML_TYPES = {str: "texte", bool: "booléen", int: "nombre", float: "nombre", dict: "table"}
+
+
+def _wrong_type(path: Path, key: str, value: Any, expected: str) -> ConfigError:
+    """One line naming the key, what it must be and what it is (`mail = "false"`)."""
+    given = _TOML_TYPES.get(type(value), type(value).__name__)
+    return ConfigError(
+        _(
+            "{path} : « {key} » doit être {expected}, pas {given} ({value}).",
+            path=printable(str(path)),
+            key=printable(key),
+            expected=expected,
+            given=_(given),
+            value=printable(repr(value) if isinstance(value, str) else str(value)),
+        )
+    )
+
+
+def _string(name: str, value: str) -> str:
+    """A string setting, stripped; a control character in it is refused."""
+    char = forbidden_character(value)
+    if char is not None:
+        raise ConfigError(_("{what} : {why}.", what=printable(str(name)), why=refusal(char)))
+    return value.strip()
 
 
 def _number(name: str, text: str) -> float:
@@ -204,7 +242,18 @@ def _validate(config: Config) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown timezone '{config.timezone}' (e.g. Europe/Paris)") from None
     if config.database_url:
-        scheme = urlparse(config.database_url).scheme
+        try:
+            scheme = urlparse(config.database_url).scheme
+        except ValueError as exc:  # an unclosed [IPv6 address
+            from storage.db import redact
+
+            raise ConfigError(
+                _(
+                    "adresse de base de données invalide : {url} ({detail})",
+                    url=redact(config.database_url),
+                    detail=exc,
+                )
+            ) from None
         if scheme not in ("sqlite", "postgresql", "postgres"):
             raise ConfigError(
                 f"database URL must start with sqlite:/// or postgresql://, got '{scheme}:'"

@@ -33,16 +33,21 @@ class Check:
 def check_database(config: Config) -> Check:
     """Reachable, and at the schema version of this program (no migration is run)."""
     from storage import migrations
-    from storage.db import open_database, redact
+    from storage.db import check_health, database_error, open_database, redact
 
     name = _("Base de données")
     url = config.resolved_database_url
     try:
         db = open_database(url, timezone=config.timezone, migrate=False)
         version = migrations.schema_version(db)
+        if version is not None:
+            check_health(db, url)  # damaged pages, or a database that cannot be written
     except SHOWN as exc:
         return Check(name, False, str(exc))
     except Exception as exc:  # a driver's own error: one line, never a traceback
+        known = database_error(exc, url)
+        if known is not None:
+            return Check(name, False, str(known))
         return Check(name, False, f"{redact(url)} : {type(exc).__name__}: {exc}")
     if version is None:
         return Check(name, False, _("{url} : vide, pas encore créée", url=redact(url)))

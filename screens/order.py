@@ -431,7 +431,7 @@ class OrderScreen(ComptoirScreen[None]):
         notice = self.query_one("#order-notice", Static)
         notice.update(Text(message))
         notice.display = True
-        self.notify(message, severity=severity)  # type: ignore[arg-type]
+        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a worker's failure becomes a readable line."""

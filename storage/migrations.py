@@ -13,7 +13,7 @@ from datetime import UTC
 
 from peewee import Database, DatabaseError, SqliteDatabase
 
-from storage.errors import StorageError
+from storage.errors import StorageError, _
 from storage.models import ALL_MODELS, Meta, Order, Staff
 
 
@@ -127,8 +127,12 @@ def migrate(db: Database, *, timezone: str) -> int:
         return 0
     if found > LATEST:
         raise StorageError(
-            f"the database is at schema version {found}, newer than this Comptoir ({LATEST}): "
-            "upgrade Comptoir"
+            _(
+                "la base de données est au schéma v{found}, plus récent que ce Comptoir "
+                "(v{latest}) : mettez Comptoir à jour"
+            ),
+            found=found,
+            latest=LATEST,
         )
     for version in range(found, LATEST):
         with db.atomic():

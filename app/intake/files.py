@@ -7,7 +7,6 @@ transaction. An order whose number is already known is skipped, said so, and nev
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from app.errors import IntakeError
 from app.i18n import _
 from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
 from app.orders.statuses import OrderStatus
+from app.text import fold, forbidden_character, printable, refusal
 from storage.db import tuples, write_transaction
 from storage.models import Order, OrderLine, StatusChange
 
@@ -129,8 +129,9 @@ def _text(value: Any, path: str, *, required: bool = True) -> str:
         raise _Invalid(path, "must not be empty")
     if len(text) > MAX_TEXT:
         raise _Invalid(path, f"is longer than {MAX_TEXT} characters")
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise _Invalid(path, "holds control characters")
+    char = forbidden_character(text, newlines=True)
+    if char is not None:
+        raise _Invalid(path, refusal(char))
     return text
 
 
@@ -309,12 +310,6 @@ def search_text(draft: OrderDraft) -> str:
     return fold(" ".join(parts))
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, so 'the' finds 'Thé'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     """Write one validated order with its lines, history, invoice and notifications.
 
@@ -415,21 +410,21 @@ def load_file(path: Path) -> list[OrderDraft]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise IntakeError(f"{path}: no such file") from None
+        raise IntakeError(printable(f"{path}: no such file")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise IntakeError(f"{path}: cannot read it ({exc})") from None
+        raise IntakeError(printable(f"{path}: cannot read it ({exc})")) from None
     try:
         data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except (json.JSONDecodeError, ValueError) as exc:
-        raise IntakeError(f"{path}: not valid JSON ({exc})") from None
+        raise IntakeError(printable(f"{path}: not valid JSON ({exc})")) from None
     except RecursionError:
-        raise IntakeError(f"{path}: the document is nested too deeply") from None
+        raise IntakeError(printable(f"{path}: the document is nested too deeply")) from None
     try:
         return parse_document(data)
     except _Invalid as exc:
-        raise IntakeError(f"{path}: {exc.path}: {exc.reason}") from None
+        raise IntakeError(printable(f"{path}: {exc.path}: {exc.reason}")) from None
     except RecursionError:
-        raise IntakeError(f"{path}: the document is nested too deeply") from None
+        raise IntakeError(printable(f"{path}: the document is nested too deeply")) from None
 
 
 def _refuse_constant(name: str) -> Any:
@@ -451,8 +446,9 @@ def import_files(
         total.imported += result.imported
         total.skipped += result.skipped
         total.failed_payment += result.failed_payment
+        shown = printable(str(path))
         total.messages += [
-            _("{file} : commande {number} déjà connue, ignorée.", file=path, number=n)
+            _("{file} : commande {number} déjà connue, ignorée.", file=shown, number=n)
             for n in result.skipped
         ]
     return total

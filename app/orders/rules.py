@@ -22,6 +22,7 @@ from app.orders.statuses import (
     OrderStatus,
     allowed_targets,
 )
+from app.text import check_text
 from storage.db import write_transaction
 from storage.models import Document, Notification, Order, Profile, StatusChange
 
@@ -112,7 +113,8 @@ def change_status(
     read and the write still loses cleanly instead of being overwritten.
     """
     now = now or utcnow()
-    reason = reason.strip() if reason else None
+    reason = check_text(reason.strip(), _("motif")) if reason else None
+    check_text(by, _("auteur"))
     with write_transaction():
         order = get_order(number)
         version = order.version if expected_version is None else expected_version
