@@ -17,6 +17,8 @@ from app.config import Config
 from app.documents import numbering as documents_numbering
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.i18n import _
+from app.messages.marketplace import CHANNEL as MARKETPLACE
+from app.messages.marketplace import queue_status_message
 from app.orders.statuses import (
     STATUS_LABELS,
     OrderStatus,
@@ -142,6 +144,15 @@ def change_status(
         if target is OrderStatus.CANCELLED:
             _issue_credit_note(order, now, config)
         notifications = queue_status_notifications(order, target, change, config, now, by)
+        refund = order.total if target is OrderStatus.CANCELLED else None
+        told = queue_status_message(
+            order,
+            change,
+            config=config,
+            due=now + timedelta(seconds=config.undo_seconds),
+            refund=refund,
+        )
+        notifications += [told] if told is not None else []
         fresh = Order.get_by_id(order.id)
     return ChangeResult(change=change, order=fresh, notifications=notifications)
 
@@ -325,17 +336,31 @@ def undo_change(
             .execute()
         )
         # A notifier may have claimed one of them between the check above and the withdrawal
-        # (its claim is a conditional UPDATE too): then the undo loses, whole.
+        # (its claim is a conditional UPDATE too): then the undo loses, whole. The
+        # marketplace's message is not one of them: if it left, the undo's own tells it.
         if (
             Notification.select()
-            .where((Notification.change == change) & (Notification.state != "withdrawn"))
+            .where(
+                (Notification.change == change)
+                & (Notification.state != "withdrawn")
+                & (Notification.channel != MARKETPLACE)
+            )
             .exists()
         ):
             raise TransitionError(
                 _("Rien à annuler : le délai est passé ou les messages sont partis.")
             )
+        told = (
+            Notification.select()
+            .where(
+                (Notification.change == change)
+                & (Notification.state != "withdrawn")
+                & (Notification.channel == MARKETPLACE)
+            )
+            .exists()
+        )
         StatusChange.update(undone=True).where(StatusChange.id == change.id).execute()
-        return StatusChange.create(
+        undo = StatusChange.create(
             order=order,
             at=now,
             by=by,
@@ -344,6 +369,9 @@ def undo_change(
             reason=_("Annulation de la modification"),
             kind="undo",
         )
+        if told:  # the marketplace heard of the change: it hears of the undo, at once
+            queue_status_message(order, undo, config=config, due=now)
+        return undo
 
 
 def can_undo(change: StatusChange, *, config: Config, now: datetime | None = None) -> bool:
@@ -363,7 +391,9 @@ def can_undo(change: StatusChange, *, config: Config, now: datetime | None = Non
     gone = (
         Notification.select()
         .where(
-            (Notification.change == change) & (Notification.state.not_in([*UNSENT, "withdrawn"]))
+            (Notification.change == change)
+            & (Notification.state.not_in([*UNSENT, "withdrawn"]))
+            & (Notification.channel != MARKETPLACE)
         )
         .exists()
     )
