@@ -385,7 +385,7 @@ class OrderScreen(Screen[None]):
             recipient = note.recipient or (
                 _("vendeur (profil)") if note.audience == "seller" else ""
             )
-            channel = {"mail": _("Courriel"), "marketplace": _("Place de marché")}.get(
+            channel = {"mail": _("Courriel"), "webhook": _("Place de marché")}.get(
                 note.channel, _("SMS")
             )
             state = _(STATE_LABELS.get(note.state, note.state))

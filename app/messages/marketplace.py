@@ -1,8 +1,8 @@
 """The marketplace hears back: each status change as a signed Standard Webhooks POST.
 
 With COMPTOIR_MARKETPLACE_URL and COMPTOIR_MARKETPLACE_SECRET set, a status change, a
-cancellation and an undo write, in their own transaction, a `marketplace` row of the outbox
-(`Notification`, channel and audience `marketplace`) and its frozen body with a webhook-id
+cancellation and an undo write, in their own transaction, a row of the outbox (`Notification`,
+channel `webhook`, audience `marketplace`) and its frozen body with a webhook-id
 of its own (`MarketplaceMessage`). The notifier sends it like a mail: after the grace
 period, under a lease, with retries and backoff, marked sent once the marketplace answered
 2xx. Every attempt carries the same webhook-id and the same bytes (only the timestamp and
@@ -34,7 +34,9 @@ from app.i18n import _
 from app.messages.senders import DeliveryError, NotConfigured
 from storage.models import MarketplaceMessage, Notification, Order, StatusChange
 
-CHANNEL = "marketplace"
+# The outbox's columns: channel `webhook` (at most 8 characters), audience `marketplace`.
+CHANNEL = "webhook"
+AUDIENCE = "marketplace"
 EVENT = "order.status_changed"
 TIMEOUT_SECONDS = 15.0
 # Answers worth trying again (RFC 9110): 408 Request Timeout, 429 Too Many Requests, and 5xx.
@@ -84,7 +86,7 @@ def queue_status_message(
     notification = Notification.create(
         order=order,
         change=change,
-        audience=CHANNEL,
+        audience=AUDIENCE,
         channel=CHANNEL,
         template="status_changed",
         order_status=change.to_status,

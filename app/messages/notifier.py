@@ -34,8 +34,8 @@ from peewee import fn
 from app.clock import utcnow
 from app.config import Config
 from app.i18n import _
+from app.messages.marketplace import AUDIENCE, MarketplaceSender, Outgoing
 from app.messages.marketplace import CHANNEL as MARKETPLACE
-from app.messages.marketplace import MarketplaceSender, Outgoing
 from app.messages.render import (
     Job,
     LineView,
@@ -504,7 +504,7 @@ class Notifier:
         profile = Profile.get_or_none(Profile.id == 1)
         audiences: dict[str, list[str]] = {"mail": [], "sms": [], MARKETPLACE: []}
         if self.marketplace.configured:
-            audiences[MARKETPLACE].append(MARKETPLACE)
+            audiences[MARKETPLACE].append(AUDIENCE)
         if self.mail.configured:
             audiences["mail"].append("customer")
             if profile is not None and profile.email:
