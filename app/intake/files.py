@@ -28,7 +28,7 @@ from app.errors import IntakeError
 from app.i18n import _
 from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
 from app.orders.statuses import OrderStatus
-from storage.db import write_transaction
+from storage.db import insert_row, write_transaction
 from storage.models import Order, OrderLine, StatusChange
 
 MODES = ("pickup", "delivery")
@@ -321,7 +321,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     placed_utc = draft.placed_at.astimezone(UTC)
     placed_local = draft.placed_at.astimezone(config.tz)
     status = draft.status
-    order = Order.create(
+    order = insert_row(
+        Order,
         number=draft.number,
         placed_at=placed_utc.replace(tzinfo=None),
         placed_day=placed_local.date(),
@@ -355,7 +356,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
             for position, line in enumerate(draft.lines, start=1)
         ]
     ).execute()
-    StatusChange.create(
+    insert_row(
+        StatusChange,
         order=order,
         at=now,
         by=SYSTEM,

@@ -124,10 +124,15 @@ def record_delivery(
         with write_transaction():
             # First, so that two deliveries of one id queue on its key (PostgreSQL) and the
             # second finds it; on SQLite the IMMEDIATE transaction already queues them.
-            inserted = database.execute(
-                WebhookDelivery.insert(
-                    webhook_id=webhook_id, received_at=now, orders=" ".join(numbers)[:10_000]
-                ).on_conflict_ignore()
+            table, p = WebhookDelivery._meta.table_name, database.param
+            inserted = database.execute_sql(
+                f'INSERT INTO "{table}" ("webhook_id", "received_at", "orders") '
+                f"VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING",
+                (
+                    webhook_id,
+                    WebhookDelivery.received_at.db_value(now),
+                    " ".join(numbers)[:10_000],
+                ),
             ).rowcount
             if inserted == 0:
                 return None
@@ -137,10 +142,6 @@ def record_delivery(
     except _NothingNew as nothing:
         return Recorded(known=nothing.known)
     return Recorded(imported=result.imported, known=result.skipped)
-
-
-def is_known(webhook_id: str) -> bool:
-    return WebhookDelivery.select().where(WebhookDelivery.webhook_id == webhook_id).exists()
 
 
 def database_answers() -> bool:
@@ -295,9 +296,8 @@ class Intake:
             )
         except webhooks.Refused as refused:
             return self._unauthorized(note, refused.reason)
-        if await self.run_db(is_known, webhook_id):
-            note.outcome = "known-id"
-            return answer(200, result=KNOWN, webhook_id=webhook_id)
+        # A webhook-id already accepted is found by `record_delivery`, first thing in its
+        # transaction (one trip to the database thread per delivery, not two).
         try:
             if len(body) > PARSE_INLINE:
                 drafts = await asyncio.to_thread(decode_document, body)

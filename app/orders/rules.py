@@ -24,8 +24,8 @@ from app.orders.statuses import (
     OrderStatus,
     allowed_targets,
 )
-from storage.db import write_transaction
-from storage.models import Document, Notification, Order, Profile, StatusChange
+from storage.db import insert_row, write_transaction
+from storage.models import Document, Notification, Order, Profile, StatusChange, database
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
 # Notification states of messages that have not left: an undo may still withdraw them.
@@ -247,8 +247,7 @@ def queue_new_order_notifications(
             SYSTEM,
         )
     ]
-    profile = Profile.get_or_none(Profile.id == 1)
-    if profile is not None and profile.mobile and config.sms_enabled:
+    if config.sms_enabled and _seller_mobile():
         created.append(
             _notify(
                 order,
@@ -267,6 +266,14 @@ def queue_new_order_notifications(
     return created
 
 
+def _seller_mobile() -> str:
+    """The profile's mobile (one plain query: read for every order an intake writes)."""
+    row = database.execute_sql(
+        f'SELECT "mobile" FROM "{Profile._meta.table_name}" WHERE "id" = 1'
+    ).fetchone()
+    return row[0] if row and row[0] else ""
+
+
 def _notify(
     order: Order,
     change: StatusChange | None,
@@ -280,7 +287,8 @@ def _notify(
     config: Config,
     by: str,
 ) -> Notification:
-    return Notification.create(
+    return insert_row(
+        Notification,
         order=order,
         change=change,
         audience=audience,
