@@ -113,8 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, metavar="FILE")
 
     p = command("serve", "serve the TUI in a browser")
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than loopback (a reverse proxy must authenticate)",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers open, e.g. https://comptoir.example (needs --allow-remote)",
+    )
 
     p = command("service", "intake endpoint + drop folder + notifier, one process")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -153,7 +163,7 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
         _(
             "{number} : {current} → {target}",
             number=result.order.number,
-            current=status_label(result.change.from_status),
+            current=status_label(result.change.from_status or target),
             target=status_label(target),
         )
     )
@@ -260,16 +270,20 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     """The same TUI in a browser: textual-serve starts one `comptoir` per browser tab."""
     import shlex
 
-    from textual_serve.server import Server
+    from app.tui.serve import plan, serve
 
     if not 0 < args.port < 65536:
         raise ComptoirError(f"--port must be between 1 and 65535, got {args.port}")
+    serve_plan = plan(
+        args.host, args.port, allow_remote=args.allow_remote, public_url=args.public_url
+    )
+    if serve_plan.warning:
+        print(f"comptoir: {serve_plan.warning}", file=sys.stderr, flush=True)
     _open(config)  # fail here, once, if the database is unusable
     command = shlex.join(
         [sys.executable, "-m", "app", "--db", config.resolved_database_url, "--lang", config.lang]
     )
-    print(f"Comptoir: http://{args.host}:{args.port}/", flush=True)
-    Server(command, host=args.host, port=args.port, title="Comptoir").serve()
+    serve(command, serve_plan, title="Comptoir")
     return 0
 
 
@@ -357,13 +371,6 @@ def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
     for check in checks:
         print(check.line())
     return 0 if all(check.ok for check in checks) else 1
-
-
-def _not_yet(name: str) -> Handler:
-    def handler(args: argparse.Namespace, config: Config) -> int:
-        raise ComptoirError(f"'comptoir {name}' is not available in this version yet")
-
-    return handler
 
 
 HANDLERS: dict[str | None, Handler] = {

@@ -84,8 +84,8 @@ class _OneLine(logging.Formatter):
         text = record.getMessage().strip().splitlines()
         reason = ""
         if record.exc_info and record.exc_info[1] is not None:
-            reason = str(record.exc_info[1]).strip().splitlines()[0:1]
-            reason = f": {reason[0]}" if reason else ""
+            words = str(record.exc_info[1]).strip().splitlines()
+            reason = f": {words[0]}" if words else ""
         return f"{record.name}: {text[0] if text else ''}{reason}"
 
 
@@ -146,8 +146,8 @@ async def serve(
                 reason=exc.strerror or exc,
             )
         ) from None
-    sockets = site._server.sockets if site._server is not None else []  # type: ignore[union-attr]
-    bound = sockets[0].getsockname()[1] if sockets else port
+    addresses = runner.addresses
+    bound = int(addresses[0][1]) if addresses else port
     scheme = "https" if tls is not None else "http"
     probe_host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
     url = f"{scheme}://{probe_host}:{bound}"
@@ -186,7 +186,7 @@ async def serve(
         # No new connection; the requests in flight are answered (their bodies may still be
         # arriving); then the folder's file and the notifier finish.
         if site._server is not None:
-            site._server.close()  # type: ignore[union-attr]
+            site._server.close()
         await intake.drain(SHUTDOWN_SECONDS)
         await runner.cleanup()
         stop.set()

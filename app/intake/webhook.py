@@ -57,7 +57,7 @@ BODY_TIMEOUT = 30.0  # seconds to receive a whole body
 PARSE_INLINE = 64 * 1024  # bodies larger than this are validated in a thread
 KNOWN = "déjà connue"
 IMPORTED = "importée"
-_NOTE = web.AppKey("intake", object)
+_NOTE = "comptoir.intake.note"  # the request's Note, for its log line
 
 
 class _TooLarge(Exception):
@@ -211,13 +211,13 @@ class Intake:
             if self.stopping:
                 note.outcome = "stopping"
                 status = 503
-                response = problem(503, _("Service en cours d'arrêt : réessayez plus tard."))
-                response.headers["Retry-After"] = "5"
-                response.force_close()
-                return response
-            response = await handler(request)
-            status = response.status
-            return response
+                refusal = problem(503, _("Service en cours d'arrêt : réessayez plus tard."))
+                refusal.headers["Retry-After"] = "5"
+                refusal.force_close()
+                return refusal
+            answered = await handler(request)
+            status = answered.status
+            return answered
         except web.HTTPException as exc:  # the router's 404 and 405
             status = exc.status
             note.outcome = {404: "not-found", 405: "method-not-allowed"}.get(status, "http-error")

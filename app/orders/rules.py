@@ -42,6 +42,11 @@ def status_label(status: str | OrderStatus) -> str:
     return _(STATUS_LABELS[OrderStatus(status)])
 
 
+def mode_label(mode: str) -> str:
+    """« Retrait » (pickup) or « Livraison » (delivery), in the current language."""
+    return _("Livraison") if mode == "delivery" else _("Retrait")
+
+
 def parse_status(text: str) -> OrderStatus:
     """A status from its key (`ready`) or its label in either language, else TransitionError."""
     wanted = text.strip().casefold()
@@ -320,6 +325,7 @@ def undo_change(
                 _("Rien à annuler : le délai est passé ou les messages sont partis.")
             )
         order = change.order
+        assert change.from_status is not None  # a "change" (can_undo) always has one
         restored = OrderStatus(change.from_status)
         updated = (
             Order.update(
