@@ -127,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address browsers open, e.g. https://comptoir.example (needs --allow-remote)",
     )
 
+    p = command("service", "intake endpoint + drop folder + notifier, one process")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8470, help="port (default 8470; 0: any free one)")
+    p.add_argument("--cert", type=Path, metavar="FILE", help="TLS certificate chain (PEM)")
+    p.add_argument("--key", type=Path, metavar="FILE", help="its private key (PEM)")
+
     command("doctor", "check database, SMTP, Vonage and wkhtmltopdf")
     return parser
 
@@ -285,6 +291,27 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_service(args: argparse.Namespace, config: Config) -> int:
+    """The intake endpoint, the drop folder and the notifier until SIGTERM or Ctrl+C."""
+    import asyncio
+
+    from app.intake import service
+
+    if not 0 <= args.port < 65536:
+        raise ComptoirError(f"--port must be between 0 and 65535, got {args.port}")
+    service.check_service_config(config)
+    tls = service.tls_context(args.cert, args.key)
+    _open(config)
+    service.configure_logging()
+
+    def announce(line: str) -> None:
+        print(line, flush=True)
+
+    return asyncio.run(
+        service.serve(config, host=args.host, port=args.port, tls=tls, announce=announce)
+    )
+
+
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     from app.tui.factory import run_tui
 
@@ -361,6 +388,7 @@ HANDLERS: dict[str | None, Handler] = {
     "invoice": cmd_invoice,
     "export": cmd_export,
     "serve": cmd_serve,
+    "service": cmd_service,
     "doctor": cmd_doctor,
 }
 

@@ -385,10 +385,13 @@ class OrderScreen(ComptoirScreen[None]):
             recipient = note.recipient or (
                 _("vendeur (profil)") if note.audience == "seller" else ""
             )
+            channel = {"mail": _("Courriel"), "webhook": _("Place de marché")}.get(
+                note.channel, _("SMS")
+            )
             state = _(STATE_LABELS.get(note.state, note.state))
             rows.append(
                 (
-                    Text(_("Courriel") if note.channel == "mail" else _("SMS")),
+                    Text(channel),
                     Text(recipient),
                     Text(state, style="bold red" if note.state == "failed" else ""),
                     Text(str(note.attempts), justify="right"),
