@@ -12,16 +12,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from app.i18n import _
 from screens._translate import translate_bindings
+from screens.base import ComptoirModal
 
 T = TypeVar("T")
 
 
-class _Question(ModalScreen[T]):
+class _Question(ComptoirModal[T]):
     DEFAULT_CSS = """
     _Question { align: center middle; }
     _Question > Vertical { width: 70; max-width: 100%; height: auto; max-height: 100%;

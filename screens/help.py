@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from app.i18n import _
@@ -21,6 +21,7 @@ from app.orders.statuses import (
     OrderStatus,
     allowed_targets,
 )
+from screens.base import ComptoirModal
 from widgets.textual_keys import comptoir_bindings, describe
 
 # Textual's keys, but every screen relies on them: moving between its parts, the palette.
@@ -70,7 +71,7 @@ def statuses_text() -> Text:
     return text
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ComptoirModal[None]):
     """The keys, the statuses (and, in the demo, where its mails go); Escape or ? closes."""
 
     BINDINGS = [

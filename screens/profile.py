@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
@@ -17,6 +16,7 @@ from textual.worker import Worker, WorkerState
 from app.errors import ValidationError
 from app.i18n import _
 from app.shop.profile import LABELS, ProfileData, clean_field, load_profile, save_profile
+from screens.base import ComptoirScreen
 from screens.confirm import ConfirmModal, UnsavedModal
 from widgets.footer import Footer
 from widgets.section_bar import SectionBar
@@ -37,7 +37,7 @@ class ProfileFieldValidator(Validator):
         return self.success()
 
 
-class ProfileScreen(Screen[None]):
+class ProfileScreen(ComptoirScreen[None]):
     """A form of the profile's fields; Ctrl+S saves them all at once.
 
     What is typed stays on screen until saved: changed fields are marked, leaving the
@@ -56,7 +56,7 @@ class ProfileScreen(Screen[None]):
         self._saved: ProfileData | None = None
 
     def compose(self) -> ComposeResult:
-        yield SectionBar()
+        yield SectionBar(keymap=self.app.config.keymap)
         yield Static(_("Profil du vendeur"), id="profile-title")
         with VerticalScroll(id="profile-form"):
             for field, label in LABELS.items():
@@ -135,7 +135,7 @@ class ProfileScreen(Screen[None]):
 
     def _show_error(self, field: str, reason: str) -> None:
         error = self.query_one(f"#profile-{field}-error", Static)
-        error.update(Text(reason))
+        error.update(Text(reason))  # it quotes what was typed: never markup
         error.display = bool(reason)
 
     def _show_changes(self) -> None:
