@@ -240,7 +240,7 @@ class OrderScreen(ComptoirScreen[None]):
         return self.app.staff_name
 
     def on_mount(self) -> None:
-        self.on_mount_tables()
+        self._tables_without_focus()
         self.query_one("#client-block").border_title = _("Client")
         self.query_one("#change-preview").display = False
         self.reload()
@@ -253,7 +253,8 @@ class OrderScreen(ComptoirScreen[None]):
         if self.detail is not None and self._room != self._table_room():
             self._fill_tables(self.detail)
 
-    def on_mount_tables(self) -> None:
+    def _tables_without_focus(self) -> None:
+        """The lines and the history are read, not chosen from: Tab skips them."""
         for selector in ("#order-lines", "#order-history"):
             self.query_one(selector, DataTable).can_focus = False
 
