@@ -76,6 +76,9 @@ def make_app(
         )
 
     set_language(config.lang)
+    from app.documents.pdf import set_timeout  # light: subprocess is Textual's already
+
+    set_timeout(config.pdf_timeout_seconds)
     first = parse_month(month) if month else None
     ensure_database(config)
     if today is None:
