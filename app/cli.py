@@ -114,8 +114,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, metavar="FILE")
 
     p = command("serve", "serve the TUI in a browser")
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than loopback (a reverse proxy must authenticate)",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers open, e.g. https://comptoir.example (needs --allow-remote)",
+    )
+
+    p = command("service", "intake endpoint + drop folder + notifier, one process")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8470, help="port (default 8470; 0: any free one)")
+    p.add_argument("--cert", type=Path, metavar="FILE", help="TLS certificate chain (PEM)")
+    p.add_argument("--key", type=Path, metavar="FILE", help="its private key (PEM)")
 
     command("doctor", "check database, SMTP, Vonage and wkhtmltopdf")
     return parser
@@ -156,7 +172,7 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
         _(
             "{number} : {current} → {target}",
             number=result.order.number,
-            current=status_label(result.change.from_status),
+            current=status_label(result.change.from_status or target),
             target=status_label(target),
         )
     )
@@ -264,17 +280,42 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     """The same TUI in a browser: textual-serve starts one `comptoir` per browser tab."""
     import shlex
 
-    from textual_serve.server import Server
+    from app.tui.serve import plan, serve
 
     if not 0 < args.port < 65536:
         raise ComptoirError(f"--port must be between 1 and 65535, got {args.port}")
+    serve_plan = plan(
+        args.host, args.port, allow_remote=args.allow_remote, public_url=args.public_url
+    )
+    if serve_plan.warning:
+        print(f"comptoir: {serve_plan.warning}", file=sys.stderr, flush=True)
     _open(config)  # fail here, once, if the database is unusable
     command = shlex.join(
         [sys.executable, "-m", "app", "--db", config.resolved_database_url, "--lang", config.lang]
     )
-    print(f"Comptoir: http://{args.host}:{args.port}/", flush=True)
-    Server(command, host=args.host, port=args.port, title="Comptoir").serve()
+    serve(command, serve_plan, title="Comptoir")
     return 0
+
+
+def cmd_service(args: argparse.Namespace, config: Config) -> int:
+    """The intake endpoint, the drop folder and the notifier until SIGTERM or Ctrl+C."""
+    import asyncio
+
+    from app.intake import service
+
+    if not 0 <= args.port < 65536:
+        raise ComptoirError(f"--port must be between 0 and 65535, got {args.port}")
+    service.check_service_config(config)
+    tls = service.tls_context(args.cert, args.key)
+    _open(config)
+    service.configure_logging()
+
+    def announce(line: str) -> None:
+        print(line, flush=True)
+
+    return asyncio.run(
+        service.serve(config, host=args.host, port=args.port, tls=tls, announce=announce)
+    )
 
 
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
@@ -345,13 +386,6 @@ def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
     return 0 if all(check.ok for check in checks) else 1
 
 
-def _not_yet(name: str) -> Handler:
-    def handler(args: argparse.Namespace, config: Config) -> int:
-        raise ComptoirError(f"'comptoir {name}' is not available in this version yet")
-
-    return handler
-
-
 HANDLERS: dict[str | None, Handler] = {
     None: cmd_tui,
     "import": cmd_import,
@@ -363,6 +397,7 @@ HANDLERS: dict[str | None, Handler] = {
     "invoice": cmd_invoice,
     "export": cmd_export,
     "serve": cmd_serve,
+    "service": cmd_service,
     "doctor": cmd_doctor,
 }
 

@@ -122,12 +122,12 @@ def add_due(mails: int) -> None:
 
 def outbox_jobs() -> list[Any]:
     """The outbox's rows as the notifier's jobs, read without claiming them."""
-    from app.messages.notifier import _order_views
     from app.messages.render import Job
+    from app.orders.view import order_views
     from storage.models import Notification
 
     rows = list(Notification.select().order_by(Notification.id))
-    orders = _order_views({row.order_id for row in rows})
+    orders = order_views(row.order_id for row in rows)
     return [
         Job(
             id=row.id,

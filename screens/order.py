@@ -1,7 +1,7 @@
 """Commande NUMBER: the order detail, its status dropdown, history and notifications.
 
 Everything that reads or writes the database runs in thread workers; the screen only shows
-an `OrderView` it is handed. Showing an order never changes it: the dropdown's values are
+an `OrderDetail` it is handed. Showing an order never changes it: the dropdown's values are
 set with `Select.Changed` prevented, and a change is applied only after a preview and a
 confirmation, with the version that was on screen as the optimistic lock.
 """
@@ -11,15 +11,15 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.css.styles import RulesMap
 from textual.message import Message
-from textual.screen import Screen
 from textual.visual import visualize
 from textual.widgets import DataTable, Select, Static
 from textual.worker import Worker, WorkerState
@@ -37,15 +37,16 @@ from app.orders.statuses import (
     next_in_flow,
 )
 from app.orders.view import (
-    OrderView,
+    OrderDetail,
     change_preview,
     fingerprint,
-    load_order_view,
+    load_order_detail,
     local_time,
     seconds_text,
     undo_latest,
 )
 from screens._translate import translate_bindings
+from screens.base import ComptoirScreen
 from screens.cancel import CancelOrderModal
 from storage.db import thread_connection
 from widgets.footer import Footer
@@ -92,7 +93,8 @@ def update_in_place(widget: Static, content: Text) -> None:
     (a shorter text is padded with blank lines: the next full update lays it out)."""
     width = widget.size.width
     if width:
-        styles = widget.styles
+        # What Textual itself passes (widget.py); only its annotation asks for the TypedDict.
+        styles = cast(RulesMap, widget.styles)
         lines = visualize(widget, widget.content).get_height(styles, width)
         needed = visualize(widget, content).get_height(styles, width)
         if needed <= lines:
@@ -105,8 +107,8 @@ class ConfirmBar(Static, can_focus=True):
     """The preview line; while it has focus, Enter or y applies and Escape abandons."""
 
     BINDINGS = [
-        Binding("enter,y", "answer(True)", "Appliquer", id="order.confirm"),
-        Binding("escape", "answer(False)", "Abandonner", id="order.abandon"),
+        Binding("enter,y", "answer(True)", "Appliquer", id="order-confirm"),
+        Binding("escape", "answer(False)", "Abandonner", id="order-abandon"),
     ]
 
     @dataclass
@@ -123,40 +125,40 @@ class ConfirmBar(Static, can_focus=True):
         self.post_message(self.Answered(accepted))
 
 
-class OrderScreen(Screen[None]):
+class OrderScreen(ComptoirScreen[None]):
     """The detail of one order; pushed as `OrderScreen(number)`."""
 
     BINDINGS = [
-        Binding("escape", "back", "Retour", id="order.back", tooltip="Revenir à l'écran précédent"),
+        Binding("escape", "back", "Retour", id="order-back", tooltip="Revenir à l'écran précédent"),
         Binding(
             "s",
             "focus_status",
             "Statut",
-            id="order.status",
+            id="order-status",
             tooltip="Choisir le nouveau statut dans la liste",
         ),
         Binding(
             "n",
             "next_status",
             "Suivant",
-            id="order.next",
+            id="order-next",
             tooltip="Passer au statut suivant du parcours normal",
         ),
         Binding(
             "ctrl+z",
             "undo",
             "Annuler la modification",
-            id="undo",
+            id="order-undo",
             tooltip="Rétablir le statut précédent et retirer ses messages",
         ),
         Binding(
             "r",
             "resend",
             "Renvoyer",
-            id="order.resend",
+            id="order-resend",
             tooltip="Renvoyer la notification en échec sélectionnée",
         ),
-        Binding("p", "pdf", "PDF", id="order.pdf", tooltip="Enregistrer le PDF de la commande"),
+        Binding("p", "pdf", "PDF", id="order-pdf", tooltip="Enregistrer le PDF de la commande"),
     ]
     AUTO_FOCUS = "#order-body"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -167,7 +169,7 @@ class OrderScreen(Screen[None]):
         super().__init__()
         translate_bindings(self)
         self.number = number.strip()
-        self.view: OrderView | None = None
+        self.detail: OrderDetail | None = None
         self.pending: PendingChange | None = None
         # A confirmed change is being written: its preview stays until it is (see _answered).
         self._writing = False
@@ -203,11 +205,11 @@ class OrderScreen(Screen[None]):
 
     @property
     def config(self) -> Config:
-        return self.app.config  # type: ignore[attr-defined, no-any-return]
+        return self.app.config
 
     @property
     def staff_name(self) -> str:
-        return str(getattr(self.app, "staff_name", "") or "")
+        return self.app.staff_name
 
     def on_mount(self) -> None:
         self.query_one("#client-block").border_title = _("Client")
@@ -231,29 +233,29 @@ class OrderScreen(Screen[None]):
     def reload(self) -> None:
         """Read the order again and show it."""
         with thread_connection():
-            view = load_order_view(self.number)
+            view = load_order_detail(self.number)
         self._in_thread(self.show_view, view)
 
     def _poll(self) -> None:
-        if self.view is not None:
-            self._poll_worker(self.view.fingerprint)
+        if self.detail is not None:
+            self._poll_worker(self.detail.fingerprint)
 
     @work(thread=True, exclusive=True, group="order-poll", exit_on_error=False)
     def _poll_worker(self, shown: Any) -> None:
         with thread_connection():
             if fingerprint(self.number) == shown:
                 return  # unchanged: no read, no redraw
-            view = load_order_view(self.number)
+            view = load_order_detail(self.number)
         self._in_thread(self._changed_elsewhere, view)
 
-    def _changed_elsewhere(self, view: OrderView) -> None:
-        previous, pending = self.view, self.pending
-        if previous is not None and previous.fingerprint == view.fingerprint:
+    def _changed_elsewhere(self, detail: OrderDetail) -> None:
+        previous, pending = self.detail, self.pending
+        if previous is not None and previous.fingerprint == detail.fingerprint:
             return  # a poll that started before this screen's own change: already shown
-        self.show_view(view)
+        self.show_view(detail)
         if not self.is_attached or previous is None:
             return
-        status = status_label(view.order.status)
+        status = status_label(detail.order.status)
         if pending is not None and self.pending is None:
             self.say(
                 _(
@@ -263,26 +265,26 @@ class OrderScreen(Screen[None]):
                 ),
                 severity="warning",
             )
-        elif previous.order.status != view.order.status:
+        elif previous.order.status != detail.order.status:
             self.say(_("Statut changé sur un autre poste : {status}.", status=status))
 
-    def show_view(self, view: OrderView) -> None:
-        """Fill every block from `view`; never changes the order."""
-        self._show(view, self.view)
+    def show_view(self, detail: OrderDetail) -> None:
+        """Fill every block from `detail`; never changes the order."""
+        self._show(detail, self.detail)
 
-    def _show(self, view: OrderView, previous: OrderView | None) -> None:
-        """Fill the blocks from `view`, `previous` being what the screen shows."""
+    def _show(self, detail: OrderDetail, previous: OrderDetail | None) -> None:
+        """Fill the blocks from `detail`, `previous` being what the screen shows."""
         if not self.is_attached:
             return  # the screen was closed while a worker read the order
-        self.view = view
-        if self.pending is not None and self.pending.version != view.order.version:
+        self.detail = detail
+        if self.pending is not None and self.pending.version != detail.order.version:
             # Changed elsewhere while the preview waited: that change cannot apply any more.
             self.pending = None
             self._close_preview()
             self.call_after_refresh(self._focus_after_preview)
-        order = view.order
+        order = detail.view
         config = self.config
-        mode = order.fulfilment_mode
+        mode = order.mode
         self._put("#order-title", _("Commande {number}", number=order.number))
         self._put(
             "#client-block",
@@ -290,12 +292,12 @@ class OrderScreen(Screen[None]):
                 (_("Nom"), order.customer_name),
                 (_("Courriel"), order.customer_email),
                 (_("Adresse"), order.customer_address),
-                (_("Mobile"), order.customer_mobile or ""),
+                (_("Mobile"), order.customer_mobile),
             ),
         )
         fulfilment = self.query_one("#fulfilment-block", Static)
         fulfilment.border_title = _("Livraison") if mode == "delivery" else _("Retrait")
-        self._put("#fulfilment-block", Text(order.fulfilment_details or "—"))
+        self._put("#fulfilment-block", Text(order.details or "—"))
         placed = local_time(order.placed_at, config)
         assert placed is not None
         self._put("#summary-date", _cell(_("COMMANDE EFFECTUÉE LE"), format_day(placed.date())))
@@ -304,13 +306,11 @@ class OrderScreen(Screen[None]):
         self._put("#summary-number", _cell(_("N° DE COMMANDE"), order.number))
         self._put("#summary-status", self._status_cell(order))
         if previous is None or previous.order.status != order.status:
-            self._fill_status_select(view.status)
-        if previous is None or [line.id for line in previous.lines] != [
-            line.id for line in view.lines
-        ]:
-            self._fill_lines(view)  # lines never change once imported: drawn once
-        self._fill_history(view)
-        self._fill_notifications(view)
+            self._fill_status_select(detail.status)
+        if previous is None or previous.view.lines != detail.view.lines:
+            self._fill_lines(detail)  # lines never change once imported: drawn once
+        self._fill_history(detail)
+        self._fill_notifications(detail)
 
     def _put(self, selector: str, content: Text | str) -> None:
         """Show `content` in the Static `selector` unless it shows it already (no redraw)."""
@@ -335,7 +335,7 @@ class OrderScreen(Screen[None]):
         reason = FINAL_REASONS.get(status)
         self._put("#status-reason", _(reason) if reason else "")
 
-    def _fill_lines(self, view: OrderView) -> None:
+    def _fill_lines(self, detail: OrderDetail) -> None:
         fill_table(
             self.query_one("#order-lines", DataTable),
             (_("Produit"), _("Catégorie"), _("Vendu par"), _("Total"), _("TVA"), _("Quantité")),
@@ -348,13 +348,13 @@ class OrderScreen(Screen[None]):
                     Text(format_rate(line.rate), justify="right"),
                     Text(str(line.quantity), justify="right"),
                 )
-                for line in view.lines
+                for line in detail.view.lines
             ],
         )
 
-    def _fill_history(self, view: OrderView) -> None:
+    def _fill_history(self, detail: OrderDetail) -> None:
         rows = []
-        for change in view.history:
+        for change in detail.history:
             when = local_time(change.at, self.config)
             moves = status_label(change.to_status)
             if change.from_status:
@@ -376,19 +376,22 @@ class OrderScreen(Screen[None]):
             rows,
         )
 
-    def _fill_notifications(self, view: OrderView) -> None:
+    def _fill_notifications(self, detail: OrderDetail) -> None:
         table = self.query_one("#order-notifications", DataTable)
         row = table.cursor_row
         rows = []
-        for note in view.notifications:
+        for note in detail.notifications:
             sent = local_time(note.sent_at, self.config)
             recipient = note.recipient or (
                 _("vendeur (profil)") if note.audience == "seller" else ""
             )
+            channel = {"mail": _("Courriel"), "webhook": _("Place de marché")}.get(
+                note.channel, _("SMS")
+            )
             state = _(STATE_LABELS.get(note.state, note.state))
             rows.append(
                 (
-                    Text(_("Courriel") if note.channel == "mail" else _("SMS")),
+                    Text(channel),
                     Text(recipient),
                     Text(state, style="bold red" if note.state == "failed" else ""),
                     Text(str(note.attempts), justify="right"),
@@ -407,20 +410,20 @@ class OrderScreen(Screen[None]):
                 _("Dernière erreur"),
             ),
             rows,
-            keys=[str(note.id) for note in view.notifications],
+            keys=[str(note.id) for note in detail.notifications],
         )
         waiting = sum(
-            n.state in ("pending", "sending", "not_configured") for n in view.notifications
+            n.state in ("pending", "sending", "not_configured") for n in detail.notifications
         )
-        failed = sum(n.state == "failed" for n in view.notifications)
+        failed = sum(n.state == "failed" for n in detail.notifications)
         title = _("Notifications")
         if waiting or failed:
             title += " · " + _(
                 "{waiting} en attente, {failed} en échec", waiting=waiting, failed=failed
             )
         self._put("#notifications-title", title)
-        if view.notifications:
-            table.move_cursor(row=min(row, len(view.notifications) - 1))
+        if detail.notifications:
+            table.move_cursor(row=min(row, len(detail.notifications) - 1))
 
     # -- messages to the user -------------------------------------------------------------
 
@@ -448,9 +451,9 @@ class OrderScreen(Screen[None]):
 
     def action_focus_status(self) -> None:
         """`s`: focus the dropdown, or say why the status cannot change."""
-        if self.view is None:
+        if self.detail is None:
             return
-        reason = FINAL_REASONS.get(self.view.status)
+        reason = FINAL_REASONS.get(self.detail.status)
         if reason:
             self.say(_(reason), severity="warning")
             return
@@ -458,9 +461,9 @@ class OrderScreen(Screen[None]):
 
     def action_next_status(self) -> None:
         """`n`: propose the next status of the normal flow."""
-        if self.view is None:
+        if self.detail is None:
             return
-        status = self.view.status
+        status = self.detail.status
         reason = FINAL_REASONS.get(status)
         if reason:
             self.say(_(reason), severity="warning")
@@ -478,14 +481,14 @@ class OrderScreen(Screen[None]):
         select = event.select
         with select.prevent(Select.Changed):
             select.clear()
-        if value is Select.NULL or self.view is None:
+        if value is Select.NULL or self.detail is None:
             return
         self.propose(OrderStatus(str(value)))
 
     def propose(self, target: OrderStatus) -> None:
         """Preview a change to `target` and ask for confirmation (cancellation: the modal)."""
-        assert self.view is not None
-        order = self.view.order
+        assert self.detail is not None
+        order = self.detail.order
         if target is OrderStatus.CANCELLED:
             version = order.version
 
@@ -557,7 +560,7 @@ class OrderScreen(Screen[None]):
                     expected_version=pending.version,
                 )
             except (ConcurrentChangeError, TransitionError) as error:
-                view = load_order_view(self.number)
+                view = load_order_detail(self.number)
                 self._in_thread(self._refused, str(error), view)
                 return
         target = OrderStatus(result.order.status)
@@ -583,29 +586,29 @@ class OrderScreen(Screen[None]):
         is the one on screen with the change's rows added, not read again: the version lock
         guarantees nothing else changed the order meanwhile (a notification sent meanwhile
         is seen by the next poll)."""
-        previous = self.view
+        previous = self.detail
         if previous is None or not self.is_attached:
             return
         view = previous.with_change(result)
-        self.view = view
+        self.detail = view
         update_in_place(self.query_one("#summary-status", Static), self._status_cell(view.order))
         self.call_after_refresh(self._applied_rest, message, view, previous, undo_window)
 
     def _applied_rest(
-        self, message: str, view: OrderView, previous: OrderView, undo_window: float
+        self, message: str, detail: OrderDetail, previous: OrderDetail, undo_window: float
     ) -> None:
         self._written()
-        if self.view is view:  # else a poll has shown a newer read meanwhile
-            self._show(view, previous)
+        if self.detail is detail:  # else a poll has shown a newer read meanwhile
+            self._show(detail, previous)
         self._notice(message, undo_window)
 
-    def _refused(self, message: str, view: OrderView) -> None:
+    def _refused(self, message: str, detail: OrderDetail) -> None:
         self._written()
-        self.show_view(view)
+        self.show_view(detail)
         self.say(message, severity="error")
 
-    def _changed(self, message: str, view: OrderView, undo_window: float = 0.0) -> None:
-        self.show_view(view)
+    def _changed(self, message: str, detail: OrderDetail, undo_window: float = 0.0) -> None:
+        self.show_view(detail)
         self._notice(message, undo_window)
 
     def _notice(self, message: str, undo_window: float) -> None:
@@ -633,10 +636,10 @@ class OrderScreen(Screen[None]):
             try:
                 change = undo_latest(self.number, config=self.config, by=self.staff_name)
             except (ConcurrentChangeError, TransitionError) as error:
-                view = load_order_view(self.number)
+                view = load_order_detail(self.number)
                 self._in_thread(self._refused, str(error), view)
                 return
-            view = load_order_view(self.number)
+            view = load_order_detail(self.number)
         message = _(
             "Modification annulée : statut {status} rétabli, messages retirés.",
             status=status_label(change.to_status),
@@ -645,15 +648,15 @@ class OrderScreen(Screen[None]):
 
     def action_resend(self) -> None:
         """`r`: send the selected failed notification again."""
-        if self.view is None:
+        if self.detail is None:
             return
         table = self.query_one("#order-notifications", DataTable)
-        if not self.view.notifications:
+        if not self.detail.notifications:
             self.say(_("Aucune notification pour cette commande."), severity="warning")
             return
-        note = self.view.notifications[min(table.cursor_row, len(self.view.notifications) - 1)]
+        note = self.detail.notifications[min(table.cursor_row, len(self.detail.notifications) - 1)]
         if note.state not in RESENDABLE:
-            failed = [n for n in self.view.notifications if n.state in RESENDABLE]
+            failed = [n for n in self.detail.notifications if n.state in RESENDABLE]
             if len(failed) != 1:
                 self.say(
                     _("Choisissez une notification en échec (flèches) puis r."),
@@ -667,7 +670,7 @@ class OrderScreen(Screen[None]):
     def _resend(self, notification_id: int) -> None:
         with thread_connection():
             note = resend(notification_id)
-            view = load_order_view(self.number)
+            view = load_order_detail(self.number)
         message = _(
             "Notification renvoyée à {recipient} : elle repart au prochain passage.",
             recipient=note.recipient or _("vendeur (profil)"),

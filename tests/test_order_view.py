@@ -14,7 +14,7 @@ from app.intake.files import import_files
 from app.messages.outbox import resend
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus as S
-from app.orders.view import change_preview, fingerprint, load_order_view, undo_latest
+from app.orders.view import change_preview, fingerprint, load_order_detail, undo_latest
 from storage.models import Notification, Order, StatusChange
 from tests.factories import order_doc, write_json
 
@@ -78,7 +78,7 @@ def test_undo_says_why_it_cannot(order: Order, config: Config) -> None:
 def test_the_fingerprint_moves_only_when_something_changed(order: Order, config: Config) -> None:
     first = fingerprint(NUMBER)
     assert fingerprint(NUMBER) == first
-    load_order_view(NUMBER)  # reading changes nothing
+    load_order_detail(NUMBER)  # reading changes nothing
     assert fingerprint(NUMBER) == first
     note = Notification.get((Notification.order == order) & (Notification.channel == "sms"))
     Notification.update(state="failed").where(Notification.id == note.id).execute()
@@ -96,8 +96,8 @@ def test_the_view_holds_lines_history_and_notifications_in_order(
     order: Order, config: Config
 ) -> None:
     change_status(NUMBER, S.PROCESSING, config=config, by="Léa", now=NOW)
-    view = load_order_view(NUMBER)
-    assert [line.product for line in view.lines] == ["Thé vert Sencha"]
+    view = load_order_detail(NUMBER)
+    assert [line.product for line in view.view.lines] == ["Thé vert Sencha"]
     assert [(c.kind, c.to_status) for c in view.history] == [
         ("intake", "registered"),
         ("change", "processing"),
@@ -105,3 +105,30 @@ def test_the_view_holds_lines_history_and_notifications_in_order(
     assert [n.id for n in view.notifications] == sorted(n.id for n in view.notifications)
     assert view.status is S.PROCESSING
     assert StatusChange.select().count() == 2
+
+
+def test_the_one_view_keeps_as_json_and_comes_back_the_same(order: Order) -> None:
+    """A message or an issued document keeps the view as JSON and reads back the same view."""
+    import json
+
+    from app.orders.view import OrderView, read_order_view
+
+    view = read_order_view(NUMBER)
+    kept = json.loads(json.dumps(view.to_dict()))
+    assert OrderView.from_dict(kept) == view
+    assert kept["lines"][0]["product"] == "Thé vert Sencha"
+    assert kept["total"] == str(view.total)
+
+
+def test_the_screen_the_mails_and_the_documents_share_one_view() -> None:
+    """One OrderView class: the mails' jobs and the documents carry app.orders.view's."""
+    import typing
+
+    from app.documents.views import DocumentView
+    from app.messages.render import Job
+    from app.orders.view import OrderDetail, OrderView
+
+    for holder in (Job, DocumentView, OrderDetail):
+        hints = typing.get_type_hints(holder)
+        field = "view" if holder is OrderDetail else "order"
+        assert hints[field] is OrderView, holder

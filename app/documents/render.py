@@ -19,12 +19,12 @@ from app.documents.views import (
     document_view,
     get_document,
     order_documents,
-    order_view,
+    order_sheet,
     shop_timezone,
 )
 from app.errors import ComptoirError, NotFoundError
 from app.i18n import _, format_day, format_local_datetime, format_money, format_rate, language
-from app.orders.rules import get_order
+from app.orders.rules import get_order, mode_label, status_label
 from storage.models import Document, Order
 
 Progress = Callable[[int, int], None]
@@ -47,6 +47,8 @@ def environment() -> Environment:
     env.filters["day"] = format_day
     env.filters["moment"] = format_local_datetime
     env.globals["_"] = _
+    env.globals["status_label"] = status_label
+    env.globals["mode_label"] = mode_label
     return env
 
 
@@ -59,7 +61,8 @@ def order_html(number: str) -> str:
     order = get_order(number)
     from app.shop.profile import load_profile
 
-    return _render("order.html", order=order_view(order), seller=load_profile())
+    view, sheet = order_sheet(order)
+    return _render("order.html", order=view, sheet=sheet, seller=load_profile())
 
 
 def document_html(document: Document) -> str:

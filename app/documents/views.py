@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from app import money
 from app.errors import NotFoundError
 from app.i18n import _
 from app.orders.rules import get_order, history, status_label
+from app.orders.view import OrderView, order_lines, order_view
 from app.shop.profile import ProfileData, load_profile
-from storage.models import Document, Meta, Order, OrderLine
+from storage.models import Document, Meta, Order
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 
@@ -35,54 +35,11 @@ def local(moment: datetime, tz: ZoneInfo) -> datetime:
 
 
 @dataclass(frozen=True)
-class LineView:
-    """One product line with its VAT split (amounts incl. VAT unless named HT)."""
+class OrderSheet:
+    """What the order document shows around the order's view: its local time, its invoice and
+    credit notes, its history."""
 
-    product: str
-    category: str
-    seller: str
-    quantity: int
-    unit_price: Decimal
-    unit_price_ht: Decimal
-    rate: Decimal
-    ht: Decimal
-    vat: Decimal
-    total: Decimal
-
-
-@dataclass(frozen=True)
-class ShippingView:
-    """The shipping fee, its VAT split following the goods' rates."""
-
-    ttc: Decimal
-    ht: Decimal
-    vat: Decimal
-    rates: tuple[Decimal, ...]
-
-
-@dataclass(frozen=True)
-class OrderView:
-    """Everything the order detail shows."""
-
-    number: str
     placed_at: datetime  # shop time
-    status: str
-    status_label: str
-    customer_name: str
-    customer_email: str
-    customer_address: str
-    customer_mobile: str
-    mode: str
-    mode_label: str
-    details: str
-    lines: tuple[LineView, ...]
-    shipping: ShippingView
-    vat_rows: tuple[money.VatRow, ...]
-    total: Decimal
-    total_ht: Decimal
-    total_vat: Decimal
-    refund: Decimal
-    cancel_reason: str
     invoice_number: str
     credit_numbers: tuple[str, ...]
     history: tuple[tuple[datetime, str, str, str], ...]  # when, who, to-label, reason
@@ -103,71 +60,14 @@ class DocumentView:
     seller: ProfileData
 
 
-def _lines(order: Order) -> tuple[LineView, ...]:
-    views = []
-    for line in OrderLine.select().where(OrderLine.order == order).order_by(OrderLine.position):
-        rate = line.rate
-        ht, vat = money.split_vat(line.total, rate)
-        unit_ht, _unit_vat = money.split_vat(line.unit_price, rate)
-        views.append(
-            LineView(
-                product=line.product,
-                category=line.category,
-                seller=line.seller,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                unit_price_ht=unit_ht,
-                rate=rate,
-                ht=ht,
-                vat=vat,
-                total=line.total,
-            )
-        )
-    return tuple(views)
-
-
-def _shipping(fee: Decimal, lines: tuple[LineView, ...]) -> ShippingView:
-    goods: dict[Decimal, Decimal] = {}
-    for line in lines:
-        goods[line.rate] = goods.get(line.rate, Decimal("0.00")) + line.total
-    shares = money.allocate_shipping(fee, goods)
-    ht = vat = Decimal("0.00")
-    for rate, share in shares.items():
-        share_ht, share_vat = money.split_vat(share, rate)
-        ht += share_ht
-        vat += share_vat
-    rates = tuple(sorted((r for r, s in shares.items() if s), reverse=True))
-    return ShippingView(ttc=fee, ht=ht, vat=vat, rates=rates)
-
-
-def order_view(order: Order, tz: ZoneInfo | None = None) -> OrderView:
-    """The order detail of `order` (times in `tz`, default the shop's timezone)."""
+def order_sheet(order: Order, tz: ZoneInfo | None = None) -> tuple[OrderView, OrderSheet]:
+    """The view of `order` and its document's surroundings (times in `tz`, default the
+    shop's timezone)."""
     tz = tz or shop_timezone()
-    lines = _lines(order)
-    rows = tuple(money.vat_breakdown(((ln.rate, ln.total) for ln in lines), order.shipping_fee))
     documents = list(Document.select().where(Document.order == order).order_by(Document.id))
-    invoice = next((d.number for d in documents if d.kind == "invoice"), "")
-    return OrderView(
-        number=order.number,
+    sheet = OrderSheet(
         placed_at=local(order.placed_at, tz),
-        status=order.status,
-        status_label=status_label(order.status),
-        customer_name=order.customer_name,
-        customer_email=order.customer_email,
-        customer_address=order.customer_address,
-        customer_mobile=order.customer_mobile or "",
-        mode=order.fulfilment_mode,
-        mode_label=_("Retrait") if order.fulfilment_mode == "pickup" else _("Livraison"),
-        details=order.fulfilment_details,
-        lines=lines,
-        shipping=_shipping(order.shipping_fee, lines),
-        vat_rows=rows,
-        total=order.total,
-        total_ht=sum((r.ht for r in rows), start=Decimal("0.00")),
-        total_vat=sum((r.vat for r in rows), start=Decimal("0.00")),
-        refund=order.refund,
-        cancel_reason=order.cancel_reason or "",
-        invoice_number=invoice,
+        invoice_number=next((d.number for d in documents if d.kind == "invoice"), ""),
         credit_numbers=tuple(d.number for d in documents if d.kind == "credit"),
         history=tuple(
             (
@@ -179,6 +79,7 @@ def order_view(order: Order, tz: ZoneInfo | None = None) -> OrderView:
             for change in history(order)
         ),
     )
+    return order_view(order, order_lines(order)), sheet
 
 
 def get_document(number: str) -> Document:
@@ -202,7 +103,7 @@ def document_view(document: Document, tz: ZoneInfo | None = None) -> DocumentVie
         amount=document.amount,
         refers_to_number=refers.number if refers is not None else "",
         refers_to_issued_on=local(refers.issued_at, tz).date() if refers is not None else None,
-        order=order_view(order, tz),
+        order=order_view(order, order_lines(order)),
         seller=load_profile(),
     )
 

@@ -7,6 +7,8 @@ transaction. An order whose number is already known is skipped, said so, and nev
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +29,7 @@ from app.i18n import _
 from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
 from app.orders.statuses import OrderStatus
 from app.text import fold, forbidden_character, printable, refusal
-from storage.db import write_transaction
+from storage.db import insert_row, tuples, write_transaction
 from storage.models import Order, OrderLine, StatusChange
 
 MODES = ("pickup", "delivery")
@@ -113,8 +115,11 @@ def _obj(value: Any, path: str) -> dict[str, Any]:
 
 
 def _keys(
-    value: dict[str, Any], path: str, required: set[str], optional: set[str] = frozenset()
-) -> None:  # type: ignore[assignment]
+    value: dict[str, Any],
+    path: str,
+    required: set[str] | frozenset[str],
+    optional: set[str] | frozenset[str] = frozenset(),
+) -> None:
     missing = sorted(required - value.keys())
     if missing:
         raise _Invalid(f"{path}{missing[0]}" if path else missing[0], "is missing")
@@ -330,7 +335,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     placed_utc = draft.placed_at.astimezone(UTC)
     placed_local = draft.placed_at.astimezone(config.tz)
     status = draft.status
-    order = Order.create(
+    order = insert_row(
+        Order,
         number=draft.number,
         placed_at=placed_utc.replace(tzinfo=None),
         placed_day=placed_local.date(),
@@ -364,7 +370,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
             for position, line in enumerate(draft.lines, start=1)
         ]
     ).execute()
-    StatusChange.create(
+    insert_row(
+        StatusChange,
         order=order,
         at=now,
         by=SYSTEM,
@@ -396,15 +403,11 @@ def import_drafts(
         try:
             with write_transaction():
                 numbers = [d.number for d in drafts]
-                known = set()
+                known: set[str] = set()
                 for start in range(0, len(numbers), 500):
                     chunk = numbers[start : start + 500]
-                    known |= {
-                        n
-                        for (n,) in Order.select(Order.number)
-                        .where(Order.number.in_(chunk))
-                        .tuples()
-                    }
+                    query = Order.select(Order.number).where(Order.number.in_(chunk))
+                    known |= {n for (n,) in tuples(query)}
                 for draft in drafts:
                     if draft.number in known:
                         result.skipped.append(draft.number)
@@ -421,6 +424,42 @@ def import_drafts(
     return result
 
 
+class InvalidDocument(IntakeError):
+    """A document refused whole: `where` (the order and field, or the document itself) and
+    `reason`, in the words `comptoir import` prints; `order` and `field` when known."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}" if where else reason)
+        self.where = where
+        self.reason = reason
+        match = _WHERE.match(where)
+        self.order = match.group("order") if match else None
+        self.field = match.group("field") if match else None
+
+
+_WHERE = re.compile(r"order (?P<order>\S+?)(?:: field (?P<field>.+))?$")
+
+
+def decode_document(data: bytes | str) -> list[OrderDraft]:
+    """Parse and validate one JSON document (UTF-8 bytes or text); InvalidDocument if not."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise InvalidDocument("", f"not valid JSON (not UTF-8: {exc.reason})") from None
+    try:
+        parsed = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise InvalidDocument("", f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise InvalidDocument("", "the document is nested too deeply") from None
+    try:
+        return parse_document(parsed)
+    except _Invalid as exc:
+        raise InvalidDocument(exc.path, exc.reason) from None
+    except RecursionError:
+        raise InvalidDocument("", "the document is nested too deeply") from None
+
+
 def load_file(path: Path) -> list[OrderDraft]:
     """Read and validate one JSON file; IntakeError names the file, the order and the field."""
     try:
@@ -430,17 +469,9 @@ def load_file(path: Path) -> list[OrderDraft]:
     except (OSError, UnicodeDecodeError) as exc:
         raise IntakeError(printable(f"{path}: cannot read it ({exc})")) from None
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise IntakeError(printable(f"{path}: not valid JSON ({exc})")) from None
-    except RecursionError:
-        raise IntakeError(printable(f"{path}: the document is nested too deeply")) from None
-    try:
-        return parse_document(data)
-    except _Invalid as exc:
-        raise IntakeError(printable(f"{path}: {exc.path}: {exc.reason}")) from None
-    except RecursionError:
-        raise IntakeError(printable(f"{path}: the document is nested too deeply")) from None
+        return decode_document(text)
+    except InvalidDocument as exc:
+        raise IntakeError(printable(f"{path}: {exc}")) from None
 
 
 def _refuse_constant(name: str) -> Any:

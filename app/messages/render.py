@@ -1,8 +1,8 @@
 """What a notification says: mails from Jinja2 templates (autoescaped HTML + plain text) and
 short SMS texts, in the notification's own language.
 
-Rendering works on plain snapshots (`OrderView`, `ShopView`) read from the database
-beforehand, so that it never touches the database and can run anywhere.
+Rendering works on plain snapshots (the one `OrderView` of app.orders.view, `ShopView`) read
+from the database beforehand, so that it never touches the database and can run anywhere.
 """
 
 from __future__ import annotations
@@ -28,41 +28,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from app.catalogue import EN
 from app.orders.statuses import NORMAL_FLOW, STATUS_LABELS, OrderStatus
+from app.orders.view import OrderView
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 SMS_LIMIT = 160
-
-
-@dataclass(frozen=True)
-class LineView:
-    """One order line, as the messages show it."""
-
-    product: str
-    category: str
-    seller: str
-    unit_price: Decimal
-    quantity: int
-    total: Decimal
-    vat_rate: Decimal
-
-
-@dataclass(frozen=True)
-class OrderView:
-    """The order, as read when its message was claimed."""
-
-    number: str
-    placed_at: datetime  # naive UTC
-    customer_name: str
-    customer_email: str
-    customer_address: str
-    customer_mobile: str | None
-    fulfilment_mode: str
-    fulfilment_details: str
-    shipping_fee: Decimal
-    total: Decimal
-    status: str
-    lines: tuple[LineView, ...]
 
 
 @dataclass(frozen=True)

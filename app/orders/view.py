@@ -1,17 +1,27 @@
-"""What the order screen reads and says, free of Textual.
+"""The one view of an order, and what the order screen reads and says, free of Textual.
 
-One read gives the screen everything it shows (order, lines, history, messages); a cheap
-fingerprint tells the screen's poll whether anything changed since. The preview sentence
-and the undo rules with their reasons live here so that they can be tested without a
-terminal and reused by other front ends.
+`OrderView` is an order's content as plain values — customer, fulfilment, lines with their VAT
+split, the VAT table, totals, status — built once per read by `order_view` and used by the
+order screen, the mails and the documents alike. It is frozen and serialises to JSON
+(`to_dict` / `from_dict`), so that a message or an issued document can keep the order as it
+was when it was made.
+
+`OrderDetail` is what the order screen reads in one go: the view, the record (for the
+optimistic lock), the history and the notifications, and a cheap fingerprint that tells the
+screen's poll whether anything changed since. The preview sentence and the undo rules live
+here so that they can be tested without a terminal and reused by other front ends.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+from app import money
 from app.clock import utcnow
 from app.config import Config
 from app.errors import TransitionError
@@ -21,16 +31,211 @@ from app.orders.rules import ChangeResult, get_order, history, status_label, und
 from app.orders.statuses import OrderStatus
 from storage.models import Notification, Order, OrderLine, StatusChange
 
+_ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class LineView:
+    """One product line with its VAT split (amounts incl. VAT unless named HT)."""
+
+    position: int
+    product: str
+    category: str
+    seller: str
+    quantity: int
+    unit_price: Decimal
+    unit_price_ht: Decimal
+    rate: Decimal
+    ht: Decimal
+    vat: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class ShippingView:
+    """The shipping fee, its VAT split following the goods' rates (SPEC §2)."""
+
+    ttc: Decimal
+    ht: Decimal
+    vat: Decimal
+    rates: tuple[Decimal, ...]
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order's content as plain values; times are the stored naive UTC."""
+
+    number: str
+    placed_at: datetime
+    status: str
+    customer_name: str
+    customer_email: str
+    customer_address: str
+    customer_mobile: str  # "" when the customer gave none
+    mode: str  # pickup | delivery
+    details: str
+    shipping_fee: Decimal
+    total: Decimal
+    refund: Decimal
+    cancel_reason: str
+    lines: tuple[LineView, ...]
+    shipping: ShippingView
+    vat_rows: tuple[money.VatRow, ...]
+    total_ht: Decimal
+    total_vat: Decimal
+
+    def to_dict(self) -> dict[str, Any]:
+        """The view as JSON-ready values (amounts and times as text), for keeping."""
+        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return plain
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OrderView:
+        """The view `to_dict` gave."""
+        lines = tuple(
+            LineView(
+                **{
+                    **line,
+                    **{k: Decimal(line[k]) for k in _LINE_AMOUNTS},
+                }
+            )
+            for line in data["lines"]
+        )
+        shipping = data["shipping"]
+        return cls(
+            **{
+                **data,
+                "placed_at": datetime.fromisoformat(data["placed_at"]),
+                **{k: Decimal(data[k]) for k in _ORDER_AMOUNTS},
+                "lines": lines,
+                "shipping": ShippingView(
+                    ttc=Decimal(shipping["ttc"]),
+                    ht=Decimal(shipping["ht"]),
+                    vat=Decimal(shipping["vat"]),
+                    rates=tuple(Decimal(r) for r in shipping["rates"]),
+                ),
+                "vat_rows": tuple(
+                    money.VatRow(**{k: Decimal(v) for k, v in row.items()})
+                    for row in data["vat_rows"]
+                ),
+            }
+        )
+
+
+_LINE_AMOUNTS = ("unit_price", "unit_price_ht", "rate", "ht", "vat", "total")
+_ORDER_AMOUNTS = ("shipping_fee", "total", "refund", "total_ht", "total_vat")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal | datetime):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    return value
+
+
+def _line_view(line: OrderLine) -> LineView:
+    rate = line.rate
+    ht, vat = money.split_vat(line.total, rate)
+    unit_ht, _unit_vat = money.split_vat(line.unit_price, rate)
+    return LineView(
+        position=line.position,
+        product=line.product,
+        category=line.category,
+        seller=line.seller,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        unit_price_ht=unit_ht,
+        rate=rate,
+        ht=ht,
+        vat=vat,
+        total=line.total,
+    )
+
+
+def _shipping(fee: Decimal, lines: tuple[LineView, ...]) -> ShippingView:
+    goods: dict[Decimal, Decimal] = {}
+    for line in lines:
+        goods[line.rate] = goods.get(line.rate, _ZERO) + line.total
+    shares = money.allocate_shipping(fee, goods)
+    ht = vat = _ZERO
+    for rate, share in shares.items():
+        share_ht, share_vat = money.split_vat(share, rate)
+        ht += share_ht
+        vat += share_vat
+    rates = tuple(sorted((r for r, s in shares.items() if s), reverse=True))
+    return ShippingView(ttc=fee, ht=ht, vat=vat, rates=rates)
+
+
+def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
+    """The view of `order` with its `lines` (read by the caller, in position order)."""
+    line_views = tuple(_line_view(line) for line in lines)
+    rows = tuple(
+        money.vat_breakdown(((ln.rate, ln.total) for ln in line_views), order.shipping_fee)
+    )
+    return OrderView(
+        number=order.number,
+        placed_at=order.placed_at,
+        status=order.status,
+        customer_name=order.customer_name,
+        customer_email=order.customer_email,
+        customer_address=order.customer_address,
+        customer_mobile=order.customer_mobile or "",
+        mode=order.fulfilment_mode,
+        details=order.fulfilment_details or "",
+        shipping_fee=order.shipping_fee,
+        total=order.total,
+        refund=order.refund,
+        cancel_reason=order.cancel_reason or "",
+        lines=line_views,
+        shipping=_shipping(order.shipping_fee, line_views),
+        vat_rows=rows,
+        total_ht=sum((r.ht for r in rows), start=_ZERO),
+        total_vat=sum((r.vat for r in rows), start=_ZERO),
+    )
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    """The order's lines in their order."""
+    return list(OrderLine.select().where(OrderLine.order == order).order_by(OrderLine.position))
+
+
+def order_views(order_ids: Iterable[int]) -> dict[int, OrderView]:
+    """The views of several orders by id, read in two queries (the notifier's batches)."""
+    ids = list(set(order_ids))
+    if not ids:
+        return {}
+    lines: dict[int, list[OrderLine]] = {i: [] for i in ids}
+    for line in (
+        OrderLine.select()
+        .where(OrderLine.order.in_(ids))
+        .order_by(OrderLine.order, OrderLine.position)
+    ):
+        lines[line.order_id].append(line)
+    return {
+        order.id: order_view(order, lines[order.id])
+        for order in Order.select().where(Order.id.in_(ids))
+    }
+
+
+def read_order_view(number: str) -> OrderView:
+    """The view of the order `number`, or NotFoundError."""
+    order = get_order(number)
+    return order_view(order, order_lines(order))
+
+
 # (version, updated_at, ((notification id, state, attempts), ...)); None: no such order.
 Fingerprint = tuple[Any, ...] | None
 
 
 @dataclass(frozen=True)
-class OrderView:
-    """An order as the screen shows it, read in one go."""
+class OrderDetail:
+    """What the order screen shows, read in one go: the view and what surrounds it."""
 
-    order: Order
-    lines: list[OrderLine]
+    order: Order  # the record: its version is the optimistic lock of a change
+    view: OrderView
     history: list[StatusChange]
     notifications: list[Notification]
     fingerprint: Fingerprint
@@ -39,17 +244,23 @@ class OrderView:
     def status(self) -> OrderStatus:
         return OrderStatus(self.order.status)
 
-    def with_change(self, result: ChangeResult) -> OrderView:
-        """This view after `result`, a change just written on it, without reading again."""
+    def with_change(self, result: ChangeResult) -> OrderDetail:
+        """This detail after `result`, a change just written on it, without reading again."""
         history = sorted([*self.history, result.change], key=lambda c: (c.at, c.id))
         notifications = sorted(
             [*self.notifications, *result.notifications], key=lambda n: (n.created_at, n.id)
         )
         order = result.order
         messages = tuple(sorted((n.id, n.state, n.attempts) for n in notifications))
-        return OrderView(
+        view = dataclasses.replace(
+            self.view,
+            status=order.status,
+            refund=order.refund,
+            cancel_reason=order.cancel_reason or "",
+        )
+        return OrderDetail(
             order=order,
-            lines=self.lines,
+            view=view,
             history=history,
             notifications=notifications,
             fingerprint=(order.version, str(order.updated_at), messages),
@@ -76,14 +287,13 @@ def fingerprint(number: str) -> Fingerprint:
     return (version, str(updated_at), messages)
 
 
-def load_order_view(number: str) -> OrderView:
+def load_order_detail(number: str) -> OrderDetail:
     """The order `number` with its lines, history and notifications, or NotFoundError."""
     stamp = fingerprint(number)
     order = get_order(number)
-    lines = list(OrderLine.select().where(OrderLine.order == order).order_by(OrderLine.position))
-    return OrderView(
+    return OrderDetail(
         order=order,
-        lines=lines,
+        view=order_view(order, order_lines(order)),
         history=history(order),
         notifications=for_order(order),
         fingerprint=stamp,
