@@ -226,7 +226,12 @@ class CupsServer:
             "LogType 3\n" + ("Grp comptoir-no-such-group\n" if broken else "Grp lp\n")
         )
         self._pdf_configs.append(config)
-        options = ["-o", f"printer-error-policy={error_policy}"] if error_policy else []
+        # pdftocairo, not Ghostscript, turns PDF into PostScript for cups-pdf: Ghostscript
+        # makes wkhtmltopdf's fonts (CID TrueType) Type 3 glyphs without their text, so that
+        # pdftotext could not read back what an invoice or a packing slip printed.
+        options = ["-o", "pdftops-renderer-default=pdftocairo"]
+        if error_policy:
+            options += ["-o", f"printer-error-policy={error_policy}"]
         self.admin(
             "lpadmin", "-p", queue, "-E", "-v", f"cups-pdf:/{name}", "-P", str(CUPS_PDF_PPD),
             *options,
