@@ -14,7 +14,7 @@ from datetime import UTC
 from peewee import Database, DatabaseError, SqliteDatabase
 
 from storage.errors import StorageError
-from storage.models import ALL_MODELS, Meta, Order, Staff
+from storage.models import ALL_MODELS, Meta, Notification, Order, Staff
 
 
 def _v2_staff(db: Database) -> None:
@@ -96,8 +96,19 @@ def _v3_search_index(db: Database) -> None:
         )
 
 
+def _v4_document_mail(db: Database) -> None:
+    """Version 4: a notification may carry a document (issue 14: mail a document)."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    table = Notification._meta.table_name
+    if "attachment" in {column.name for column in db.get_columns(table)}:
+        return
+    migrator = SqliteMigrator(db) if isinstance(db, SqliteDatabase) else PostgresqlMigrator(db)
+    migrate(migrator.add_column(table, "attachment", Notification.attachment))
+
+
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
-STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index]
+STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index, _v4_document_mail]
 LATEST = len(STEPS) + 1
 
 
