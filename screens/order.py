@@ -27,6 +27,12 @@ from textual.worker import Worker, WorkerState
 from app.config import Config
 from app.errors import SHOWN, ConcurrentChangeError, TransitionError
 from app.i18n import _, format_day, format_local_datetime, format_money, format_rate
+from app.messages.documents import (
+    MailChoice,
+    attachment_label,
+    mail_choices,
+    queue_document_mail,
+)
 from app.messages.outbox import STATE_LABELS, resend
 from app.orders.rules import ChangeResult, by_label, change_status, status_label
 from app.orders.statuses import (
@@ -45,13 +51,24 @@ from app.orders.view import (
     seconds_text,
     undo_latest,
 )
+from app.printing.jobs import Kind, order_jobs, queue_label, receipt_label
 from screens._translate import translate_bindings
 from screens.cancel import CancelOrderModal
+from screens.choose import Choice, ChooseModal
+from screens.printing import RETRY_BINDING, PrintingScreen, print_label, set_binding
 from storage.db import thread_connection
 from widgets.footer import Footer
 from widgets.tables import fill_table
 
 RESENDABLE = ("failed", "not_configured")
+# What `P` prints here, and how the notice names each.
+PRINTED_HERE = (Kind.TICKET, Kind.SLIP)
+PRINT_TITLES = (
+    (Kind.TICKET, "Ticket de préparation"),
+    (Kind.SLIP, "Bon de livraison"),
+    (Kind.INVOICE, "Facture et avoirs"),
+    (Kind.ORDER, "Commande (PDF)"),
+)
 
 
 def status_text(status: str | OrderStatus) -> Text:
@@ -123,7 +140,7 @@ class ConfirmBar(Static, can_focus=True):
         self.post_message(self.Answered(accepted))
 
 
-class OrderScreen(Screen[None]):
+class OrderScreen(PrintingScreen, Screen[None]):
     """The detail of one order; pushed as `OrderScreen(number)`."""
 
     BINDINGS = [
@@ -157,6 +174,22 @@ class OrderScreen(Screen[None]):
             tooltip="Renvoyer la notification en échec sélectionnée",
         ),
         Binding("p", "pdf", "PDF", id="order.pdf", tooltip="Enregistrer le PDF de la commande"),
+        Binding(
+            "P",
+            "print",
+            "Imprimer",
+            id="order.print",
+            tooltip="Imprimer le ticket, le bon de livraison, la facture ou la commande",
+        ),
+        Binding(
+            "m",
+            "mail_document",
+            "Envoyer un document",
+            show=False,  # the footer is full at 80 columns: `?` and Ctrl+P list it
+            id="order.mail",
+            tooltip="Envoyer la facture au client, ou un document à la boutique",
+        ),
+        RETRY_BINDING,
     ]
     AUTO_FOCUS = "#order-body"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -218,7 +251,14 @@ class OrderScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         # At 80 columns the screen's own keys need the whole footer; Ctrl+P still works.
         footer = self.query_one("#order-footer", Footer)
-        footer.show_command_palette = event.size.width >= 100
+        wide = event.size.width >= 100
+        footer.show_command_palette = wide
+        # P's label says where it prints; below 100 columns that needs the room of `p PDF`
+        # (still a key, listed by `?`), and the chooser shows each printer in full.
+        where = print_label(self.config, PRINTED_HERE) if wide else _("Imprimer")
+        set_binding(self, "p", show=wide)
+        set_binding(self, "P", description=where)
+        self.refresh_bindings()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -384,9 +424,12 @@ class OrderScreen(Screen[None]):
                 _("vendeur (profil)") if note.audience == "seller" else ""
             )
             state = _(STATE_LABELS.get(note.state, note.state))
+            channel = _("Courriel") if note.channel == "mail" else _("SMS")
+            if note.attachment:
+                channel = f"{channel} · {attachment_label(note.attachment)}"
             rows.append(
                 (
-                    Text(_("Courriel") if note.channel == "mail" else _("SMS")),
+                    Text(channel),
                     Text(recipient),
                     Text(state, style="bold red" if note.state == "failed" else ""),
                     Text(str(note.attempts), justify="right"),
@@ -684,6 +727,77 @@ class OrderScreen(Screen[None]):
         with thread_connection():
             path = write_order_pdf(self.number, path=None)
         self._in_thread(self.say, _("PDF enregistré : {path}", path=path))
+
+    # -- printing and mailing documents (issue 14) ---------------------------------------
+
+    def print_notice(self, message: str, *, error: bool = False) -> None:
+        self.say(message, severity="error" if error else "information")
+
+    def action_print(self) -> None:
+        """`P`: choose what to print (ticket, packing slip, invoice, order), then print it."""
+        config = self.config
+        receipt, queue = receipt_label(config), queue_label(config)
+        choices = [
+            Choice("t", _("Ticket de préparation → {where}", where=receipt), Kind.TICKET),
+            Choice("b", _("Bon de livraison (sans prix) → {where}", where=queue), Kind.SLIP),
+            Choice("f", _("Facture et avoirs → {where}", where=queue), Kind.INVOICE),
+            Choice("c", _("Commande (PDF) → {where}", where=queue), Kind.ORDER),
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                kind = Kind(value)
+                what = dict(PRINT_TITLES)[kind]
+                self.start_print(partial(order_jobs, kind, self.number), what=_(what), kind=kind)
+
+        self.app.push_screen(ChooseModal(_("Imprimer"), choices), chosen)
+
+    def action_mail_document(self) -> None:
+        """`m`: choose a document and its recipient; it leaves through the outbox."""
+        self._mail_choices()
+
+    @work(thread=True, exclusive=True, group="order-mail", exit_on_error=False)
+    def _mail_choices(self) -> None:
+        with thread_connection():
+            choices = mail_choices(self.number)
+        self._in_thread(self._choose_mail, choices)
+
+    def _choose_mail(self, choices: list[MailChoice]) -> None:
+        letters = "abcdefhijklnopstuvwxyz"
+        options = [
+            Choice(letters[i], choice.label, str(i)) for i, choice in enumerate(choices[:22])
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._queue_mail(choices[int(value)])
+
+        self.app.push_screen(ChooseModal(_("Envoyer par courriel"), options), chosen)
+
+    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    def _queue_mail(self, choice: MailChoice) -> None:
+        with thread_connection():
+            note, new = queue_document_mail(
+                self.number,
+                choice.attachment,
+                choice.audience,
+                config=self.config,
+                by=self.staff_name,
+            )
+            view = load_order_detail(self.number)
+        what = attachment_label(choice.attachment)
+        to = note.recipient or _("la boutique")
+        if new:
+            message = _("{what} : courriel vers {to} en file d'envoi.", what=what, to=to)
+        else:
+            message = _("{what} attend déjà son envoi vers {to}.", what=what, to=to)
+        self._in_thread(self._mail_queued, message, view)
+
+    def _mail_queued(self, message: str, detail: OrderDetail) -> None:
+        notifier = getattr(self.app, "notifier", None)
+        if notifier is not None:
+            notifier.wake()  # it leaves now rather than at the notifier's next poll
+        self._changed(message, detail)
 
     def action_back(self) -> None:
         """Escape: back to where the order was opened from."""
