@@ -33,7 +33,7 @@ STAMP_TEST := $(VENV)/.stamp-test
 help:
 	@echo 'make run     set up, then start the demo (comptoir --demo)'
 	@echo 'make test    set up with test extras, then pytest (PYTEST_ARGS="...")'
-	@echo 'make lint    ruff check, ruff format --check, lint-imports'
+	@echo 'make lint    ruff check, ruff format --check, lint-imports, mypy'
 	@echo 'make bench   python -m bench'
 	@echo 'make clean   remove the venv and caches'
 
@@ -90,6 +90,7 @@ lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: setup-test
 	$(BIN)/python -m bench

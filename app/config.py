@@ -85,6 +85,9 @@ class Config:
     notify_retry_seconds: float = 30.0
     sms_enabled: bool = True
     notify: Mapping[OrderStatus, NotifyRule] = field(default_factory=_default_rules)
+    # `[keymap] order-status = "ctrl+s"`: binding id → key(s), comma-separated. The ids and
+    # clashes are checked against the screens when the App is built (app/tui/keys.py).
+    keymap: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -136,7 +139,7 @@ def load_config(environ: Mapping[str, str] | None = None, path: Path | None = No
 
 def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    known = set(_STRING_SETTINGS) | set(_NUMBER_SETTINGS) | {"sms_enabled", "notify"}
+    known = set(_STRING_SETTINGS) | set(_NUMBER_SETTINGS) | {"sms_enabled", "notify", "keymap"}
     for key, value in raw.items():
         if key not in known:
             raise ConfigError(f"{path}: unknown setting '{key}'")
@@ -150,9 +153,28 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: 'sms_enabled' must be true or false")
             values[key] = value
+        elif key == "keymap":
+            values[key] = _keymap(value, path)
         else:
             values[key] = _notify_rules(value, path)
     return values
+
+
+def _keymap(value: Any, path: Path) -> dict[str, str]:
+    """`[keymap] order-status = "ctrl+s"`: each value one key or keys separated by commas."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: 'keymap' must be a table of binding id = \"key\"")
+    keymap: dict[str, str] = {}
+    for binding_id, keys in value.items():
+        if not isinstance(keys, str):
+            raise ConfigError(f'{path}: keymap.{binding_id}: expected a key such as "ctrl+s"')
+        parts = [part.strip() for part in keys.split(",")]
+        if not all(parts) or any(" " in part for part in parts):
+            raise ConfigError(
+                f"{path}: keymap.{binding_id}: expected keys separated by commas, got '{keys}'"
+            )
+        keymap[binding_id] = ",".join(parts)
+    return keymap
 
 
 def _notify_rules(value: Any, path: Path) -> dict[OrderStatus, NotifyRule]:

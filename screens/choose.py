@@ -10,9 +10,10 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from screens.base import ComptoirModal
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Choice:
     value: str
 
 
-class ChooseModal(ModalScreen[str | None]):
+class ChooseModal(ComptoirModal[str | None]):
     """Returns the value of the choice picked, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="choose-cancel")]

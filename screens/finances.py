@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -28,6 +27,7 @@ from app.money.books import (
 from app.orders.statuses import OrderStatus
 from app.printing.jobs import Kind, document_job
 from screens._translate import translate_bindings
+from screens.base import ComptoirScreen
 from screens.printing import RETRY_BINDING, PrintingScreen, print_label, set_binding
 from widgets.tables import fill_table
 
@@ -37,7 +37,7 @@ def _amount(amount: Decimal) -> Text:
     return Text(format_number(amount), justify="right")
 
 
-class FinancesScreen(PrintingScreen, Screen[None]):
+class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
     """The month's orders: invoice, gross, fees, net, refund, payout date and state."""
 
     BINDINGS = [
@@ -110,7 +110,9 @@ class FinancesScreen(PrintingScreen, Screen[None]):
 
     def on_mount(self) -> None:
         translate_bindings(self)  # the print keys are declared in French, as elsewhere
-        set_binding(self, "P", description=print_label(self.app.config, (Kind.INVOICE,)))
+        set_binding(
+            self, "finances-print", description=print_label(self.app.config, (Kind.INVOICE,))
+        )
         if self._year is None or self._month is None:
             self._year, self._month = current_month(self.app.config)
         self.query_one("#finances-banner").display = False

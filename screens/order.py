@@ -11,15 +11,15 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.css.styles import RulesMap
 from textual.message import Message
-from textual.screen import Screen
 from textual.visual import visualize
 from textual.widgets import DataTable, Select, Static
 from textual.worker import Worker, WorkerState
@@ -53,6 +53,7 @@ from app.orders.view import (
 )
 from app.printing.jobs import Kind, order_jobs, queue_label, receipt_label
 from screens._translate import translate_bindings
+from screens.base import ComptoirScreen
 from screens.cancel import CancelOrderModal
 from screens.choose import Choice, ChooseModal
 from screens.printing import RETRY_BINDING, PrintingScreen, print_label, set_binding
@@ -109,7 +110,8 @@ def update_in_place(widget: Static, content: Text) -> None:
     (a shorter text is padded with blank lines: the next full update lays it out)."""
     width = widget.size.width
     if width:
-        styles = widget.styles
+        # What Textual itself passes (widget.py); only its annotation asks for the TypedDict.
+        styles = cast(RulesMap, widget.styles)
         lines = visualize(widget, widget.content).get_height(styles, width)
         needed = visualize(widget, content).get_height(styles, width)
         if needed <= lines:
@@ -122,8 +124,8 @@ class ConfirmBar(Static, can_focus=True):
     """The preview line; while it has focus, Enter or y applies and Escape abandons."""
 
     BINDINGS = [
-        Binding("enter,y", "answer(True)", "Appliquer", id="order.confirm"),
-        Binding("escape", "answer(False)", "Abandonner", id="order.abandon"),
+        Binding("enter,y", "answer(True)", "Appliquer", id="order-confirm"),
+        Binding("escape", "answer(False)", "Abandonner", id="order-abandon"),
     ]
 
     @dataclass
@@ -140,45 +142,45 @@ class ConfirmBar(Static, can_focus=True):
         self.post_message(self.Answered(accepted))
 
 
-class OrderScreen(PrintingScreen, Screen[None]):
+class OrderScreen(PrintingScreen, ComptoirScreen[None]):
     """The detail of one order; pushed as `OrderScreen(number)`."""
 
     BINDINGS = [
-        Binding("escape", "back", "Retour", id="order.back", tooltip="Revenir à l'écran précédent"),
+        Binding("escape", "back", "Retour", id="order-back", tooltip="Revenir à l'écran précédent"),
         Binding(
             "s",
             "focus_status",
             "Statut",
-            id="order.status",
+            id="order-status",
             tooltip="Choisir le nouveau statut dans la liste",
         ),
         Binding(
             "n",
             "next_status",
             "Suivant",
-            id="order.next",
+            id="order-next",
             tooltip="Passer au statut suivant du parcours normal",
         ),
         Binding(
             "ctrl+z",
             "undo",
             "Annuler la modification",
-            id="undo",
+            id="order-undo",
             tooltip="Rétablir le statut précédent et retirer ses messages",
         ),
         Binding(
             "r",
             "resend",
             "Renvoyer",
-            id="order.resend",
+            id="order-resend",
             tooltip="Renvoyer la notification en échec sélectionnée",
         ),
-        Binding("p", "pdf", "PDF", id="order.pdf", tooltip="Enregistrer le PDF de la commande"),
+        Binding("p", "pdf", "PDF", id="order-pdf", tooltip="Enregistrer le PDF de la commande"),
         Binding(
             "P",
             "print",
             "Imprimer",
-            id="order.print",
+            id="order-print",
             tooltip="Imprimer le ticket, le bon de livraison, la facture ou la commande",
         ),
         Binding(
@@ -186,7 +188,7 @@ class OrderScreen(PrintingScreen, Screen[None]):
             "mail_document",
             "Envoyer un document",
             show=False,  # the footer is full at 80 columns: `?` and Ctrl+P list it
-            id="order.mail",
+            id="order-mail",
             tooltip="Envoyer la facture au client, ou un document à la boutique",
         ),
         RETRY_BINDING,
@@ -236,11 +238,11 @@ class OrderScreen(PrintingScreen, Screen[None]):
 
     @property
     def config(self) -> Config:
-        return self.app.config  # type: ignore[attr-defined, no-any-return]
+        return self.app.config
 
     @property
     def staff_name(self) -> str:
-        return str(getattr(self.app, "staff_name", "") or "")
+        return self.app.staff_name
 
     def on_mount(self) -> None:
         self.query_one("#client-block").border_title = _("Client")
@@ -256,8 +258,8 @@ class OrderScreen(PrintingScreen, Screen[None]):
         # P's label says where it prints; below 100 columns that needs the room of `p PDF`
         # (still a key, listed by `?`), and the chooser shows each printer in full.
         where = print_label(self.config, PRINTED_HERE) if wide else _("Imprimer")
-        set_binding(self, "p", show=wide)
-        set_binding(self, "P", description=where)
+        set_binding(self, "order-pdf", show=wide)
+        set_binding(self, "order-print", description=where)
         self.refresh_bindings()
 
     # -- reading --------------------------------------------------------------------------

@@ -14,11 +14,13 @@ from typing import Any
 
 from textual import work
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 from app.config import Config
 from app.i18n import _
 from app.printing.jobs import Kind, PrintFailure, PrintJob, queue_label, receipt_label, run_jobs
 from storage.db import thread_connection
+from widgets.compat import rewrite_bindings
 
 # Jobs, or a function (run in the worker) that returns them.
 Jobs = Sequence[PrintJob] | Callable[[], Sequence[PrintJob]]
@@ -27,7 +29,7 @@ RETRY_BINDING = Binding(
     "R",
     "retry_print",
     "Réessayer",
-    id="print.retry",
+    id="print-retry",
     tooltip="Imprimer à nouveau ce qui n'a pas été imprimé",
 )
 
@@ -62,11 +64,10 @@ def short_receipt_label(config: Config) -> str:
     return "USB" if address.startswith("usb:") else address
 
 
-def set_binding(node: Any, key: str, **changes: Any) -> None:
-    """Change the node's own binding of `key` (its description, whether the footer shows
-    it); the caller refreshes the bindings."""
-    keys = node._bindings.key_to_bindings
-    keys[key] = [replace(binding, **changes) for binding in keys.get(key, [])]
+def set_binding(node: DOMNode, binding_id: str, **changes: Any) -> None:
+    """Change the node's own binding `binding_id` (its description, whether the footer
+    shows it), whatever key a keymap gave it; the caller refreshes the bindings."""
+    rewrite_bindings(node, lambda b: replace(b, **changes) if b.id == binding_id else b)
 
 
 class PrintingScreen:

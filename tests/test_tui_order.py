@@ -553,12 +553,12 @@ async def test_every_binding_has_an_id_a_description_and_a_footer_key(seeded: Co
         await settle(pilot)
         bindings = [b for bs in app.screen._bindings.key_to_bindings.values() for b in bs]
         assert {b.id for b in bindings} >= {
-            "order.back",
-            "order.status",
-            "order.next",
-            "undo",
-            "order.resend",
-            "order.pdf",
+            "order-back",
+            "order-status",
+            "order-next",
+            "order-undo",
+            "order-resend",
+            "order-pdf",
         }
         own = [*OrderScreen.BINDINGS, *ConfirmBar.BINDINGS, *CancelOrderModal.BINDINGS]
         assert all(b.id and b.description for b in own)  # type: ignore[union-attr]
@@ -610,7 +610,9 @@ async def test_at_80_by_24_the_essentials_are_on_screen(seeded: Config) -> None:
             "n Suivant",
             "^z Annuler la modification",
             "r Renvoyer",
-            "p PDF",
+            # Printing (issue 14) takes the room of `p PDF` below 100 columns; p still
+            # saves the PDF and `?` lists it.
+            "P Imprimer",
         ):
             assert key in footer, key
         # The rest is reachable by scrolling, from the keyboard.

@@ -91,6 +91,7 @@ EN = {
         "Mail the invoice to the customer, or a document to the shop"
     ),
     "Envoyer par courriel": "Send by mail",
+    "Choix": "Choice",
     "la boutique": "the shop",
     "{what} : courriel vers {to} en file d'envoi.": "{what}: mail to {to} queued.",
     "{what} attend déjà son envoi vers {to}.": "{what} already waits to be sent to {to}.",

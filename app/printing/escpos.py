@@ -271,7 +271,7 @@ def _network_class(network: type[Any]) -> type[Any]:
     """python-escpos's Network printer, closing its socket when the connection fails (its
     own open() drops the socket unclosed) and letting the OS error through as is."""
 
-    class Network(network):  # type: ignore[misc,valid-type]
+    class Network(network):  # type: ignore[misc]
         def open(self, raise_not_found: bool = True) -> None:
             sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
             sock.settimeout(self.timeout)

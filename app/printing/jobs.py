@@ -282,6 +282,7 @@ def plan(
     target = target.strip()
     if not target:
         raise PrintError(_("Donnez un numéro de commande ou un jour (AAAA-MM-JJ)."))
+    from storage.db import tuples
     from storage.models import Document, Order
 
     if Order.get_or_none(Order.number == target) is not None:
@@ -296,17 +297,18 @@ def plan(
     if kind is Kind.INVOICE:
         jobs = [
             document_job(document, number)
-            for document, number in Document.select(Document.number, Order.number)
-            .join(Order)
-            .where(Order.placed_day == day)
-            .order_by(Order.placed_at, Order.id, Document.id)
-            .tuples()
+            for document, number in tuples(
+                Document.select(Document.number, Order.number)
+                .join(Order)
+                .where(Order.placed_day == day)
+                .order_by(Order.placed_at, Order.id, Document.id)
+            )
         ]
     else:
         orders = Order.select(Order.number, Order.status).where(Order.placed_day == day)
         jobs = [
             job
-            for number, status in orders.order_by(Order.placed_at, Order.id).tuples()
+            for number, status in tuples(orders.order_by(Order.placed_at, Order.id))
             if kind is Kind.ORDER or status not in _DONE
             for job in order_jobs(kind, number)
         ]

@@ -161,7 +161,8 @@ def render_ticket(ticket: Ticket, *, width_mm: int = 80, profile: str | None = N
         p.qr(number, ec=QR_ECLEVEL_M, size=6 if width_mm == 80 else 5, native=_native_qr(p))
     p.set(align="left")
     p.cut()
-    return p.output
+    output: bytes = p.output
+    return output
 
 
 def clean(text: str) -> str:
