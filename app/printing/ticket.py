@@ -33,6 +33,7 @@ from app.printing.escpos import (
     DOTS,
     open_receipt_printer,
     parse_receipt_url,
+    require_receipt_printer,
 )
 
 # Code pages to write in, best first; the first one the printer's profile has is used.
@@ -89,6 +90,7 @@ def print_ticket(
     The whole job is rendered before the printer is opened, and written in one piece: a
     failure raises PrintError (one French line), never leaves a silent half ticket.
     """
+    require_receipt_printer(url)  # "" is no printer, not a malformed address
     address = parse_receipt_url(url, width_mm=width_mm)
     job = render_ticket(ticket, width_mm=address.width_mm, profile=address.profile)
     with open_receipt_printer(address, timeout=timeout) as printer:
