@@ -208,7 +208,12 @@ class CupsServer:
             raise CupsUnavailable(f"{' '.join(args)}: {done.stderr.strip()}")
 
     def add_pdf_queue(
-        self, queue: str = "PDF", *, broken: bool = False, error_policy: str | None = None
+        self,
+        queue: str = "PDF",
+        *,
+        broken: bool = False,
+        error_policy: str | None = None,
+        renderer: str | None = "pdftocairo",
     ) -> str:
         """A cups-pdf queue writing into this server's directory; `broken` gives it a
         configuration that makes the backend fail (an unknown group), as a printer that
@@ -226,10 +231,11 @@ class CupsServer:
             "LogType 3\n" + ("Grp comptoir-no-such-group\n" if broken else "Grp lp\n")
         )
         self._pdf_configs.append(config)
-        # pdftocairo, not Ghostscript, turns PDF into PostScript for cups-pdf: Ghostscript
-        # makes wkhtmltopdf's fonts (CID TrueType) Type 3 glyphs without their text, so that
-        # pdftotext could not read back what an invoice or a packing slip printed.
-        options = ["-o", "pdftops-renderer-default=pdftocairo"]
+        # By default pdftocairo, not Ghostscript (CUPS's own default, renderer=None), turns
+        # PDF into PostScript for cups-pdf: Ghostscript makes wkhtmltopdf's fonts (CID
+        # TrueType) Type 3 glyphs without their text, so that pdftotext could not read back
+        # what an invoice or a packing slip printed.
+        options = ["-o", f"pdftops-renderer-default={renderer}"] if renderer else []
         if error_policy:
             options += ["-o", f"printer-error-policy={error_policy}"]
         self.admin(

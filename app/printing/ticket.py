@@ -100,8 +100,10 @@ def print_ticket(
 def preload() -> None:
     """Import python-escpos and what it draws with (Pillow, qrcode, python-barcode): two
     thirds of a second the first time, which a worker can spend at start, before the first
-    ticket is asked for, rather than after the key."""
+    ticket is asked for, rather than after the key. Both barcodes are drawn: the printer's
+    own (a short number) and the turned image (a marketplace's long one: python-barcode)."""
     render_ticket(Ticket("", "0", "", Fulfilment.PICKUP, ""))
+    render_ticket(Ticket("", "0" * 30, "", Fulfilment.PICKUP, "", (TicketLine("-", 1),)))
 
 
 def render_ticket(ticket: Ticket, *, width_mm: int = 80, profile: str | None = None) -> bytes:
