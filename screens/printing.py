@@ -123,7 +123,17 @@ class PrintingScreen:
     def _printing_failed(self, message: str, remaining: tuple[Jobs, str, Kind]) -> None:
         self._print_failed = remaining
         self.refresh_bindings()  # type: ignore[attr-defined]
-        self.print_notice(_("{error} — R pour réessayer.", error=message.rstrip(".")), error=True)
+        error = message.rstrip(".")
+        self.print_notice(
+            _("{error} — {key} pour réessayer.", error=error, key=self._retry_key()), error=True
+        )
+
+    def _retry_key(self) -> str:
+        """The key that retries, as the footer shows it (a keymap may have moved it)."""
+        for active in self.active_bindings.values():  # type: ignore[attr-defined]
+            if active.binding.id == RETRY_BINDING.id:
+                return str(self.app.get_key_display(active.binding))  # type: ignore[attr-defined]
+        return RETRY_BINDING.key
 
     def action_retry_print(self) -> None:
         """`R`: print again what did not print."""

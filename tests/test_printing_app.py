@@ -258,3 +258,30 @@ def test_an_unknown_order_or_kind_is_one_line(cli_orders) -> None:  # type: igno
     assert (done.returncode, done.stderr) == (1, "comptoir: Aucune commande n° NOPE-1.\n")
     done = cli_orders("print", "ticket", "2020-02-30")
     assert (done.returncode, done.stderr) == (1, "comptoir: Aucune commande n° 2020-02-30.\n")
+
+
+def test_a_receipt_printer_adds_nothing_to_the_start_path(tmp_path: Path) -> None:
+    """python-escpos (Pillow, qrcode…) is imported after the first paint, never on the way."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from app.config import load_config\n"
+        "config = load_config()\n"
+        "assert config.receipt_printer\n"
+        "import app.tui.app, app.printing.jobs, screens.order\n"
+        "print(sorted(m for m in ('escpos', 'PIL', 'qrcode', 'barcode') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={
+            "COMPTOIR_HOME": str(tmp_path),
+            "COMPTOIR_RECEIPT_PRINTER": "tcp://127.0.0.1:9100?width=58",
+            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        },
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

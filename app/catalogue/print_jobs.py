@@ -74,7 +74,7 @@ EN = {
     "Impression : {what} → {where}…": "Printing: {what} → {where}…",
     "{n} documents": "{n} documents",
     "{n} documents imprimés.": "{n} documents printed.",
-    "{error} — R pour réessayer.": "{error} — R to retry.",
+    "{error} — {key} pour réessayer.": "{error} — {key} to retry.",
     "Imprimer le ticket, le bon de livraison, la facture ou la commande": (
         "Print the ticket, the packing slip, the invoice or the order"
     ),
