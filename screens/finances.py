@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -73,6 +73,13 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
             id="finances-export-csv",
         ),
         Binding(
+            "i",
+            "month_invoices",
+            _("Factures du mois"),
+            tooltip=_("Toutes les factures du mois"),
+            id="finances-month-invoices",
+        ),
+        Binding(
             "P",
             "print_document",
             "Imprimer",
@@ -80,13 +87,6 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
             id="finances-print",
         ),
         RETRY_BINDING,
-        Binding(
-            "i",
-            "month_invoices",
-            _("Factures du mois"),
-            tooltip=_("Toutes les factures du mois"),
-            id="finances-month-invoices",
-        ),
     ]
 
     def __init__(self, year: int | None = None, month: int | None = None) -> None:
@@ -118,6 +118,11 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
         self.query_one("#finances-banner").display = False
         self.query_one("#finances-progress-row").display = False
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 100 columns the month's keys fill the footer: P stays a key (`?`, Ctrl+P).
+        set_binding(self, "finances-print", show=event.size.width >= 100)
+        self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         """Coming back to Finances (e.g. from the Profil) shows fresh rows and banner."""
