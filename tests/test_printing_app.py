@@ -285,3 +285,58 @@ def test_a_receipt_printer_adds_nothing_to_the_start_path(tmp_path: Path) -> Non
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+# -- mail a document (storage rules: SQLite and PostgreSQL) ---------------------------------
+
+
+def test_the_mail_choices_and_a_document_queued_once(orders: Config) -> None:
+    from app.errors import ValidationError
+    from app.messages.documents import mail_choices, queue_document_mail
+    from storage.models import Document, Notification
+
+    invoice = Document.get(Document.kind == "invoice", Document.order == 1).number
+    choices = mail_choices(LONG)
+    assert [(c.attachment, c.audience) for c in choices] == [
+        (f"document:{invoice}", "customer"),
+        (f"document:{invoice}", "seller"),
+        ("order", "seller"),
+        ("slip", "seller"),
+    ]
+    assert choices[0].label == f"Facture {invoice} → camille.martin@example.org"
+    note, new = queue_document_mail(LONG, f"document:{invoice}", "customer", config=orders)
+    assert new and note.recipient == "camille.martin@example.org"
+    again, new = queue_document_mail(LONG, f"document:{invoice}", "customer", config=orders)
+    assert (again.id, new) == (note.id, False)
+    Notification.update(state="sent").where(Notification.id == note.id).execute()
+    _third, new = queue_document_mail(LONG, f"document:{invoice}", "customer", config=orders)
+    assert new  # sent already: asking again sends it again
+    with pytest.raises(ValidationError, match="Seules la facture et les avoirs partent"):
+        queue_document_mail(LONG, "slip", "customer", config=orders)
+    with pytest.raises(ValidationError, match="n'est pas celui de la commande D-0002"):
+        queue_document_mail("D-0002", f"document:{invoice}", "seller", config=orders)
+
+
+async def test_the_packing_slip_mailed_to_the_shop_carries_its_pdf(orders: Config) -> None:
+    from dataclasses import replace
+
+    from app.messages.documents import queue_document_mail
+    from app.messages.notifier import Notifier
+    from app.shop.profile import save_profile
+    from storage.models import Notification
+    from tests.notifier_servers import SmtpServer
+
+    save_profile(name="Épicerie", email="boutique@example.org")
+    Notification.update(state="withdrawn").execute()  # the intake's own messages stay out
+    with SmtpServer() as server:
+        config = replace(orders, smtp_url=server.url)
+        queue_document_mail(LONG, "slip", "seller", config=config, by="Léa")
+        result = await Notifier(config, "test").drain(retry_wait=5)
+        assert (result.sent, result.errors) == (1, [])
+        (mail,) = server.recorder.received
+    assert mail["To"] == "boutique@example.org"
+    assert str(mail["Subject"]).strip() == f"Épicerie : Bon de livraison de la commande {LONG}"
+    (attached,) = list(mail.iter_attachments())
+    assert attached.get_filename() == f"bon-de-livraison-{LONG}.pdf"
+    assert attached.get_content().startswith(b"%PDF-")
+    assert "Ci-joint : Bon de livraison de la commande" in mail.get_body(("plain",)).get_content()
