@@ -127,13 +127,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address browsers open, e.g. https://comptoir.example (needs --allow-remote)",
     )
 
+    p = command(
+        "print",
+        "print on the counter's printers: an order ticket (receipt printer), a packing slip, "
+        "the pick list, the invoice and credit notes, or the order (CUPS queue)",
+    )
+    p.add_argument("kind", choices=("ticket", "slip", "picklist", "invoice", "order"))
+    p.add_argument(
+        "target",
+        metavar="NUMBER-or-DAY",
+        help="an order number (invoice: also F…/A… numbers), or a day YYYY-MM-DD: the day's "
+        "pick list, or every order placed that day",
+    )
+
     p = command("service", "intake endpoint + drop folder + notifier, one process")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8470, help="port (default 8470; 0: any free one)")
     p.add_argument("--cert", type=Path, metavar="FILE", help="TLS certificate chain (PEM)")
     p.add_argument("--key", type=Path, metavar="FILE", help="its private key (PEM)")
 
-    command("doctor", "check database, SMTP, Vonage and wkhtmltopdf")
+    command("doctor", "check database, SMTP, Vonage, wkhtmltopdf and the printers")
     return parser
 
 
@@ -376,6 +389,16 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_print(args: argparse.Namespace, config: Config) -> int:
+    """Print, a line per document printed; exit 1 with one line at the first that did not."""
+    from app.printing.jobs import plan, run_jobs
+
+    _open(config)
+    jobs = plan(args.kind, args.target, config)
+    run_jobs(jobs, config, done=lambda line: print(line, flush=True))
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
     from app.doctor import run_checks
 
@@ -397,6 +420,7 @@ HANDLERS: dict[str | None, Handler] = {
     "invoice": cmd_invoice,
     "export": cmd_export,
     "serve": cmd_serve,
+    "print": cmd_print,
     "service": cmd_service,
     "doctor": cmd_doctor,
 }

@@ -7,6 +7,7 @@ the environment.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +35,9 @@ _STRING_SETTINGS = {
     "lang": "COMPTOIR_LANG",
     "timezone": "COMPTOIR_TIMEZONE",
     "theme": "COMPTOIR_THEME",
+    "printer": "COMPTOIR_PRINTER",
+    "cups_server": "COMPTOIR_CUPS_SERVER",
+    "receipt_printer": "COMPTOIR_RECEIPT_PRINTER",
     "intake_secret": "COMPTOIR_INTAKE_SECRET",
     "intake_dir": "COMPTOIR_INTAKE_DIR",
     "marketplace_url": "COMPTOIR_MARKETPLACE_URL",
@@ -75,6 +79,11 @@ class Config:
     lang: str = "fr"
     timezone: str = "Europe/Paris"
     theme: str = ""
+    # Printing (issue 14): the CUPS queue of full pages, the CUPS server if not the one the
+    # CUPS tools use by default (host:port or a socket path), and the receipt printer.
+    printer: str = ""
+    cups_server: str = ""
+    receipt_printer: str = ""
     undo_seconds: float = 20.0
     idle_lock_minutes: float = 10.0
     # The notifier: how long a claimed message stays reserved to one notifier, and the
@@ -304,11 +313,48 @@ def _validate(config: Config) -> None:
             parsed.port  # noqa: B018 - raises ValueError on a bad port
         except ValueError:
             raise ConfigError("COMPTOIR_SMTP_URL has an invalid port") from None
+    _validate_printers(config)
     _validate_intake(config)
     if config.vonage_rest_host and (
         "/" in config.vonage_rest_host or " " in config.vonage_rest_host
     ):
         raise ConfigError("COMPTOIR_VONAGE_REST_HOST must be host[:port], without https://")
+
+
+# CUPS refuses these in a queue name (lpadmin(8)): spaces, tabs, "/", "\\", "#" and quotes.
+_QUEUE_NAME = re.compile(r"^[^\s/\\#'\"]{1,127}$")
+_CUPS_SERVER = re.compile(r"^(/\S+|\[[0-9A-Fa-f:.]+\](:\d{1,5})?|[A-Za-z0-9.-]+(:\d{1,5})?)$")
+
+
+def _validate_printers(config: Config) -> None:
+    """The printers' settings, each refused with one French line naming its variable."""
+    if config.printer and (
+        not _QUEUE_NAME.match(config.printer) or not config.printer.isprintable()
+    ):
+        raise ConfigError(
+            _(
+                "COMPTOIR_PRINTER : « {value} » n'est pas un nom de file CUPS (sans espace, "
+                "/, \\ ni #) ; voyez lpstat -p.",
+                value=printable(config.printer),
+            )
+        )
+    if config.cups_server and not _CUPS_SERVER.match(config.cups_server):
+        raise ConfigError(
+            _(
+                "COMPTOIR_CUPS_SERVER : « {value} » invalide : attendu hôte[:port] "
+                "(imprimantes.local:631) ou le chemin d'un socket (/run/cups/cups.sock).",
+                value=printable(config.cups_server),
+            )
+        )
+    if config.receipt_printer:
+        # Imported only when a receipt printer is set: a plain module (no python-escpos).
+        from app.printing import PrintError
+        from app.printing.escpos import parse_receipt_url
+
+        try:
+            parse_receipt_url(config.receipt_printer)
+        except PrintError as error:
+            raise ConfigError(f"COMPTOIR_RECEIPT_PRINTER : {error}") from None
 
 
 def _validate_intake(config: Config) -> None:

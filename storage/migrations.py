@@ -14,7 +14,15 @@ from datetime import UTC
 from peewee import Database, DatabaseError, SqliteDatabase
 
 from storage.errors import StorageError, _
-from storage.models import ALL_MODELS, MarketplaceMessage, Meta, Order, Staff, WebhookDelivery
+from storage.models import (
+    ALL_MODELS,
+    MarketplaceMessage,
+    Meta,
+    Notification,
+    Order,
+    Staff,
+    WebhookDelivery,
+)
 
 
 def _v2_staff(db: Database) -> None:
@@ -102,8 +110,24 @@ def _v4_intake(db: Database) -> None:
     db.create_tables([WebhookDelivery, MarketplaceMessage], safe=True)
 
 
+def _v5_document_mail(db: Database) -> None:
+    """Version 5: a notification may carry a document (issue 14: mail a document)."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    table = Notification._meta.table_name
+    if "attachment" in {column.name for column in db.get_columns(table)}:
+        return
+    migrator = SqliteMigrator(db) if isinstance(db, SqliteDatabase) else PostgresqlMigrator(db)
+    migrate(migrator.add_column(table, "attachment", Notification.attachment))
+
+
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
-STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index, _v4_intake]
+STEPS: list[Callable[[Database], None]] = [
+    _v2_staff,
+    _v3_search_index,
+    _v4_intake,
+    _v5_document_mail,
+]
 LATEST = len(STEPS) + 1
 
 

@@ -161,7 +161,7 @@ class Notification(BaseModel):
         change_id: int | None
     audience = CharField(max_length=16)  # customer | seller
     channel = CharField(max_length=8)  # mail | sms
-    template = CharField(max_length=32)  # new_order | status
+    template = CharField(max_length=32)  # new_order | status | document
     order_status = CharField(max_length=16)  # the status the message tells about
     lang = CharField(max_length=4, default="fr")
     recipient = TextField(null=True)
@@ -174,6 +174,9 @@ class Notification(BaseModel):
     sent_at = DateTimeField(null=True)
     created_at = DateTimeField()
     created_by = TextField(default="")
+    # A `document` mail's PDF, rendered at sending time: "document:F2021-000001" (an issued
+    # invoice or credit note), "order" (the order's PDF) or "slip" (its packing slip).
+    attachment = TextField(null=True)
 
     class Meta:
         indexes = ((("state", "due_at"), False),)

@@ -31,7 +31,7 @@ def test_a_first_schema_database_migrates_forward(tmp_path: Path) -> None:
         r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")
     }
     open_database(f"sqlite:///{path}")
-    assert migrations.schema_version(database.obj) == migrations.LATEST == 4
+    assert migrations.schema_version(database.obj) == migrations.LATEST == 5
     assert Staff.select().count() == 0  # the new table is there and usable
     database.close()
 
@@ -78,3 +78,15 @@ def test_an_unreachable_postgresql_is_one_clear_line() -> None:
         "impossible d'ouvrir la base de données postgresql://nobody@127.0.0.1:1/none"
     )
     assert "\n" not in str(err.value)
+
+
+def test_a_version_4_database_gets_the_notifications_attachment(db_url: str) -> None:
+    """Version 5 (issue 14): a mailed document is named on its notification row."""
+    handle = open_database(db_url)
+    handle.execute_sql('ALTER TABLE "notification" DROP COLUMN "attachment"')
+    Meta.update(value="4").where(Meta.key == "schema_version").execute()
+    handle.close()
+    handle = open_database(db_url)
+    assert migrations.schema_version(handle) == migrations.LATEST
+    assert "attachment" in {c.name for c in handle.get_columns("notification")}
+    handle.close()

@@ -65,6 +65,20 @@ def order_html(number: str) -> str:
     return _render("order.html", order=view, sheet=sheet, seller=load_profile())
 
 
+def packing_slip_html(number: str, notes: tuple[str, ...] = ()) -> str:
+    """The packing slip of order `number` (A4, no prices), with the staff's `notes`."""
+    order = get_order(number)
+    from app.shop.profile import load_profile
+
+    view, sheet = order_sheet(order)
+    return _render("packing_slip.html", order=view, sheet=sheet, seller=load_profile(), notes=notes)
+
+
+def render_packing_slip_pdf(number: str, notes: tuple[str, ...] = ()) -> bytes:
+    """The packing slip's PDF."""
+    return html_to_pdf(packing_slip_html(number, notes))
+
+
 def document_html(document: Document) -> str:
     """The invoice or credit note `document` as HTML."""
     view = document_view(document)
@@ -100,6 +114,11 @@ def _safe_name(text: str) -> str:
 def order_pdf_name(number: str) -> str:
     """The default file name of an order's PDF."""
     return f"commande-{_safe_name(number)}.pdf"
+
+
+def packing_slip_pdf_name(number: str) -> str:
+    """The default file name of an order's packing slip."""
+    return f"bon-de-livraison-{_safe_name(number)}.pdf"
 
 
 def document_pdf_name(document_number: str) -> str:
