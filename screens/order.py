@@ -45,6 +45,7 @@ from app.orders.view import (
     seconds_text,
     undo_latest,
 )
+from app.text import shown
 from screens._translate import translate_bindings
 from screens.base import ComptoirScreen
 from screens.cancel import CancelOrderModal
@@ -68,14 +69,14 @@ def _block(*rows: tuple[str, str]) -> Text:
         if index:
             text.append("\n")
         text.append(_("{label} : ", label=label), style="bold")
-        text.append(value or "—")
+        text.append(shown(value) or "—")
     return text
 
 
 def _cell(label: str, value: str | Text) -> Text:
     text = Text(label, style="bold")
     text.append("\n")
-    text.append(value if isinstance(value, Text) else Text(value))
+    text.append(value if isinstance(value, Text) else Text(shown(value)))
     return text
 
 
@@ -285,7 +286,7 @@ class OrderScreen(ComptoirScreen[None]):
         order = detail.view
         config = self.config
         mode = order.mode
-        self._put("#order-title", _("Commande {number}", number=order.number))
+        self._put("#order-title", _("Commande {number}", number=shown(order.number)))
         self._put(
             "#client-block",
             _block(
@@ -297,7 +298,7 @@ class OrderScreen(ComptoirScreen[None]):
         )
         fulfilment = self.query_one("#fulfilment-block", Static)
         fulfilment.border_title = _("Livraison") if mode == "delivery" else _("Retrait")
-        self._put("#fulfilment-block", Text(order.details or "—"))
+        self._put("#fulfilment-block", Text(shown(order.details) or "—"))
         placed = local_time(order.placed_at, config)
         assert placed is not None
         self._put("#summary-date", _cell(_("COMMANDE EFFECTUÉE LE"), format_day(placed.date())))
@@ -341,9 +342,9 @@ class OrderScreen(ComptoirScreen[None]):
             (_("Produit"), _("Catégorie"), _("Vendu par"), _("Total"), _("TVA"), _("Quantité")),
             [
                 (
-                    Text(line.product),
-                    Text(line.category),
-                    Text(line.seller),
+                    Text(shown(line.product)),
+                    Text(shown(line.category)),
+                    Text(shown(line.seller)),
                     Text(format_money(line.total), justify="right"),
                     Text(format_rate(line.rate), justify="right"),
                     Text(str(line.quantity), justify="right"),
@@ -365,9 +366,9 @@ class OrderScreen(ComptoirScreen[None]):
             rows.append(
                 (
                     Text(format_local_datetime(when) if when else ""),
-                    Text(by_label(change.by)),
+                    Text(shown(by_label(change.by))),
                     Text(moves),
-                    Text(reason),
+                    Text(shown(reason)),
                 )
             )
         fill_table(
@@ -392,11 +393,11 @@ class OrderScreen(ComptoirScreen[None]):
             rows.append(
                 (
                     Text(channel),
-                    Text(recipient),
+                    Text(shown(recipient)),
                     Text(state, style="bold red" if note.state == "failed" else ""),
                     Text(str(note.attempts), justify="right"),
                     Text(format_local_datetime(sent) if sent else ""),
-                    Text(note.last_error or ""),
+                    Text(shown(note.last_error)),
                 )
             )
         fill_table(

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.i18n import _
+from app.text import printable
 from widgets.money_cell import money
 from widgets.status_badge import status_parts
 
@@ -105,7 +106,7 @@ def cells_for(row: OrderRow, *, wide: bool) -> tuple[Cell, ...]:
 def fit(text: str, width: int) -> tuple[str, int]:
     """`text` on one line cut to `width` cells, and the cells it takes."""
     if not text.isprintable():
-        text = CONTROL.sub(" ", text)
+        text = printable(CONTROL.sub(" ", text))  # and a bidi override written out
     length = len(text) if text.isascii() else cell_len(text)
     if length > width:
         return set_cell_size(text, width), width
