@@ -122,4 +122,7 @@ EN = {
     "Seul un message en échec ou non configuré peut être renvoyé.": (
         "Only a failed or not configured message can be sent again."
     ),
+    "pg_trgm indisponible ({detail}) : la recherche lira toute la table des commandes": (
+        "pg_trgm is not available ({detail}): searches read the whole orders table"
+    ),
 }
