@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import ParseResult, parse_qs, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app import locations
@@ -144,10 +144,18 @@ def load_config(environ: Mapping[str, str] | None = None, path: Path | None = No
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: not a valid TOML file ({exc})") from None
+            raise ConfigError(
+                _(
+                    "{path} : fichier TOML invalide ({detail}).",
+                    path=printable(str(path)),
+                    detail=printable(str(exc)),
+                )
+            ) from None
         values.update(_from_toml(raw, path))
     elif env.get("COMPTOIR_CONFIG"):
-        raise ConfigError(f"COMPTOIR_CONFIG: no such file: {path}")
+        raise ConfigError(
+            _("COMPTOIR_CONFIG : fichier introuvable : {path}", path=printable(str(path)))
+        )
     for key, var in _STRING_SETTINGS.items():
         if var in env:
             values[key] = _string(var, env[var])
@@ -168,7 +176,13 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     known |= {"sms_enabled", "notify", "keymap"}
     for key, value in raw.items():
         if key not in known:
-            raise ConfigError(f"{path}: unknown setting '{key}'")
+            raise ConfigError(
+                _(
+                    "{path} : réglage inconnu « {key} ».",
+                    path=printable(str(path)),
+                    key=printable(str(key)),
+                )
+            )
         if key in _STRING_SETTINGS:
             if not isinstance(value, str):
                 raise _wrong_type(path, key, value, _("du texte entre guillemets"))
@@ -176,9 +190,9 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
         elif key in _NUMBER_SETTINGS:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise _wrong_type(path, key, value, _("un nombre (sans guillemets)"))
-            values[key] = _number(f"{path}: '{key}'", str(value))
+            values[key] = _number(f"{path} : « {key} »", str(value))
         elif key in _BYTES_SETTINGS:
-            values[key] = _bytes(f"{path}: '{key}'", str(value))
+            values[key] = _bytes(f"{path} : « {key} »", str(value))
         elif key == "sms_enabled":
             if not isinstance(value, bool):
                 raise _wrong_type(path, key, value, _("true ou false (sans guillemets)"))
@@ -193,15 +207,32 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
 def _keymap(value: Any, path: Path) -> dict[str, str]:
     """`[keymap] order-status = "ctrl+s"`: each value one key or keys separated by commas."""
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: 'keymap' must be a table of binding id = \"key\"")
+        raise ConfigError(
+            _(
+                '{path} : « keymap » doit être une table de raccourcis (identifiant = "touche").',
+                path=printable(str(path)),
+            )
+        )
     keymap: dict[str, str] = {}
     for binding_id, keys in value.items():
         if not isinstance(keys, str):
-            raise ConfigError(f'{path}: keymap.{binding_id}: expected a key such as "ctrl+s"')
+            raise ConfigError(
+                _(
+                    '{path} : keymap.{binding} : une touche attendue, par exemple "ctrl+s".',
+                    path=printable(str(path)),
+                    binding=printable(str(binding_id)),
+                )
+            )
         parts = [part.strip() for part in keys.split(",")]
         if not all(parts) or any(" " in part for part in parts):
             raise ConfigError(
-                f"{path}: keymap.{binding_id}: expected keys separated by commas, got '{keys}'"
+                _(
+                    "{path} : keymap.{binding} : des touches séparées par des virgules "
+                    "attendues, pas « {keys} ».",
+                    path=printable(str(path)),
+                    binding=printable(str(binding_id)),
+                    keys=printable(keys),
+                )
             )
         keymap[binding_id] = ",".join(parts)
     return keymap
@@ -210,15 +241,32 @@ def _keymap(value: Any, path: Path) -> dict[str, str]:
 def _notify_rules(value: Any, path: Path) -> dict[OrderStatus, NotifyRule]:
     """`[notify.ready] mail = true, sms = false` overrides the spec's default table."""
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: 'notify' must be a table of statuses")
+        raise ConfigError(
+            _(
+                "{path} : « notify » doit être une table de statuts ([notify.ready]…).",
+                path=printable(str(path)),
+            )
+        )
     rules = _default_rules()
     for status_key, rule in value.items():
         try:
             status = OrderStatus(status_key)
         except ValueError:
-            raise ConfigError(f"{path}: notify: unknown status '{status_key}'") from None
+            raise ConfigError(
+                _(
+                    "{path} : notify : statut inconnu « {status} » (par exemple ready, cancelled).",
+                    path=printable(str(path)),
+                    status=printable(str(status_key)),
+                )
+            ) from None
         if not isinstance(rule, dict) or not set(rule) <= {"mail", "sms"}:
-            raise ConfigError(f"{path}: notify.{status_key}: expected mail = true/false, sms = …")
+            raise ConfigError(
+                _(
+                    "{path} : notify.{status} : mail = true/false et sms = true/false attendus.",
+                    path=printable(str(path)),
+                    status=printable(str(status_key)),
+                )
+            )
         for channel, flag in rule.items():
             if not isinstance(flag, bool):  # "false" in quotes is a string, and true to bool()
                 raise _wrong_type(
@@ -264,30 +312,75 @@ def _number(name: str, text: str) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise ConfigError(f"{name}: expected a number of seconds, got '{text}'") from None
+        raise ConfigError(
+            _(
+                "{name} : un nombre de secondes attendu, pas « {value} ».",
+                name=printable(name),
+                value=printable(text),
+            )
+        ) from None
     if not 0 <= number < 10**7:
-        raise ConfigError(f"{name}: must be zero or a positive number, got '{text}'")
+        raise ConfigError(
+            _(
+                "{name} : zéro ou un nombre positif attendu, pas « {value} ».",
+                name=printable(name),
+                value=printable(text),
+            )
+        )
     return number
 
 
 def _bytes(name: str, text: str) -> int:
-    from app.i18n import _
-
     try:
         return int(text.strip().replace("_", ""))
     except ValueError:
         raise ConfigError(
-            _("{name} : un nombre entier d'octets attendu, pas « {value} ».", name=name, value=text)
+            _(
+                "{name} : un nombre entier d'octets attendu, pas « {value} ».",
+                name=name,
+                value=printable(text),
+            )
         ) from None
+
+
+def check_smtp_url(url: str) -> tuple[ParseResult, bool]:
+    """`COMPTOIR_SMTP_URL` parsed and whether it asks for STARTTLS (`?starttls=1`), or a
+    ConfigError: smtp:// or smtps://, a host, a valid port, not smtps:// with STARTTLS."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
+        raise ConfigError(
+            _("COMPTOIR_SMTP_URL : une adresse smtp://utilisateur:mot-de-passe@hôte:port attendue.")
+        )
+    try:
+        parsed.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ConfigError(_("COMPTOIR_SMTP_URL : numéro de port invalide.")) from None
+    query = parse_qs(parsed.query)
+    start_tls = query.get("starttls", ["0"])[-1].lower() in ("1", "true", "yes", "on")
+    if parsed.scheme == "smtps" and start_tls:
+        raise ConfigError(
+            _("COMPTOIR_SMTP_URL : smtps:// chiffre déjà la connexion, retirez ?starttls=1.")
+        )
+    return parsed, start_tls
 
 
 def _validate(config: Config) -> None:
     if config.lang not in LANGUAGES:
-        raise ConfigError(f"language '{config.lang}' is not supported (choose fr or en)")
+        raise ConfigError(
+            _(
+                "langue « {lang} » non prise en charge (fr ou en).",
+                lang=printable(config.lang),
+            )
+        )
     try:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown timezone '{config.timezone}' (e.g. Europe/Paris)") from None
+        raise ConfigError(
+            _(
+                "fuseau horaire inconnu « {timezone} » (par exemple Europe/Paris).",
+                timezone=printable(config.timezone),
+            )
+        ) from None
     if config.database_url:
         try:
             scheme = urlparse(config.database_url).scheme
@@ -303,22 +396,20 @@ def _validate(config: Config) -> None:
             ) from None
         if scheme not in ("sqlite", "postgresql", "postgres"):
             raise ConfigError(
-                f"database URL must start with sqlite:/// or postgresql://, got '{scheme}:'"
+                _(
+                    "l'adresse de base de données doit commencer par sqlite:/// ou "
+                    "postgresql://, pas « {scheme}: ».",
+                    scheme=printable(scheme),
+                )
             )
     if config.smtp_url:
-        parsed = urlparse(config.smtp_url)
-        if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
-            raise ConfigError("COMPTOIR_SMTP_URL must look like smtp://user:pass@host:port")
-        try:
-            parsed.port  # noqa: B018 - raises ValueError on a bad port
-        except ValueError:
-            raise ConfigError("COMPTOIR_SMTP_URL has an invalid port") from None
+        check_smtp_url(config.smtp_url)
     _validate_printers(config)
     _validate_intake(config)
     if config.vonage_rest_host and (
         "/" in config.vonage_rest_host or " " in config.vonage_rest_host
     ):
-        raise ConfigError("COMPTOIR_VONAGE_REST_HOST must be host[:port], without https://")
+        raise ConfigError(_("COMPTOIR_VONAGE_REST_HOST : hôte[:port] attendu, sans https://."))
 
 
 # CUPS refuses these in a queue name (lpadmin(8)): spaces, tabs, "/", "\\", "#" and quotes.

@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlparse
 
 import aiosmtplib
 
@@ -70,15 +69,14 @@ def check_database(config: Config) -> Check:
 
 
 async def _ehlo(url: str) -> str:
-    parsed = urlparse(url)
-    secure = parsed.scheme == "smtps"
-    starttls = parse_qs(parsed.query).get("starttls", ["0"])[0] in ("1", "true", "yes")
-    port = parsed.port or (465 if secure else 587 if starttls else 25)
+    from app.messages.senders import parse_smtp_url
+
+    smtp = parse_smtp_url(url)  # the server and port the notifier will use
     client = aiosmtplib.SMTP(
-        hostname=parsed.hostname,
-        port=port,
-        use_tls=secure,
-        start_tls=starttls,
+        hostname=smtp.hostname,
+        port=smtp.port,
+        use_tls=smtp.use_tls,
+        start_tls=smtp.start_tls,
         timeout=SMTP_TIMEOUT,
     )
     await client.connect()
@@ -86,7 +84,7 @@ async def _ehlo(url: str) -> str:
         response = await client.ehlo()
     finally:
         client.close()
-    return f"{parsed.hostname}:{port} {response.code}"
+    return f"{smtp.hostname}:{smtp.port} {response.code}"
 
 
 def check_smtp(config: Config) -> Check:

@@ -59,6 +59,7 @@ from app.orders.view import (
     undo_latest,
 )
 from app.printing.jobs import Kind, order_jobs, queue_label, receipt_label
+from app.text import shown
 from screens._translate import translate_bindings
 from screens.base import ComptoirScreen
 from screens.cancel import CancelOrderModal
@@ -93,14 +94,14 @@ def _block(*rows: tuple[str, str]) -> Text:
         if index:
             text.append("\n")
         text.append(_("{label} : ", label=label), style="bold")
-        text.append(value or "—")
+        text.append(shown(value) or "—")
     return text
 
 
 def _cell(label: str, value: str | Text) -> Text:
     text = Text(label, style="bold")
     text.append("\n")
-    text.append(value if isinstance(value, Text) else Text(value))
+    text.append(value if isinstance(value, Text) else Text(shown(value)))
     return text
 
 
@@ -392,7 +393,7 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
         order = detail.view
         config = self.config
         mode = order.mode
-        self._put("#order-title", _("Commande {number}", number=order.number))
+        self._put("#order-title", _("Commande {number}", number=shown(order.number)))
         self._put(
             "#client-block",
             _block(
@@ -404,7 +405,7 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
         )
         fulfilment = self.query_one("#fulfilment-block", Static)
         fulfilment.border_title = _("Livraison") if mode == "delivery" else _("Retrait")
-        self._put("#fulfilment-block", Text(order.details or "—"))
+        self._put("#fulfilment-block", Text(shown(order.details) or "—"))
         placed = local_time(order.placed_at, config)
         assert placed is not None
         self._put("#summary-date", _cell(_("COMMANDE EFFECTUÉE LE"), format_day(placed.date())))
@@ -458,12 +459,12 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
             (_("Produit"), _("Quantité"), _("Total"), _("TVA"), _("Catégorie"), _("Vendu par")),
             [
                 (
-                    Text(line.product),
+                    Text(shown(line.product)),
                     Text(str(line.quantity), justify="right"),
                     Text(format_money(line.total), justify="right"),
                     Text(format_rate(line.rate), justify="right"),
-                    Text(line.category),
-                    Text(line.seller),
+                    Text(shown(line.category)),
+                    Text(shown(line.seller)),
                 )
                 for line in detail.view.lines
             ],
@@ -484,9 +485,9 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
             rows.append(
                 (
                     Text(format_local_datetime(when) if when else ""),
-                    Text(by_label(change.by)),
+                    Text(shown(by_label(change.by))),
                     Text(moves),
-                    Text(reason),
+                    Text(shown(reason)),
                 )
             )
         fill_table(
@@ -515,9 +516,9 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
                 (
                     short_status_text(note.order_status, short=True),
                     Text(channel),
-                    Text(recipient),
+                    Text(shown(recipient)),
                     self._state_text(note.state, note.attempts, sent),
-                    Text(note.last_error or ""),
+                    Text(shown(note.last_error)),
                 )
             )
         fill_table(

@@ -13,6 +13,7 @@ from datetime import UTC
 
 from peewee import Database, DatabaseError, SqliteDatabase
 
+from storage import errors
 from storage.errors import StorageError, _
 from storage.models import (
     ALL_MODELS,
@@ -98,10 +99,10 @@ def _v3_search_index(db: Database) -> None:
                 "USING gin (search_text gin_trgm_ops)"
             )
     except DatabaseError as error:
-        log.warning(
-            "pg_trgm is not available (%s): searches read the whole orders table",
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
-        )
+        # Without a logging set-up Python prints a warning on stderr: in the app's language.
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        text = _("pg_trgm indisponible ({detail}) : la recherche lira toute la table des commandes")
+        log.warning(errors.translate(text).format(detail=detail or type(error).__name__))
 
 
 def _v4_intake(db: Database) -> None:

@@ -15,7 +15,7 @@ from app.errors import ValidationError
 from app.i18n import _
 from app.intake.files import normalise_mobile
 from app.shop import placeholders
-from app.text import check_text
+from app.text import check_text, printable
 from storage.db import write_transaction
 from storage.models import Profile
 
@@ -101,7 +101,7 @@ def _luhn_ok(digits: str) -> bool:
 def clean_field(name: str, value: str) -> str:
     """The normalised value of one profile field, or ValidationError saying why."""
     if name not in LABELS:
-        raise ValidationError(f"unknown profile field '{name}'")
+        raise ValidationError(_("Champ de profil inconnu « {name} ».", name=printable(name)))
     value = check_text(value.strip(), _(LABELS[name]), newlines=name == "address")
     if name == "name" and not value:
         raise ValidationError(_("Le nom ne peut pas être vide."))

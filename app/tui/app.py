@@ -29,6 +29,7 @@ from app.config import Config
 from app.errors import ConfigError
 from app.i18n import _
 from app.shop import staff
+from app.text import printable
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
 from storage.db import first_line, thread_connection
@@ -85,7 +86,11 @@ def check_theme(name: str) -> str:
     name = name.strip()
     if name and name not in THEMES:
         raise ConfigError(
-            f"COMPTOIR_THEME: unknown theme '{name}' (choose one of: {', '.join(THEMES)})"
+            _(
+                "COMPTOIR_THEME : thème inconnu « {name} » (au choix : {themes}).",
+                name=printable(name),
+                themes=", ".join(THEMES),
+            )
         )
     return name
 
