@@ -38,6 +38,25 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+# `comptoir profile --OPTION`: the profile field each option sets, and its help.
+PROFILE_OPTIONS = {
+    "name": ("name", "seller name"),
+    "address": ("address", "postal address"),
+    "email": ("email", "mail for new-order alerts"),
+    "mobile": ("mobile", "mobile for SMS alerts"),
+    "iban": ("iban", "IBAN for payouts"),
+    "siret": ("siret", "SIRET (14 digits)"),
+    "vat": ("vat_number", "intra-EU VAT number"),
+    "point-of-sale": ("point_of_sale", "point d'activité"),
+    "legal-form": ("legal_form", "legal form, e.g. SARL, EI, SAS"),
+    "share-capital": ("share_capital", "share capital in euros"),
+    "registry": ("registry", "RCS or RM and its city, e.g. 'RCS Lyon'"),
+    "registry-number": ("registry_number", "registration number (starts with the SIREN)"),
+    "vat-regime": ("vat_regime", "normal, or franchise (franchise en base, art. 293 B du CGI)"),
+    "vat-exemption": ("vat_exemption", "the reason printed beside 0 %% lines"),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command; `--help` works on each."""
     common = _common()
@@ -67,17 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default=None, metavar="NAME", help="staff member making the change")
 
     p = command("profile", "show the seller's profile, or set fields of it")
-    for field, text in (
-        ("name", "seller name"),
-        ("address", "postal address"),
-        ("email", "mail for new-order alerts"),
-        ("mobile", "mobile for SMS alerts"),
-        ("iban", "IBAN for payouts"),
-        ("siret", "SIRET (14 digits)"),
-        ("vat", "intra-EU VAT number"),
-        ("point-of-sale", "point d'activité"),
-    ):
-        p.add_argument(f"--{field}", help=text)
+    for option, (_field, text) in PROFILE_OPTIONS.items():
+        if option == "vat-regime":
+            p.add_argument(f"--{option}", choices=("normal", "franchise"), help=text)
+        else:
+            p.add_argument(f"--{option}", help=text)
 
     p = command("worker", "run the notifier alone")
     p.add_argument(
@@ -169,18 +182,9 @@ def cmd_profile(args: argparse.Namespace, config: Config) -> int:
 
     _open(config)
     changes = {
-        name: value
-        for name, value in (
-            ("name", args.name),
-            ("address", args.address),
-            ("email", args.email),
-            ("mobile", args.mobile),
-            ("iban", args.iban),
-            ("siret", args.siret),
-            ("vat_number", args.vat),
-            ("point_of_sale", args.point_of_sale),
-        )
-        if value is not None
+        field: getattr(args, option.replace("-", "_"))
+        for option, (field, _help) in PROFILE_OPTIONS.items()
+        if getattr(args, option.replace("-", "_")) is not None
     }
     profile = save_profile(**changes) if changes else load_profile()
     if changes:

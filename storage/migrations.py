@@ -14,7 +14,16 @@ from datetime import UTC
 from peewee import Database, DatabaseError, SqliteDatabase
 
 from storage.errors import StorageError
-from storage.models import ALL_MODELS, Meta, Order, Staff
+from storage.models import (
+    ALL_MODELS,
+    Document,
+    DocumentSequence,
+    DocumentWording,
+    Meta,
+    Order,
+    Profile,
+    Staff,
+)
 
 
 def _v2_staff(db: Database) -> None:
@@ -96,8 +105,46 @@ def _v3_search_index(db: Database) -> None:
         )
 
 
+def _add_missing_columns(db: Database, model: type, names: tuple[str, ...]) -> None:
+    """ALTER TABLE … ADD COLUMN for each field of `model` the table lacks (re-runnable)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    table = model._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    migrator = SchemaMigrator.from_database(db)
+    operations = [
+        migrator.add_column(table, name, model._meta.fields[name])
+        for name in names
+        if model._meta.fields[name].column_name not in present
+    ]
+    if operations:
+        migrate(*operations)
+
+
+def _v4_books(db: Database) -> None:
+    """Lawful books: frozen document records, the wording they were issued with, the seller's
+    legal mentions and VAT regime, a business customer's company, the series' last moment."""
+    _add_missing_columns(
+        db,
+        Profile,
+        (
+            "legal_form",
+            "share_capital",
+            "registry",
+            "registry_number",
+            "vat_regime",
+            "vat_exemption",
+        ),
+    )
+    _add_missing_columns(db, Order, ("customer_company",))
+    _add_missing_columns(db, DocumentSequence, ("last_at",))
+    _add_missing_columns(db, Document, ("record",))
+    db.create_tables([DocumentWording], safe=True)
+    db.execute_sql("CREATE INDEX IF NOT EXISTS document_issued_at ON document (issued_at)")
+
+
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
-STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index]
+STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index, _v4_books]
 LATEST = len(STEPS) + 1
 
 

@@ -1,0 +1,34 @@
+"""Lawful books (issue 11): identity checks, VAT regimes, frozen documents, the month's VAT."""
+
+EN = {
+    # Profile: fields and refusals
+    "Forme juridique": "Legal form",
+    "Capital social": "Share capital",
+    "Immatriculation (RCS ou RM et ville)": "Registration (RCS or RM and city)",
+    "N° d'immatriculation": "Registration number",
+    "Régime de TVA": "VAT regime",
+    "Mention des lignes à 0 %": "Reason shown on 0 % lines",
+    "TVA non applicable, art. 293 B du CGI": "VAT not applicable, art. 293 B of the French Tax Code",
+    "Exonération de TVA (art. 261 du CGI)": "VAT exempt (art. 261 of the French Tax Code)",
+    "clé de contrôle incorrecte": "wrong check key",
+    "{count} caractères attendus": "{count} characters expected",
+    "le SIREN qu'il contient est invalide": "the SIREN it holds is invalid",
+    "caractères non admis": "characters not allowed",
+    "SIREN invalide : {reason}.": "Invalid SIREN: {reason}.",
+    "SIRET invalide : {reason}.": "Invalid SIRET: {reason}.",
+    "N° de TVA invalide : {reason} (attendu FR suivi de 11 caractères, ex. FR40303265045).": (
+        "Invalid VAT number: {reason} (expected FR and 11 characters, e.g. FR40303265045)."
+    ),
+    "N° de TVA invalide : il porte le SIREN {vat}, le SIRET le SIREN {siret}.": (
+        "Invalid VAT number: it carries SIREN {vat}, the SIRET carries SIREN {siret}."
+    ),
+    "Capital social invalide : un montant en euros (ex. 10 000).": (
+        "Invalid share capital: an amount in euros (e.g. 10 000)."
+    ),
+    "Immatriculation invalide : RCS ou RM suivi de la ville (ex. RCS Lyon).": (
+        "Invalid registration: RCS or RM and the city (e.g. RCS Lyon)."
+    ),
+    "Régime de TVA inconnu « {value} » : normal ou franchise.": (
+        "Unknown VAT regime '{value}': normal or franchise."
+    ),
+}
