@@ -381,6 +381,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             database_url=getattr(args, "db", None), lang=getattr(args, "lang", None)
         )
         set_language(config.lang)
+        from app.money.holidays import set_holiday_region
+
+        set_holiday_region(config.holiday_region)
         return HANDLERS[args.command](args, config)
     except SHOWN as exc:
         print(f"comptoir: {exc}", file=sys.stderr)

@@ -32,6 +32,7 @@ _STRING_SETTINGS = {
     "lang": "COMPTOIR_LANG",
     "timezone": "COMPTOIR_TIMEZONE",
     "theme": "COMPTOIR_THEME",
+    "holiday_region": "COMPTOIR_HOLIDAY_REGION",
 }
 _NUMBER_SETTINGS = {
     "undo_seconds": "COMPTOIR_UNDO_SECONDS",
@@ -67,6 +68,9 @@ class Config:
     lang: str = "fr"
     timezone: str = "Europe/Paris"
     theme: str = ""
+    # A French subdivision of the `holidays` package ('57', '6AE', '974', …, or 'Corse'),
+    # canonical once validated; '' is metropolitan France.
+    holiday_region: str = ""
     undo_seconds: float = 20.0
     idle_lock_minutes: float = 10.0
     # The notifier: how long a claimed message stays reserved to one notifier, and the
@@ -75,6 +79,11 @@ class Config:
     notify_retry_seconds: float = 30.0
     sms_enabled: bool = True
     notify: Mapping[OrderStatus, NotifyRule] = field(default_factory=_default_rules)
+
+    def __post_init__(self) -> None:
+        # 'Alsace' and '6ae' are kept as '6AE': the calendar and the VAT rates use the code.
+        if self.holiday_region:
+            object.__setattr__(self, "holiday_region", resolve_holiday_region(self.holiday_region))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -172,6 +181,34 @@ def _number(name: str, text: str) -> float:
     if not 0 <= number < 10**7:
         raise ConfigError(f"{name}: must be zero or a positive number, got '{text}'")
     return number
+
+
+# Corsica has the national holidays but VAT rates of its own (CGI art. 297).
+_CORSICA = ("Corse", "Corsica", "20", "2A", "2B", "Corse-du-Sud", "Haute-Corse")
+
+
+def resolve_holiday_region(text: str) -> str:
+    """The canonical code of a region given by code or name ('Alsace' → '6AE'), or ConfigError
+    listing the known ones. The `holidays` package is imported only when a region is given."""
+    wanted = text.strip()
+    if not wanted:
+        return ""
+    if wanted.casefold() in {name.casefold() for name in _CORSICA}:
+        return "Corse"
+    from holidays.countries import France
+
+    names = {code.casefold(): code for code in France.subdivisions}
+    names |= {alias.casefold(): code for alias, code in France.subdivisions_aliases.items()}
+    code = names.get(wanted.casefold())
+    if code is None:
+        known = ", ".join(
+            [*France.subdivisions, *(f"{a} ({c})" for a, c in France.subdivisions_aliases.items())]
+        )
+        raise ConfigError(
+            f"unknown holiday_region '{wanted}': use one of {known}, Corse, "
+            "or nothing for metropolitan France"
+        )
+    return code
 
 
 def _validate(config: Config) -> None:

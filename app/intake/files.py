@@ -188,8 +188,9 @@ def normalise_mobile(text: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def parse_order(raw: Any) -> OrderDraft:
-    """Validate one intake object; raise _Invalid naming the field."""
+def parse_order(raw: Any, rates: tuple[Decimal, ...] = money.VAT_RATES) -> OrderDraft:
+    """Validate one intake object (VAT among `rates`, the shop's region's); raise _Invalid
+    naming the field."""
     doc = _obj(raw, "order")
     if "number" not in doc:
         raise _Invalid("number", "is missing")
@@ -198,12 +199,12 @@ def parse_order(raw: Any) -> OrderDraft:
         _keys(
             doc, "", {"number", "placed_at", "customer", "fulfilment", "lines", "total", "payment"}
         )
-        return _parse_rest(doc, number)
+        return _parse_rest(doc, number, rates)
     except _Invalid as exc:
         raise _Invalid(f"order {number}: field {exc.path}", exc.reason) from None
 
 
-def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
+def _parse_rest(doc: dict[str, Any], number: str, rates: tuple[Decimal, ...]) -> OrderDraft:
     placed_at = _placed_at(doc["placed_at"])
     customer = _obj(doc["customer"], "customer")
     _keys(customer, "customer.", {"name", "email", "address"}, {"mobile"})
@@ -224,7 +225,7 @@ def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
         raise _Invalid("lines", "must be a non-empty list")
     if len(raw_lines) > MAX_LINES:
         raise _Invalid("lines", f"has more than {MAX_LINES} lines")
-    lines = tuple(_line(item, f"lines[{i}]") for i, item in enumerate(raw_lines))
+    lines = tuple(_line(item, f"lines[{i}]", rates) for i, item in enumerate(raw_lines))
     shipping = _amount(fulfilment["shipping_fee"], "fulfilment.shipping_fee")
     total = _amount(doc["total"], "total")
     computed = sum((line.total for line in lines), start=shipping)
@@ -249,7 +250,7 @@ def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
     )
 
 
-def _line(raw: Any, path: str) -> LineDraft:
+def _line(raw: Any, path: str, rates: tuple[Decimal, ...]) -> LineDraft:
     line = _obj(raw, path)
     _keys(
         line, f"{path}.", {"product", "unit_price", "quantity", "vat_rate"}, {"category", "seller"}
@@ -265,7 +266,7 @@ def _line(raw: Any, path: str) -> LineDraft:
     if not isinstance(rate_text, str):
         raise _Invalid(f"{path}.vat_rate", 'must be a string, like "20.00"')
     try:
-        rate = money.parse_vat_rate(rate_text)
+        rate = money.parse_vat_rate(rate_text, rates)
     except ValueError as exc:
         raise _Invalid(f"{path}.vat_rate", str(exc)) from None
     return LineDraft(
@@ -278,7 +279,7 @@ def _line(raw: Any, path: str) -> LineDraft:
     )
 
 
-def parse_document(data: Any) -> list[OrderDraft]:
+def parse_document(data: Any, rates: tuple[Decimal, ...] = money.VAT_RATES) -> list[OrderDraft]:
     """One order object or a list of them; raise _Invalid on the first bad one."""
     items = data if isinstance(data, list) else [data]
     if not items:
@@ -287,7 +288,7 @@ def parse_document(data: Any) -> list[OrderDraft]:
     seen: set[str] = set()
     for index, item in enumerate(items):
         try:
-            draft = parse_order(item)
+            draft = parse_order(item, rates)
         except _Invalid as exc:
             if exc.path.startswith("order "):
                 raise
@@ -411,7 +412,7 @@ def import_drafts(
     return result
 
 
-def load_file(path: Path) -> list[OrderDraft]:
+def load_file(path: Path, rates: tuple[Decimal, ...] = money.VAT_RATES) -> list[OrderDraft]:
     """Read and validate one JSON file; IntakeError names the file, the order and the field."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -426,7 +427,7 @@ def load_file(path: Path) -> list[OrderDraft]:
     except RecursionError:
         raise IntakeError(f"{path}: the document is nested too deeply") from None
     try:
-        return parse_document(data)
+        return parse_document(data, rates)
     except _Invalid as exc:
         raise IntakeError(f"{path}: {exc.path}: {exc.reason}") from None
     except RecursionError:
@@ -445,7 +446,8 @@ def import_files(
     One invalid file stops the whole command before anything is written, so the database
     is either unchanged or holds each file whole.
     """
-    loaded = [(path, load_file(path)) for path in paths]
+    rates = money.regional_vat_rates(config.holiday_region)
+    loaded = [(path, load_file(path, rates)) for path in paths]
     total = ImportResult()
     for path, drafts in loaded:
         result = import_drafts(drafts, config=config, now=now)

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.money.holidays import add_business_days, is_business_day, is_french_holiday
+from app.money.holidays import (
+    add_business_days,
+    holiday_region,
+    is_business_day,
+    is_french_holiday,
+    set_holiday_region,
+)
 
 __all__ = [
     "CENT",
@@ -21,6 +27,7 @@ __all__ = [
     "allocate_shipping",
     "fees",
     "from_cents",
+    "holiday_region",
     "is_business_day",
     "is_french_holiday",
     "line_total",
@@ -28,7 +35,9 @@ __all__ = [
     "parse_vat_rate",
     "payout",
     "payout_date",
+    "regional_vat_rates",
     "round_cents",
+    "set_holiday_region",
     "split_vat",
     "to_cents",
     "vat_breakdown",
@@ -42,6 +51,17 @@ VAT_RATES: tuple[Decimal, ...] = (
     Decimal("2.10"),
     Decimal("0.00"),
 )
+# The rates of the regions that have their own (CGI art. 297 for Corsica, art. 296 for
+# Guadeloupe, Martinique and La Réunion); where VAT does not apply (Guyane, Mayotte, the
+# overseas collectivities) only 0 %. Other regions use VAT_RATES.
+REGIONAL_VAT_RATES: dict[str, tuple[Decimal, ...]] = {
+    "Corse": tuple(Decimal(r) for r in ("20.00", "13.00", "10.00", "5.50", "2.10", "0.90", "0.00")),
+    **dict.fromkeys(
+        ("971", "972", "974"),
+        tuple(Decimal(r) for r in ("8.50", "2.10", "1.75", "1.05", "0.00")),
+    ),
+    **dict.fromkeys(("973", "976", "BL", "MF", "NC", "PF", "PM", "TF", "WF"), (Decimal("0.00"),)),
+}
 FEE_RATE = Decimal("0.029")
 FEE_FIXED = Decimal("0.25")
 PAYOUT_BUSINESS_DAYS = 10
@@ -138,13 +158,18 @@ def parse_amount(text: str) -> Decimal:
     return _parse_plain(text, "amount")
 
 
-def parse_vat_rate(text: str) -> Decimal:
-    """Parse a VAT rate in percent like "20", "5.5" or "5.50" into one of VAT_RATES."""
+def regional_vat_rates(region: str) -> tuple[Decimal, ...]:
+    """The VAT rates of a shop in `region` (a canonical holiday region; '' metropolitan)."""
+    return REGIONAL_VAT_RATES.get(region, VAT_RATES)
+
+
+def parse_vat_rate(text: str, allowed: tuple[Decimal, ...] = VAT_RATES) -> Decimal:
+    """Parse a VAT rate in percent like "20", "5.5" or "5.50" into one of `allowed`."""
     rate = _parse_plain(text, "VAT rate")
-    if rate not in VAT_RATES:
-        allowed = ", ".join(str(r) for r in VAT_RATES)
-        raise ValueError(f"VAT rate {text} is not one of {allowed}")
-    return VAT_RATES[VAT_RATES.index(rate)]
+    if rate not in allowed:
+        names = ", ".join(str(r) for r in allowed)
+        raise ValueError(f"VAT rate {text} is not one of {names}")
+    return allowed[allowed.index(rate)]
 
 
 def line_total(unit_price: Decimal, quantity: int) -> Decimal:
@@ -263,6 +288,7 @@ def payout(total: Decimal, cancelled: bool = False) -> Decimal:
     return from_cents(_cents(total, "total") - _cents(fee, "fees"))
 
 
-def payout_date(placed_on: date) -> date:
-    """Return the date an order placed on placed_on (shop's local date) is paid out by."""
-    return add_business_days(placed_on, PAYOUT_BUSINESS_DAYS)
+def payout_date(placed_on: date, region: str | None = None) -> date:
+    """Return the date an order placed on placed_on (shop's local date) is paid out by, in
+    the shop's holiday region (default: the one this process was given)."""
+    return add_business_days(placed_on, PAYOUT_BUSINESS_DAYS, region)

@@ -85,7 +85,7 @@ def _month_bounds(year: int, month: int) -> tuple[date, date]:
 
 
 def finance_row(
-    order: Order, invoice: str, credit: str, *, today: date, iban_valid: bool
+    order: Order, invoice: str, credit: str, *, today: date, iban_valid: bool, region: str = ""
 ) -> FinanceRow:
     """The row of one order (SPEC §5): fees 2,9 % + 0,25 €, payout 10 business days later."""
     status = OrderStatus(order.status)
@@ -104,7 +104,7 @@ def finance_row(
             money.payout(order.total),
             order.refund,
         )
-        payout_on = money.payout_date(order.placed_day)
+        payout_on = money.payout_date(order.placed_day, region)
         state = (PAID if payout_on <= today else UPCOMING) if iban_valid else BLOCKED
     return FinanceRow(
         order_number=order.number,
@@ -153,6 +153,7 @@ def month_finances(
             credits.get(order.id, ""),
             today=today,
             iban_valid=iban_valid,
+            region=config.holiday_region,
         )
         for order in orders
     )

@@ -76,6 +76,9 @@ def make_app(
         )
 
     set_language(config.lang)
+    from app.money.holidays import set_holiday_region
+
+    set_holiday_region(config.holiday_region)
     first = parse_month(month) if month else None
     ensure_database(config)
     if today is None:
