@@ -22,6 +22,7 @@ __all__ = [
     "FEE_RATE",
     "PAYOUT_BUSINESS_DAYS",
     "VAT_RATES",
+    "VatColumns",
     "VatRow",
     "add_business_days",
     "allocate_shipping",
@@ -41,6 +42,7 @@ __all__ = [
     "split_vat",
     "to_cents",
     "vat_breakdown",
+    "vat_columns",
 ]
 
 CENT = Decimal("0.01")
@@ -270,6 +272,60 @@ def vat_breakdown(lines: Iterable[tuple[Decimal, Decimal]], shipping_fee: Decima
             )
         )
     return rows
+
+
+def _largest_remainder(total: int, weights: list[int]) -> list[int]:
+    """Share `total` cents in proportion to `weights`, each share rounded down, then the
+    cents left given one each to the largest remainders (ties: the earlier item)."""
+    whole = sum(weights)
+    if not weights:
+        return []
+    if whole == 0:
+        return [total] + [0] * (len(weights) - 1)
+    shares = [total * w // whole for w in weights]
+    rests = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for index in rests[: total - sum(shares)]:
+        shares[index] += 1
+    return shares
+
+
+@dataclass(frozen=True, slots=True)
+class VatColumns:
+    """The columns of an invoice that add up to the cent: the VAT table per rate, each line's
+    HT (its rate's HT shared by largest remainder) and the shipping fee's share per rate."""
+
+    rows: tuple[VatRow, ...]
+    line_ht: tuple[Decimal, ...]
+    shipping_ttc: dict[Decimal, Decimal]
+    shipping_ht: dict[Decimal, Decimal]
+
+
+def vat_columns(lines: Iterable[tuple[Decimal, Decimal]], shipping_fee: Decimal) -> VatColumns:
+    """Per rate first (TTC of the rate → HT and VAT, as vat_breakdown), then the rate's HT
+    shared across its lines and its part of the shipping fee, in proportion to their TTC."""
+    items = [(_rate(rate), _non_negative_cents(ttc, "line total")) for rate, ttc in lines]
+    fee_cents = _non_negative_cents(shipping_fee, "shipping fee")
+    goods: dict[Decimal, int] = {}
+    for rate, ttc in items:
+        goods[rate] = goods.get(rate, 0) + ttc
+    shipping = _allocate_cents(fee_cents, goods)
+    rows = vat_breakdown(((r, from_cents(t)) for r, t in items), shipping_fee)
+    line_ht = [0] * len(items)
+    shipping_ht: dict[Decimal, Decimal] = {}
+    for row in rows:
+        members = [i for i, (rate, _) in enumerate(items) if rate == row.rate]
+        weights = [items[i][1] for i in members] + [shipping.get(row.rate, 0)]
+        shares = _largest_remainder(to_cents(row.ht), weights)
+        for index, share in zip(members, shares, strict=False):
+            line_ht[index] = share
+        if shipping.get(row.rate, 0):
+            shipping_ht[row.rate] = from_cents(shares[-1])
+    return VatColumns(
+        rows=tuple(rows),
+        line_ht=tuple(from_cents(c) for c in line_ht),
+        shipping_ttc={rate: from_cents(c) for rate, c in shipping.items() if c},
+        shipping_ht=shipping_ht,
+    )
 
 
 def fees(total: Decimal) -> Decimal:

@@ -135,9 +135,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _line_view(line: OrderLine) -> LineView:
+def _line_view(line: OrderLine, ht: Decimal) -> LineView:
     rate = line.rate
-    ht, vat = money.split_vat(line.total, rate)
     unit_ht, _unit_vat = money.split_vat(line.unit_price, rate)
     return LineView(
         position=line.position,
@@ -149,31 +148,28 @@ def _line_view(line: OrderLine) -> LineView:
         unit_price_ht=unit_ht,
         rate=rate,
         ht=ht,
-        vat=vat,
+        vat=line.total - ht,
         total=line.total,
     )
 
 
-def _shipping(fee: Decimal, lines: tuple[LineView, ...]) -> ShippingView:
-    goods: dict[Decimal, Decimal] = {}
-    for line in lines:
-        goods[line.rate] = goods.get(line.rate, _ZERO) + line.total
-    shares = money.allocate_shipping(fee, goods)
-    ht = vat = _ZERO
-    for rate, share in shares.items():
-        share_ht, share_vat = money.split_vat(share, rate)
-        ht += share_ht
-        vat += share_vat
-    rates = tuple(sorted((r for r, s in shares.items() if s), reverse=True))
-    return ShippingView(ttc=fee, ht=ht, vat=vat, rates=rates)
+def _shipping(fee: Decimal, columns: money.VatColumns) -> ShippingView:
+    ht = sum(columns.shipping_ht.values(), start=_ZERO)
+    rates = tuple(sorted(columns.shipping_ttc, reverse=True))
+    return ShippingView(ttc=fee, ht=ht, vat=fee - ht, rates=rates)
 
 
 def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
-    """The view of `order` with its `lines` (read by the caller, in position order)."""
-    line_views = tuple(_line_view(line) for line in lines)
-    rows = tuple(
-        money.vat_breakdown(((ln.rate, ln.total) for ln in line_views), order.shipping_fee)
+    """The view of `order` with its `lines` (read by the caller, in position order).
+
+    Its columns add up to the cent: the lines' HT and the shipping's sum to each rate's HT,
+    the VAT table's base (money.vat_columns)."""
+    records = list(lines)
+    columns = money.vat_columns(((ln.rate, ln.total) for ln in records), order.shipping_fee)
+    line_views = tuple(
+        _line_view(line, ht) for line, ht in zip(records, columns.line_ht, strict=True)
     )
+    rows = columns.rows
     return OrderView(
         number=order.number,
         placed_at=order.placed_at,
@@ -189,7 +185,7 @@ def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
         refund=order.refund,
         cancel_reason=order.cancel_reason or "",
         lines=line_views,
-        shipping=_shipping(order.shipping_fee, line_views),
+        shipping=_shipping(order.shipping_fee, columns),
         vat_rows=rows,
         total_ht=sum((r.ht for r in rows), start=_ZERO),
         total_vat=sum((r.vat for r in rows), start=_ZERO),
