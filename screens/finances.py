@@ -26,6 +26,7 @@ from app.money.books import (
     shift_month,
 )
 from app.orders.statuses import OrderStatus
+from widgets.banner import show_banner
 from widgets.tables import fill_table
 
 
@@ -89,6 +90,7 @@ class FinancesScreen(Screen[None]):
             _("Paiements bloqués : renseignez un IBAN valide dans le Profil (3)"),
             id="finances-banner",
         )
+        yield Static("", id="finances-seller-banner")
         yield Static(id="finances-title")
         yield DataTable(id="finances-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="finances-totals")
@@ -101,6 +103,7 @@ class FinancesScreen(Screen[None]):
         if self._year is None or self._month is None:
             self._year, self._month = current_month(self.app.config)
         self.query_one("#finances-banner").display = False
+        self.query_one("#finances-seller-banner").display = False
         self.query_one("#finances-progress-row").display = False
         self.reload()
 
@@ -138,6 +141,15 @@ class FinancesScreen(Screen[None]):
             return  # the user already moved to another month
         self._view = view
         self.query_one("#finances-banner").display = not view.iban_valid
+        show_banner(
+            self.query_one("#finances-seller-banner", Static),
+            _(
+                "Factures en attente : renseignez {fields} dans le Profil (3)",
+                fields=view.missing_seller,
+            )
+            if view.missing_seller
+            else "",
+        )
         fill_table(
             self.query_one("#finances-table", DataTable),
             (

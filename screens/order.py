@@ -48,6 +48,7 @@ from app.orders.view import (
 from screens._translate import translate_bindings
 from screens.cancel import CancelOrderModal
 from storage.db import thread_connection
+from widgets.banner import show_banner
 from widgets.footer import Footer
 from widgets.tables import fill_table
 
@@ -193,6 +194,7 @@ class OrderScreen(Screen[None]):
                 yield Static("", id="status-reason")
             yield ConfirmBar("", id="change-preview")
             yield Static("", id="order-notice")
+            yield Static("", id="order-invoice-wait")
             yield Static(_("Produits"), classes="section-title")
             yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
             yield Static(_("Historique"), classes="section-title")
@@ -280,6 +282,15 @@ class OrderScreen(Screen[None]):
             self.pending = None
             self._close_preview()
             self.call_after_refresh(self._focus_after_preview)
+        show_banner(
+            self.query_one("#order-invoice-wait", Static),
+            _(
+                "Facture en attente : renseignez {fields} dans le Profil (3)",
+                fields=detail.invoice_wait,
+            )
+            if detail.invoice_wait
+            else "",
+        )
         order = detail.view
         config = self.config
         mode = order.mode

@@ -31,4 +31,22 @@ EN = {
     "Régime de TVA inconnu « {value} » : normal ou franchise.": (
         "Unknown VAT regime '{value}': normal or franchise."
     ),
+    # Documents
+    "Facture en attente : le profil n'indique pas {fields} (comptoir profile).": (
+        "Invoice waiting: the profile lacks {fields} (comptoir profile)."
+    ),
+    "Montant": "Amount",
+    "SIREN": "SIREN",
+    "au capital de {amount}": "with a share capital of {amount}",
+    "TVA à 0 % : {reason}": "VAT at 0 %: {reason}",
+    "En cas de retard de paiement : pénalités au taux de trois fois l'intérêt légal et indemnité forfaitaire pour frais de recouvrement de 40 € (art. L441-10 et D441-5 du Code de commerce).": (
+        "Late payment: penalties at three times the legal interest rate and a fixed recovery "
+        "fee of €40 (art. L441-10 and D441-5 of the French Commercial Code)."
+    ),
 }
+EN["Factures en attente : renseignez {fields} dans le Profil (3)"] = (
+    "Invoices waiting: fill in {fields} in the Profile (3)"
+)
+EN["Facture en attente : renseignez {fields} dans le Profil (3)"] = (
+    "Invoice waiting: fill in {fields} in the Profile (3)"
+)

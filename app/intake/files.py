@@ -22,11 +22,12 @@ from peewee import IntegrityError
 from app import money
 from app.clock import utcnow
 from app.config import Config
-from app.documents import numbering as documents_numbering
+from app.documents import issuing
 from app.errors import IntakeError
 from app.i18n import _
 from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
 from app.orders.statuses import OrderStatus
+from app.shop.profile import load_profile
 from storage.db import write_transaction
 from storage.models import Order, OrderLine, StatusChange
 
@@ -63,6 +64,7 @@ class OrderDraft:
     customer_email: str
     customer_address: str
     customer_mobile: str | None
+    customer_company: dict[str, str] | None
     mode: str
     details: str
     shipping_fee: Decimal
@@ -207,7 +209,8 @@ def parse_order(raw: Any, rates: tuple[Decimal, ...] = money.VAT_RATES) -> Order
 def _parse_rest(doc: dict[str, Any], number: str, rates: tuple[Decimal, ...]) -> OrderDraft:
     placed_at = _placed_at(doc["placed_at"])
     customer = _obj(doc["customer"], "customer")
-    _keys(customer, "customer.", {"name", "email", "address"}, {"mobile"})
+    _keys(customer, "customer.", {"name", "email", "address"}, {"mobile", "company"})
+    company = _company(customer["company"]) if customer.get("company") is not None else None
     mobile = None
     if customer.get("mobile") not in (None, ""):
         mobile_text = _text(customer["mobile"], "customer.mobile")
@@ -241,6 +244,7 @@ def _parse_rest(doc: dict[str, Any], number: str, rates: tuple[Decimal, ...]) ->
         customer_email=normalise_email(customer["email"], "customer.email"),
         customer_address=_text(customer["address"], "customer.address", required=False),
         customer_mobile=mobile,
+        customer_company=company,
         mode=mode,
         details=_text(fulfilment["details"], "fulfilment.details", required=False),
         shipping_fee=shipping,
@@ -248,6 +252,36 @@ def _parse_rest(doc: dict[str, Any], number: str, rates: tuple[Decimal, ...]) ->
         total=total,
         payment=payment,
     )
+
+
+def _company(raw: Any) -> dict[str, str]:
+    """A business customer: name, and SIREN and VAT number checked by python-stdnum (a French
+    VAT number must carry the SIREN; another EU one is checked by its country's rules)."""
+    from stdnum import exceptions as stdnum_errors
+    from stdnum.eu import vat as eu_vat
+    from stdnum.fr import siren as fr_siren
+    from stdnum.fr import tva as fr_tva
+
+    company = _obj(raw, "customer.company")
+    _keys(company, "customer.company.", {"name"}, {"siren", "vat_number"})
+    name = _text(company["name"], "customer.company.name")
+    siren = _text(company.get("siren", ""), "customer.company.siren", required=False)
+    vat = _text(company.get("vat_number", ""), "customer.company.vat_number", required=False)
+    try:
+        siren = fr_siren.validate(siren) if siren else ""
+    except stdnum_errors.ValidationError as exc:
+        raise _Invalid("customer.company.siren", f"is not a valid SIREN ({exc})") from None
+    try:
+        vat = eu_vat.compact(vat) if vat else ""
+        if vat:
+            eu_vat.validate(vat)
+    except stdnum_errors.ValidationError as exc:
+        raise _Invalid(
+            "customer.company.vat_number", f"is not a valid VAT number ({exc})"
+        ) from None
+    if siren and vat.startswith("FR") and vat[4:7] != "000" and fr_tva.to_siren(vat) != siren:
+        raise _Invalid("customer.company.vat_number", f"does not carry the SIREN {siren}")
+    return {"name": name, "siren": siren, "vat_number": vat}
 
 
 def _line(raw: Any, path: str, rates: tuple[Decimal, ...]) -> LineDraft:
@@ -329,6 +363,11 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
         customer_email=draft.customer_email,
         customer_address=draft.customer_address,
         customer_mobile=draft.customer_mobile,
+        customer_company=(
+            json.dumps(draft.customer_company, ensure_ascii=False)
+            if draft.customer_company
+            else None
+        ),
         fulfilment_mode=draft.mode,
         fulfilment_details=draft.details,
         shipping_fee=draft.shipping_fee,
@@ -365,9 +404,9 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
         reason="payment failed" if status is OrderStatus.ERROR else None,
     )
     if status is OrderStatus.REGISTERED:
-        documents_numbering.issue(
-            "invoice", order, draft.total, placed_utc.replace(tzinfo=None), placed_local.year
-        )
+        seller = load_profile()
+        if not seller.missing_for_invoices:  # else the invoice waits for the profile
+            issuing.issue_invoice(order, now, seller)
         queue_new_order_notifications(order, config, now)
         # The registration mail is due at once: an intake cannot be undone.
         queue_status_notifications(
@@ -386,6 +425,8 @@ def import_drafts(
         result = ImportResult()
         try:
             with write_transaction():
+                # Invoices waiting for the profile go first: numbers follow arrival.
+                issuing.issue_waiting_invoices(now)
                 numbers = [d.number for d in drafts]
                 known = set()
                 for start in range(0, len(numbers), 500):

@@ -18,7 +18,7 @@ from app.documents.pdf import write_atomically
 from app.errors import ComptoirError, ValidationError
 from app.i18n import _, format_day
 from app.orders.statuses import OrderStatus
-from app.shop.profile import load_profile
+from app.shop.profile import load_profile, missing_labels
 from storage.models import Document, Order
 
 ZERO = Decimal("0.00")
@@ -67,6 +67,7 @@ class FinanceMonth:
     net: Decimal
     refunds: Decimal
     iban_valid: bool
+    missing_seller: str = ""  # the profile fields invoices wait for ('' when none)
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -126,7 +127,8 @@ def month_finances(
 ) -> FinanceMonth:
     """Every order placed in the month (shop time), oldest first, with the month's totals."""
     today = today or datetime.now(UTC).astimezone(config.tz).date()
-    iban_valid = load_profile().iban_valid
+    profile = load_profile()
+    iban_valid = profile.iban_valid
     first, after = _month_bounds(year, month)
     orders = list(
         Order.select()
@@ -166,6 +168,7 @@ def month_finances(
         net=sum((r.net for r in rows), start=ZERO),
         refunds=sum((r.refund for r in rows), start=ZERO),
         iban_valid=iban_valid,
+        missing_seller=missing_labels(profile),
     )
 
 

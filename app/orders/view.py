@@ -15,6 +15,7 @@ here so that they can be tested without a terminal and reused by other front end
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,8 @@ from app.i18n import _, format_money
 from app.messages.outbox import for_order
 from app.orders.rules import ChangeResult, get_order, history, status_label, undo_change
 from app.orders.statuses import OrderStatus
-from storage.models import Notification, Order, OrderLine, StatusChange
+from app.shop.profile import load_profile, missing_labels
+from storage.models import Document, Notification, Order, OrderLine, StatusChange
 
 _ZERO = Decimal("0.00")
 
@@ -62,6 +64,15 @@ class ShippingView:
 
 
 @dataclass(frozen=True)
+class CompanyView:
+    """A business customer's company (SIREN and VAT number as validated at intake)."""
+
+    name: str
+    siren: str = ""
+    vat_number: str = ""
+
+
+@dataclass(frozen=True)
 class OrderView:
     """An order's content as plain values; times are the stored naive UTC."""
 
@@ -83,6 +94,7 @@ class OrderView:
     vat_rows: tuple[money.VatRow, ...]
     total_ht: Decimal
     total_vat: Decimal
+    company: CompanyView | None = None  # a business customer's; None for a consumer
 
     def to_dict(self) -> dict[str, Any]:
         """The view as JSON-ready values (amounts and times as text), for keeping."""
@@ -101,9 +113,11 @@ class OrderView:
             for line in data["lines"]
         )
         shipping = data["shipping"]
+        company = data.get("company")
         return cls(
             **{
                 **data,
+                "company": CompanyView(**company) if company else None,
                 "placed_at": datetime.fromisoformat(data["placed_at"]),
                 **{k: Decimal(data[k]) for k in _ORDER_AMOUNTS},
                 "lines": lines,
@@ -189,7 +203,14 @@ def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
         vat_rows=rows,
         total_ht=sum((r.ht for r in rows), start=_ZERO),
         total_vat=sum((r.vat for r in rows), start=_ZERO),
+        company=_company(order.customer_company),
     )
+
+
+def _company(stored: str | None) -> CompanyView | None:
+    if not stored:
+        return None
+    return CompanyView(**json.loads(stored))
 
 
 def order_lines(order: Order) -> list[OrderLine]:
@@ -234,6 +255,8 @@ class OrderDetail:
     history: list[StatusChange]
     notifications: list[Notification]
     fingerprint: Fingerprint
+    # The profile fields its invoice waits for ('' when it has one or needs none).
+    invoice_wait: str = ""
 
     @property
     def status(self) -> OrderStatus:
@@ -259,6 +282,7 @@ class OrderDetail:
             history=history,
             notifications=notifications,
             fingerprint=(order.version, str(order.updated_at), messages),
+            invoice_wait=self.invoice_wait,
         )
 
 
@@ -292,7 +316,21 @@ def load_order_detail(number: str) -> OrderDetail:
         history=history(order),
         notifications=for_order(order),
         fingerprint=stamp,
+        invoice_wait=_invoice_wait(order),
     )
+
+
+def _invoice_wait(order: Order) -> str:
+    """The missing profile fields, when the order's invoice waits for them."""
+    if order.status == OrderStatus.ERROR.value:
+        return ""
+    profile = load_profile()
+    if not profile.missing_for_invoices:
+        return ""
+    invoiced = (
+        Document.select().where((Document.order == order) & (Document.kind == "invoice")).exists()
+    )
+    return "" if invoiced else missing_labels(profile)
 
 
 def local_time(moment: datetime | None, config: Config) -> datetime | None:

@@ -23,7 +23,6 @@ from stdnum.fr import tva as stdnum_tva
 from app.clock import utcnow
 from app.errors import ValidationError
 from app.i18n import _
-from app.intake.files import normalise_mobile
 from storage.db import write_transaction
 from storage.models import Profile
 
@@ -191,6 +190,8 @@ def clean_field(name: str, value: str) -> str:
         except EmailNotValidError as exc:
             raise ValidationError(_("Adresse mail invalide : {reason}", reason=exc)) from None
     if name == "mobile":
+        from app.intake.files import normalise_mobile  # intake issues documents, which read us
+
         try:
             return normalise_mobile(value)
         except ValueError:
@@ -242,7 +243,8 @@ def _check_together(profile: ProfileData) -> None:
 
 
 def save_profile(**changes: str) -> ProfileData:
-    """Validate every given field, then save them together (all or none)."""
+    """Validate every given field, then save them together (all or none); a profile now
+    complete issues the invoices that waited for it, dated today, in the same transaction."""
     cleaned = {name: clean_field(name, value) for name, value in changes.items()}
     if cleaned.get("vat_regime") == "":
         cleaned["vat_regime"] = NORMAL
@@ -252,4 +254,8 @@ def save_profile(**changes: str) -> ProfileData:
         Profile.insert(id=1, updated_at=utcnow()).on_conflict_ignore().execute()
         if cleaned:
             Profile.update(updated_at=utcnow(), **cleaned).where(Profile.id == 1).execute()
+        # Imported here: the documents read the profile through this module.
+        from app.documents.issuing import issue_waiting_invoices
+
+        issue_waiting_invoices(utcnow())
     return load_profile()
