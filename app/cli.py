@@ -121,8 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--month", metavar="YYYY-MM", help="every invoice and credit note of the month's orders"
     )
 
-    p = command("export", "write a month of finances as CSV")
+    p = command("export", "write a month of finances (orders, payouts, VAT per rate)")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        default="csv",
+        help="csv (French spreadsheet conventions, VAT in a -tva.csv beside it) or xlsx",
+    )
     p.add_argument("-o", "--output", type=Path, metavar="FILE")
 
     p = command("serve", "serve the TUI in a browser")
@@ -333,11 +339,16 @@ def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
-    from app.money.books import export_csv, parse_month
+    from app.money.books import export_csv, export_xlsx, parse_month, vat_path
 
     year, month = parse_month(args.month)
     _open(config)
-    print(export_csv(year, month, args.output, config=config))
+    if args.format == "xlsx":
+        print(export_xlsx(year, month, args.output, config=config))
+        return 0
+    path = export_csv(year, month, args.output, config=config)
+    print(path)
+    print(vat_path(path))
     return 0
 
 

@@ -24,6 +24,7 @@ from app.money.books import (
     export_csv,
     month_finances,
     shift_month,
+    vat_lines,
 )
 from app.orders.statuses import OrderStatus
 from widgets.banner import show_banner
@@ -94,6 +95,7 @@ class FinancesScreen(Screen[None]):
         yield Static(id="finances-title")
         yield DataTable(id="finances-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="finances-totals")
+        yield Static(id="finances-vat")
         with Horizontal(id="finances-progress-row"):
             yield Static(_("Factures du mois :"), id="finances-progress-label")
             yield ProgressBar(id="finances-progress", show_eta=False)
@@ -174,6 +176,23 @@ class FinancesScreen(Screen[None]):
                 net=format_money(view.net),
                 refunds=format_money(view.refunds),
             )
+        )
+        self.query_one("#finances-vat", Static).update(Text(self._vat_text(view)))
+
+    @staticmethod
+    def _vat_text(view: FinanceMonth) -> str:
+        lines = [
+            _(
+                "{label} : base {ht}, TVA {vat}",
+                label=label,
+                ht=format_money(ht),
+                vat=format_money(vat),
+            )
+            for label, ht, vat, _ttc in vat_lines(view.vat)
+        ]
+        return _(
+            "TVA du mois (factures émises moins avoirs émis) : {lines}",
+            lines=" · ".join(lines) or _("aucune facture émise"),
         )
 
     @staticmethod

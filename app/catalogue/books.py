@@ -50,3 +50,10 @@ EN["Factures en attente : renseignez {fields} dans le Profil (3)"] = (
 EN["Facture en attente : renseignez {fields} dans le Profil (3)"] = (
     "Invoice waiting: fill in {fields} in the Profile (3)"
 )
+EN["TTC"] = "Incl. VAT"
+EN["Commandes"] = "Orders"
+EN["TVA du mois (factures émises moins avoirs émis) : {lines}"] = (
+    "VAT of the month (invoices issued less credit notes issued): {lines}"
+)
+EN["aucune facture émise"] = "no invoice issued"
+EN["{label} : base {ht}, TVA {vat}"] = "{label}: net {ht}, VAT {vat}"

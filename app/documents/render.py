@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from app import locations
-from app.documents.pdf import html_to_pdf, write_atomically
+from app.documents.pdf import html_to_pdf, write_file
 from app.documents.records import RecordView, capital_text
 from app.documents.views import (
     document_view,
@@ -118,13 +118,7 @@ def document_pdf_name(document_number: str) -> str:
     return f"{prefix}-{_safe_name(document_number)}.pdf"
 
 
-def _write(path: Path, data: bytes) -> Path:
-    try:
-        return write_atomically(path, data)
-    except OSError as exc:
-        raise ComptoirError(
-            _("Impossible d'écrire {path} : {reason}", path=path, reason=exc.strerror or exc)
-        ) from None
+_write = write_file
 
 
 def _target(path: Path | None, name: str) -> Path:
