@@ -13,16 +13,18 @@ from datetime import UTC
 
 from peewee import Database, DatabaseError, SqliteDatabase
 
-from storage.errors import StorageError
+from storage.errors import StorageError, _
 from storage.models import (
     ALL_MODELS,
     Document,
     DocumentSequence,
     DocumentWording,
+    MarketplaceMessage,
     Meta,
     Order,
     Profile,
     Staff,
+    WebhookDelivery,
 )
 
 
@@ -121,7 +123,7 @@ def _add_missing_columns(db: Database, model: type, names: tuple[str, ...]) -> N
         migrate(*operations)
 
 
-def _v4_books(db: Database) -> None:
+def _v5_books(db: Database) -> None:
     """Lawful books: frozen document records, the wording they were issued with, the seller's
     legal mentions and VAT regime, a business customer's company, the series' last moment."""
     _add_missing_columns(
@@ -143,8 +145,14 @@ def _v4_books(db: Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS document_issued_at ON document (issued_at)")
 
 
+def _v4_intake(db: Database) -> None:
+    """Version 4: the intake service's known webhook-ids, and the bodies of the messages sent
+    back to the marketplace (each table created only if absent)."""
+    db.create_tables([WebhookDelivery, MarketplaceMessage], safe=True)
+
+
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
-STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index, _v4_books]
+STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index, _v4_intake, _v5_books]
 LATEST = len(STEPS) + 1
 
 
@@ -174,8 +182,12 @@ def migrate(db: Database, *, timezone: str) -> int:
         return 0
     if found > LATEST:
         raise StorageError(
-            f"the database is at schema version {found}, newer than this Comptoir ({LATEST}): "
-            "upgrade Comptoir"
+            _(
+                "la base de données est au schéma v{found}, plus récent que ce Comptoir "
+                "(v{latest}) : mettez Comptoir à jour"
+            ),
+            found=found,
+            latest=LATEST,
         )
     for version in range(found, LATEST):
         with db.atomic():

@@ -34,6 +34,8 @@ from peewee import fn
 from app.clock import utcnow
 from app.config import Config
 from app.i18n import _
+from app.messages.marketplace import AUDIENCE, MarketplaceSender, Outgoing
+from app.messages.marketplace import CHANNEL as MARKETPLACE
 from app.messages.render import (
     Job,
     ShopView,
@@ -43,7 +45,7 @@ from app.messages.render import (
 )
 from app.messages.senders import DeliveryError, MailSender, NotConfigured, SmsSender
 from app.orders.view import order_views
-from storage.db import is_sqlite, write_transaction
+from storage.db import is_sqlite, tuples, write_transaction
 from storage.models import Notification, Profile, database
 
 log = logging.getLogger("comptoir.notifier")
@@ -86,7 +88,7 @@ class Prepared:
     """A message ready to go: its recipient and the mail or the SMS text."""
 
     recipient: str
-    payload: Message | str
+    payload: Message | str | Outgoing
 
 
 def default_owner() -> str:
@@ -123,6 +125,7 @@ class Notifier:
         self.clock = clock
         self.mail = MailSender(config)
         self.sms = SmsSender(config)
+        self.marketplace = MarketplaceSender(config)
         self._executor: ThreadPoolExecutor | None = None
         self._wake = asyncio.Event()
         self._result = DrainResult()
@@ -139,6 +142,7 @@ class Notifier:
     async def aclose(self) -> None:
         """Close the SMTP connection and the database thread's connection."""
         await self.mail.close()
+        await self.marketplace.close()
         if self._executor is not None:
             with contextlib.suppress(Exception):
                 await self._db(_close_connection)
@@ -270,6 +274,9 @@ class Notifier:
 
     async def _prepare(self, job: Job, shop: ShopView) -> Prepared:
         """The recipient and the ready message; raises NotConfigured or DeliveryError."""
+        if job.channel == MARKETPLACE:
+            outgoing = await self._db(self.marketplace.load, job.id)
+            return Prepared(self.marketplace.url, outgoing)
         recipient = self._recipient(job, shop)
         if job.channel == "mail":
             if not self.mail.configured:
@@ -293,6 +300,8 @@ class Notifier:
             recipient = prepared.recipient
             if isinstance(prepared.payload, Message):
                 await self.mail.send(prepared.payload, recipient)
+            elif isinstance(prepared.payload, Outgoing):
+                await self.marketplace.send(prepared.payload)
             else:
                 await self.sms.send(recipient, prepared.payload, reference=f"notif-{job.id}")
         except NotConfigured as exc:
@@ -372,7 +381,7 @@ class Notifier:
             if not is_sqlite():
                 # Two notifiers on PostgreSQL take different rows instead of queueing.
                 query = query.for_update(skip_locked=True)
-            ids = [row_id for (row_id,) in query.tuples()]
+            ids = [row_id for (row_id,) in tuples(query)]
             if not ids:
                 return [], ShopView("", "", ""), lease_until
             (
@@ -433,13 +442,13 @@ class Notifier:
             )
             kept = {
                 row_id
-                for (row_id,) in Notification.select(Notification.id)
-                .where(
-                    Notification.id.in_(ids)
-                    & (Notification.state == "sending")
-                    & (Notification.lease_owner == self.owner)
+                for (row_id,) in tuples(
+                    Notification.select(Notification.id).where(
+                        Notification.id.in_(ids)
+                        & (Notification.state == "sending")
+                        & (Notification.lease_owner == self.owner)
+                    )
                 )
-                .tuples()
             }
         return lease_until, kept
 
@@ -469,14 +478,15 @@ class Notifier:
         )
         with write_transaction():
             cursor = database.execute_sql(_mark_sql(), params)
-        return cursor.rowcount == 1
+        changed: int = cursor.rowcount
+        return changed == 1
 
     def mark_retry(self, job: Job, error: str) -> bool:
         """Back to pending, due after an exponential delay with jitter."""
         delay = min(self.retry_seconds * 2 ** max(job.attempts - 1, 0), MAX_RETRY_SECONDS)
         delay = delay / 2 + random.uniform(0, delay / 2)
         with write_transaction():
-            updated = (
+            updated: int = (
                 Notification.update(
                     state="pending",
                     due_at=self.clock() + timedelta(seconds=delay),
@@ -492,7 +502,9 @@ class Notifier:
     def requeue_configured(self) -> int:
         """Put back in the queue the `not_configured` messages whose channel now works."""
         profile = Profile.get_or_none(Profile.id == 1)
-        audiences: dict[str, list[str]] = {"mail": [], "sms": []}
+        audiences: dict[str, list[str]] = {"mail": [], "sms": [], MARKETPLACE: []}
+        if self.marketplace.configured:
+            audiences[MARKETPLACE].append(AUDIENCE)
         if self.mail.configured:
             audiences["mail"].append("customer")
             if profile is not None and profile.email:
@@ -509,13 +521,14 @@ class Notifier:
         if condition is None:
             return 0
         with write_transaction():
-            return (
+            requeued: int = (
                 Notification.update(
                     state="pending", due_at=self.clock(), last_error=None, attempts=0
                 )
                 .where((Notification.state == "not_configured") & condition)
                 .execute()
             )
+        return requeued
 
     def _next_due(self) -> datetime | None:
         pending = (
@@ -575,9 +588,11 @@ def _close_connection() -> None:
 def _state_counts() -> dict[str, int]:
     return {
         state: int(count)
-        for state, count in Notification.select(Notification.state, fn.COUNT(Notification.id))
-        .group_by(Notification.state)
-        .tuples()
+        for state, count in tuples(
+            Notification.select(Notification.state, fn.COUNT(Notification.id)).group_by(
+                Notification.state
+            )
+        )
     }
 
 

@@ -21,6 +21,7 @@ from app.errors import ValidationError
 from app.i18n import _, format_day, format_rate
 from app.orders.statuses import OrderStatus
 from app.shop.profile import load_profile, missing_labels
+from storage.db import tuples
 from storage.models import Document, Order
 
 ZERO = Decimal("0.00")
@@ -202,9 +203,8 @@ def month_finances(
             .join(Order)
             .where((Order.placed_day >= first) & (Order.placed_day < after))
             .order_by(Document.id)
-            .tuples()
         )
-        for order_id, kind, number in documents:
+        for order_id, kind, number in tuples(documents):
             target = invoices if kind == "invoice" else credits
             target.setdefault(order_id, number)
     rows = tuple(

@@ -23,6 +23,7 @@ from stdnum.fr import tva as stdnum_tva
 from app.clock import utcnow
 from app.errors import ValidationError
 from app.i18n import _
+from app.text import check_text
 from storage.db import write_transaction
 from storage.models import Profile
 
@@ -177,9 +178,9 @@ def _clean_capital(value: str) -> str:
 
 def clean_field(name: str, value: str) -> str:
     """The normalised value of one profile field, or ValidationError saying why."""
-    value = value.strip()
     if name not in LABELS:
         raise ValidationError(f"unknown profile field '{name}'")
+    value = check_text(value.strip(), _(LABELS[name]), newlines=name == "address")
     if name == "name" and not value:
         raise ValidationError(_("Le nom ne peut pas être vide."))
     if not value:
