@@ -4,10 +4,10 @@ EN = {
     # Profile: fields and refusals
     "Forme juridique": "Legal form",
     "Capital social": "Share capital",
-    "Immatriculation (RCS ou RM et ville)": "Registration (RCS or RM and city)",
-    "N° d'immatriculation": "Registration number",
+    "RCS ou RM, ville": "RCS or RM, city",
+    "N° RCS ou RM": "Registration number",
     "Régime de TVA": "VAT regime",
-    "Mention des lignes à 0 %": "Reason shown on 0 % lines",
+    "Motif TVA 0 %": "0 % VAT reason",
     "TVA non applicable, art. 293 B du CGI": "VAT not applicable, art. 293 B of the French Tax Code",
     "Exonération de TVA (art. 261 du CGI)": "VAT exempt (art. 261 of the French Tax Code)",
     "clé de contrôle incorrecte": "wrong check key",

@@ -14,7 +14,7 @@ from app.documents.issuing import invoice_record, shop_timezone
 from app.documents.records import RecordView, read_record
 from app.errors import NotFoundError
 from app.i18n import _
-from app.orders.rules import get_order, history, status_label
+from app.orders.rules import get_order, history, reason_label, status_label
 from app.orders.view import OrderView, order_lines, order_view
 from storage.models import Document, Order
 
@@ -63,7 +63,7 @@ def order_sheet(order: Order, tz: ZoneInfo | None = None) -> tuple[OrderView, Or
                 local(change.at, tz),
                 change.by or _("système"),
                 status_label(change.to_status),
-                change.reason or "",
+                reason_label(change.reason),
             )
             for change in history(order)
         ),

@@ -30,6 +30,7 @@ from app.i18n import _, format_money
 from app.messages.outbox import for_order
 from app.orders.rules import ChangeResult, get_order, history, status_label, undo_change
 from app.orders.statuses import OrderStatus
+from app.shop import placeholders
 from app.shop.profile import load_profile, missing_labels
 from storage.models import Document, Notification, Order, OrderLine, StatusChange
 
@@ -157,7 +158,7 @@ def _line_view(line: OrderLine, ht: Decimal) -> LineView:
         position=line.position,
         product=line.product,
         category=line.category,
-        seller=line.seller,
+        seller=placeholders.shown(line.seller),  # the shop's own line: no "vendu par"
         quantity=line.quantity,
         unit_price=line.unit_price,
         unit_price_ht=unit_ht,
