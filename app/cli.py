@@ -130,6 +130,33 @@ def _common() -> Parser:
     return common
 
 
+def profile_options() -> dict[str, tuple[str, str]]:
+    """`comptoir profile --OPTION`: the profile field each option sets, and its help (in the
+    current language)."""
+    return {
+        "name": ("name", _("nom du vendeur")),
+        "address": ("address", _("adresse postale")),
+        "email": ("email", _("mail des alertes de nouvelle commande")),
+        "mobile": ("mobile", _("mobile des alertes SMS")),
+        "iban": ("iban", _("IBAN des versements")),
+        "siret": ("siret", _("SIRET (14 chiffres)")),
+        "vat": ("vat_number", _("n° de TVA intracommunautaire")),
+        "point-of-sale": ("point_of_sale", _("point d'activité")),
+        "legal-form": ("legal_form", _("forme juridique, par exemple SARL, EI, SAS")),
+        "share-capital": ("share_capital", _("capital social en euros")),
+        "registry": ("registry", _("RCS ou RM et sa ville, par exemple « RCS Lyon »")),
+        "registry-number": (
+            "registry_number",
+            _("numéro d'immatriculation (commence par le SIREN)"),
+        ),
+        "vat-regime": (
+            "vat_regime",
+            _("normal, ou franchise (franchise en base, art. 293 B du CGI)"),
+        ),
+        "vat-exemption": ("vat_exemption", _("le motif imprimé à côté des lignes à 0 %%")),
+    }
+
+
 def build_parser() -> Parser:
     """The parser of every command; `--help` works on each (built in the current language:
     run it inside `argparse_in_language` for argparse's own words)."""
@@ -181,17 +208,11 @@ def build_parser() -> Parser:
     )
 
     p = command("profile", _("afficher le profil du vendeur, ou en changer des champs"))
-    for field, text in (
-        ("name", _("nom du vendeur")),
-        ("address", _("adresse postale")),
-        ("email", _("mail des alertes de nouvelle commande")),
-        ("mobile", _("mobile des alertes SMS")),
-        ("iban", _("IBAN des versements")),
-        ("siret", _("SIRET (14 chiffres)")),
-        ("vat", _("n° de TVA intracommunautaire")),
-        ("point-of-sale", _("point d'activité")),
-    ):
-        p.add_argument(f"--{field}", help=text)
+    for option, (_field, text) in profile_options().items():
+        if option == "vat-regime":
+            p.add_argument(f"--{option}", choices=("normal", "franchise"), help=text)
+        else:
+            p.add_argument(f"--{option}", help=text)
 
     p = command("worker", _("faire tourner le notificateur seul"))
     p.add_argument(
@@ -222,8 +243,14 @@ def build_parser() -> Parser:
         "--month", metavar=month, help=_("chaque facture et avoir des commandes du mois")
     )
 
-    p = command("export", _("écrire un mois de finances en CSV"))
+    p = command("export", _("écrire un mois de finances (commandes, versements, TVA par taux)"))
     p.add_argument("--month", required=True, metavar=month)
+    p.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        default="csv",
+        help=_("csv (conventions des tableurs français, la TVA dans un -tva.csv à côté) ou xlsx"),
+    )
     p.add_argument("-o", "--output", type=Path, metavar=file)
 
     p = command("serve", _("servir l'interface dans un navigateur"))
@@ -327,18 +354,9 @@ def cmd_profile(args: argparse.Namespace, config: Config) -> int:
 
     _open(config)
     changes = {
-        name: value
-        for name, value in (
-            ("name", args.name),
-            ("address", args.address),
-            ("email", args.email),
-            ("mobile", args.mobile),
-            ("iban", args.iban),
-            ("siret", args.siret),
-            ("vat_number", args.vat),
-            ("point_of_sale", args.point_of_sale),
-        )
-        if value is not None
+        field: getattr(args, option.replace("-", "_"))
+        for option, (field, _help) in profile_options().items()
+        if getattr(args, option.replace("-", "_")) is not None
     }
     profile = save_profile(**changes) if changes else load_profile()
     if changes:
@@ -505,11 +523,16 @@ def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
-    from app.money.books import export_csv, parse_month
+    from app.money.books import export_csv, export_xlsx, parse_month, vat_path
 
     year, month = parse_month(args.month)
     _open(config)
-    print(export_csv(year, month, args.output, config=config))
+    if args.format == "xlsx":
+        print(export_xlsx(year, month, args.output, config=config))
+        return 0
+    path = export_csv(year, month, args.output, config=config)
+    print(path)
+    print(vat_path(path))
     return 0
 
 
@@ -614,6 +637,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             database_url=getattr(args, "db", None), lang=getattr(args, "lang", None)
         )
         set_language(config.lang)
+        from app.money.holidays import set_holiday_region
+
+        set_holiday_region(config.holiday_region)
         check_arguments(args)
         return HANDLERS[args.command](args, config)
     except SHOWN as exc:

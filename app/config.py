@@ -38,6 +38,7 @@ _STRING_SETTINGS = {
     "printer": "COMPTOIR_PRINTER",
     "cups_server": "COMPTOIR_CUPS_SERVER",
     "receipt_printer": "COMPTOIR_RECEIPT_PRINTER",
+    "holiday_region": "COMPTOIR_HOLIDAY_REGION",
     "intake_secret": "COMPTOIR_INTAKE_SECRET",
     "intake_dir": "COMPTOIR_INTAKE_DIR",
     "marketplace_url": "COMPTOIR_MARKETPLACE_URL",
@@ -84,6 +85,9 @@ class Config:
     printer: str = ""
     cups_server: str = ""
     receipt_printer: str = ""
+    # A French subdivision of the `holidays` package ('57', '6AE', '974', …, or 'Corse'),
+    # canonical once validated; '' is metropolitan France.
+    holiday_region: str = ""
     undo_seconds: float = 20.0
     idle_lock_minutes: float = 10.0
     # The notifier: how long a claimed message stays reserved to one notifier, and the
@@ -105,6 +109,11 @@ class Config:
     # `[keymap] order-status = "ctrl+s"`: binding id → key(s), comma-separated. The ids and
     # clashes are checked against the screens when the App is built (app/tui/keys.py).
     keymap: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # 'Alsace' and '6ae' are kept as '6AE': the calendar and the VAT rates use the code.
+        if self.holiday_region:
+            object.__setattr__(self, "holiday_region", resolve_holiday_region(self.holiday_region))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -328,6 +337,34 @@ def _number(name: str, text: str) -> float:
             )
         )
     return number
+
+
+# Corsica has the national holidays but VAT rates of its own (CGI art. 297).
+_CORSICA = ("Corse", "Corsica", "20", "2A", "2B", "Corse-du-Sud", "Haute-Corse")
+
+
+def resolve_holiday_region(text: str) -> str:
+    """The canonical code of a region given by code or name ('Alsace' → '6AE'), or ConfigError
+    listing the known ones. The `holidays` package is imported only when a region is given."""
+    wanted = text.strip()
+    if not wanted:
+        return ""
+    if wanted.casefold() in {name.casefold() for name in _CORSICA}:
+        return "Corse"
+    from holidays.countries.france import France
+
+    names = {code.casefold(): code for code in France.subdivisions}
+    names |= {alias.casefold(): code for alias, code in France.subdivisions_aliases.items()}
+    code = names.get(wanted.casefold())
+    if code is None:
+        known = ", ".join(
+            [*France.subdivisions, *(f"{a} ({c})" for a, c in France.subdivisions_aliases.items())]
+        )
+        raise ConfigError(
+            f"unknown holiday_region '{wanted}': use one of {known}, Corse, "
+            "or nothing for metropolitan France"
+        )
+    return code
 
 
 def _bytes(name: str, text: str) -> int:

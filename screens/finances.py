@@ -23,12 +23,14 @@ from app.money.books import (
     export_csv,
     month_finances,
     shift_month,
+    vat_lines,
 )
 from app.orders.statuses import OrderStatus
 from app.printing.jobs import Kind, document_job
 from screens._translate import translate_bindings
 from screens.base import ComptoirScreen
 from screens.printing import RETRY_BINDING, PrintingScreen, print_label, set_binding
+from widgets.banner import show_banner
 from widgets.tables import fill_table
 
 
@@ -100,9 +102,11 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
             _("Paiements bloqués : renseignez un IBAN valide dans le Profil (3)"),
             id="finances-banner",
         )
+        yield Static("", id="finances-seller-banner")
         yield Static(id="finances-title")
         yield DataTable(id="finances-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="finances-totals")
+        yield Static(id="finances-vat")
         with Horizontal(id="finances-progress-row"):
             yield Static(_("Factures du mois :"), id="finances-progress-label")
             yield ProgressBar(id="finances-progress", show_eta=False)
@@ -116,6 +120,7 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
         if self._year is None or self._month is None:
             self._year, self._month = current_month(self.app.config)
         self.query_one("#finances-banner").display = False
+        self.query_one("#finances-seller-banner").display = False
         self.query_one("#finances-progress-row").display = False
         self.reload()
 
@@ -158,6 +163,15 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
             return  # the user already moved to another month
         self._view = view
         self.query_one("#finances-banner").display = not view.iban_valid
+        show_banner(
+            self.query_one("#finances-seller-banner", Static),
+            _(
+                "Factures en attente : renseignez {fields} dans le Profil (3)",
+                fields=view.missing_seller,
+            )
+            if view.missing_seller
+            else "",
+        )
         fill_table(
             self.query_one("#finances-table", DataTable),
             (
@@ -182,6 +196,23 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
                 net=format_money(view.net),
                 refunds=format_money(view.refunds),
             )
+        )
+        self.query_one("#finances-vat", Static).update(Text(self._vat_text(view)))
+
+    @staticmethod
+    def _vat_text(view: FinanceMonth) -> str:
+        lines = [
+            _(
+                "{label} : base {ht}, TVA {vat}",
+                label=label,
+                ht=format_money(ht),
+                vat=format_money(vat),
+            )
+            for label, ht, vat, _ttc in vat_lines(view.vat)
+        ]
+        return _(
+            "TVA du mois (factures émises moins avoirs émis) : {lines}",
+            lines=" · ".join(lines) or _("aucune facture émise"),
         )
 
     @staticmethod

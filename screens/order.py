@@ -66,6 +66,7 @@ from screens.cancel import CancelOrderModal
 from screens.choose import Choice, ChooseModal
 from screens.printing import RETRY_BINDING, PrintingScreen, print_label, set_binding
 from storage.db import thread_connection
+from widgets.banner import show_banner
 from widgets.footer import Footer
 from widgets.status_badge import status_text as short_status_text
 from widgets.tables import fill_table
@@ -256,6 +257,7 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
                 yield Static("", id="status-reason")
             yield ConfirmBar("", id="change-preview")
             yield Static("", id="order-notice")
+            yield Static("", id="order-invoice-wait")
             yield Static(_("Produits"), classes="section-title")
             # Read, not chosen from: only the notifications take the focus (r resends one).
             yield DataTable(id="order-lines", cursor_type="none", zebra_stripes=True)
@@ -390,6 +392,15 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
             self.pending = None
             self._close_preview()
             self.call_after_refresh(self._focus_after_preview)
+        show_banner(
+            self.query_one("#order-invoice-wait", Static),
+            _(
+                "Facture en attente : renseignez {fields} dans le Profil (3)",
+                fields=detail.invoice_wait,
+            )
+            if detail.invoice_wait
+            else "",
+        )
         order = detail.view
         config = self.config
         mode = order.mode

@@ -11,16 +11,20 @@ import logging
 from collections.abc import Callable
 from datetime import UTC
 
-from peewee import Database, DatabaseError, SqliteDatabase
+from peewee import Database, DatabaseError, Model, SqliteDatabase
 
 from storage import errors
 from storage.errors import StorageError, _
 from storage.models import (
     ALL_MODELS,
+    Document,
+    DocumentSequence,
+    DocumentWording,
     MarketplaceMessage,
     Meta,
     Notification,
     Order,
+    Profile,
     Staff,
     WebhookDelivery,
 )
@@ -105,6 +109,44 @@ def _v3_search_index(db: Database) -> None:
         log.warning(errors.translate(text).format(detail=detail or type(error).__name__))
 
 
+def _add_missing_columns(db: Database, model: type[Model], names: tuple[str, ...]) -> None:
+    """ALTER TABLE … ADD COLUMN for each field of `model` the table lacks (re-runnable)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    table = model._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    migrator = SchemaMigrator.from_database(db)
+    operations = [
+        migrator.add_column(table, name, model._meta.fields[name])
+        for name in names
+        if model._meta.fields[name].column_name not in present
+    ]
+    if operations:
+        migrate(*operations)
+
+
+def _v6_books(db: Database) -> None:
+    """Lawful books: frozen document records, the wording they were issued with, the seller's
+    legal mentions and VAT regime, a business customer's company, the series' last moment."""
+    _add_missing_columns(
+        db,
+        Profile,
+        (
+            "legal_form",
+            "share_capital",
+            "registry",
+            "registry_number",
+            "vat_regime",
+            "vat_exemption",
+        ),
+    )
+    _add_missing_columns(db, Order, ("customer_company",))
+    _add_missing_columns(db, DocumentSequence, ("last_at",))
+    _add_missing_columns(db, Document, ("record",))
+    db.create_tables([DocumentWording], safe=True)
+    db.execute_sql("CREATE INDEX IF NOT EXISTS document_issued_at ON document (issued_at)")
+
+
 def _v4_intake(db: Database) -> None:
     """Version 4: the intake service's known webhook-ids, and the bodies of the messages sent
     back to the marketplace (each table created only if absent)."""
@@ -128,6 +170,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v3_search_index,
     _v4_intake,
     _v5_document_mail,
+    _v6_books,
 ]
 LATEST = len(STEPS) + 1
 

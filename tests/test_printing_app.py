@@ -128,7 +128,11 @@ def test_doctor_reaches_the_receipt_printer_or_says_it_is_off() -> None:
 
 @pytest.fixture
 def orders(db: str, config: Config, seed_path: Path, tmp_path: Path) -> Iterator[Config]:
-    """The seed (SQLite and PostgreSQL) and a delivery to a two-line address."""
+    """The seed (SQLite and PostgreSQL) and a delivery to a two-line address, sold by a
+    complete seller (no invoice is issued without one)."""
+    from app.shop.profile import save_profile
+
+    save_profile(name="Épicerie", address="1 rue du Marché, 69001 Lyon", siret="73282932000074")
     import_files([seed_path], config=config)
     doc = order_doc(number="D-0002")
     doc["fulfilment"] = {
@@ -180,6 +184,9 @@ def test_a_day_plans_the_tickets_of_its_orders_still_to_prepare(orders: Config) 
 
 @pytest.fixture
 def cli_orders(run, seed_path: Path):  # type: ignore[no-untyped-def]
+    seller = ("--name", "Épicerie", "--address", "1 rue du Marché, 69001 Lyon")
+    done = run("profile", *seller, "--siret", "73282932000074")
+    assert done.returncode == 0, done.stderr
     done = run("import", str(seed_path))
     assert done.returncode == 0, done.stderr
     return run

@@ -18,10 +18,12 @@ from app.orders.rules import change_status
 from app.orders.statuses import FINAL_REASONS, STATUS_LABELS, allowed_targets
 from app.orders.statuses import OrderStatus as S
 from app.orders.view import fingerprint
+from app.shop.profile import save_profile
 from screens.cancel import CancelOrderModal
 from screens.order import ConfirmBar, OrderScreen
 from storage.db import open_database
 from storage.models import Document, Notification, Order, StatusChange, database
+from tests.docs_fixtures import PROFILE
 from tests.factories import order_doc, write_json
 from tests.tui_harness import OrderHarness
 
@@ -45,6 +47,7 @@ PATHS = {
 
 def seed(url: str, config: Config, seed_path: Path) -> None:
     open_database(url, timezone=config.timezone)
+    save_profile(**PROFILE)  # a complete seller: invoices (and credit notes) are issued
     import_files([seed_path], config=config, now=IMPORTED_AT)
 
 

@@ -140,4 +140,20 @@ EN = {
     "vérifier la base de données, SMTP, Vonage, wkhtmltopdf et les imprimantes": (
         "check database, SMTP, Vonage, wkhtmltopdf and the printers"
     ),
+    "RCS ou RM et sa ville, par exemple « RCS Lyon »": "RCS or RM and its city, e.g. 'RCS Lyon'",
+    "capital social en euros": "share capital in euros",
+    "csv (conventions des tableurs français, la TVA dans un -tva.csv à côté) ou xlsx": (
+        "csv (French spreadsheet conventions, VAT in a -tva.csv beside it) or xlsx"
+    ),
+    "forme juridique, par exemple SARL, EI, SAS": "legal form, e.g. SARL, EI, SAS",
+    "le motif imprimé à côté des lignes à 0 %%": "the reason printed beside 0 %% lines",
+    "normal, ou franchise (franchise en base, art. 293 B du CGI)": (
+        "normal, or franchise (franchise en base, art. 293 B du CGI)"
+    ),
+    "numéro d'immatriculation (commence par le SIREN)": (
+        "registration number (starts with the SIREN)"
+    ),
+    "écrire un mois de finances (commandes, versements, TVA par taux)": (
+        "write a month of finances (orders, payouts, VAT per rate)"
+    ),
 }

@@ -80,6 +80,9 @@ def make_app(
             )
         )
 
+    from app.money.holidays import set_holiday_region
+
+    set_holiday_region(config.holiday_region)
     from app.documents.pdf import set_timeout  # light: subprocess is Textual's already
 
     set_timeout(config.pdf_timeout_seconds)
