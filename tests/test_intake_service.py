@@ -145,7 +145,9 @@ async def test_refused_deliveries_answer_clearly_and_write_nothing(service: Serv
             session, service, body_of(bad_order), market.headers(body_of(bad_order))
         )
         assert answer["order"] == "W-0004" and answer["field"] == "customer.email"
-        assert answer["detail"].startswith("order W-0004: field customer.email: is not a valid")
+        assert answer["detail"].startswith(
+            "commande W-0004 : champ customer.email : n'est pas une adresse mail valide"
+        )
         async with session.get(service.url + "/orders") as response:
             assert response.status == 405
             assert response.headers["content-type"].startswith("application/problem+json")

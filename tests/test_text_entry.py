@@ -120,7 +120,7 @@ def test_intake_prints_unknown_keys_escaped(run, tmp_path: Path) -> None:  # typ
     doc[f"x{OSC52}\x1b[2J"] = 1
     line = _one_line(run("import", str(write_json(tmp_path / "in.json", doc))))
     assert "x\\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b[2J" in line
-    assert line.endswith("is not a known field")
+    assert line.endswith("n'est pas un champ connu")
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -130,7 +130,7 @@ def test_intake_refuses_them_in_values(run, tmp_path: Path, value: str) -> None:
     path = tmp_path / "in.json"
     path.write_text(json.dumps(doc), encoding="utf-8")  # \\udcff stays an escape in JSON
     line = _one_line(run("import", str(path)))
-    assert "field customer.name: " in line and "U+" in line
+    assert "champ customer.name : " in line and "U+" in line
     assert "unexpected" not in line
 
 
