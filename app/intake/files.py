@@ -27,7 +27,7 @@ from app.i18n import _
 from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
 from app.orders.statuses import OrderStatus
 from app.text import fold, forbidden_character, printable, refusal
-from storage.db import insert_row, tuples, write_transaction
+from storage.db import insert_row, insert_rows, select_in, write_transaction
 from storage.models import Order, OrderLine, StatusChange
 
 MODES = ("pickup", "delivery")
@@ -363,6 +363,19 @@ def search_text(draft: OrderDraft) -> str:
     return fold(" ".join(parts))
 
 
+_AT_ONCE: list[tuple[Config, Config]] = []
+
+
+def _at_once(config: Config) -> Config:
+    """`config` without the undo delay, made once per configuration (not once per order)."""
+    last = _AT_ONCE[-1] if _AT_ONCE else None
+    if last is not None and last[0] is config:
+        return last[1]
+    at_once = config.with_overrides(undo_seconds=0)
+    _AT_ONCE[:] = [(config, at_once)]
+    return at_once
+
+
 def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     """Write one validated order with its lines, history, invoice and notifications.
 
@@ -390,7 +403,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
         created_at=now,
         updated_at=now,
     )
-    OrderLine.insert_many(
+    insert_rows(
+        OrderLine,
         [
             {
                 "order": order.id,
@@ -404,8 +418,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
                 "total": money.to_cents(line.total),
             }
             for position, line in enumerate(draft.lines, start=1)
-        ]
-    ).execute()
+        ],
+    )
     insert_row(
         StatusChange,
         order=order,
@@ -422,10 +436,25 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
         )
         queue_new_order_notifications(order, config, now)
         # The registration mail is due at once: an intake cannot be undone.
-        queue_status_notifications(
-            order, status, None, config.with_overrides(undo_seconds=0), now, SYSTEM
-        )
+        queue_status_notifications(order, status, None, _at_once(config), now, SYSTEM)
     return order
+
+
+def write_drafts(drafts: Sequence[OrderDraft], *, config: Config, now: datetime) -> ImportResult:
+    """Record `drafts`, skipping numbers already known. Call inside a write transaction (an
+    IntegrityError means another writer took one of the numbers: roll back, then again)."""
+    result = ImportResult()
+    known = select_in(Order, "number", [d.number for d in drafts])
+    for draft in drafts:
+        if draft.number in known:
+            result.skipped.append(draft.number)
+            continue
+        known.add(draft.number)
+        record_order(draft, config=config, now=now)
+        result.imported.append(draft.number)
+        if draft.status is OrderStatus.ERROR:
+            result.failed_payment.append(draft.number)
+    return result
 
 
 def import_drafts(
@@ -433,31 +462,15 @@ def import_drafts(
 ) -> ImportResult:
     """Write `drafts` in one transaction, skipping numbers already known."""
     now = now or utcnow()
-    result = ImportResult()
     for attempt in range(2):
-        result = ImportResult()
         try:
             with write_transaction():
-                numbers = [d.number for d in drafts]
-                known: set[str] = set()
-                for start in range(0, len(numbers), 500):
-                    chunk = numbers[start : start + 500]
-                    query = Order.select(Order.number).where(Order.number.in_(chunk))
-                    known |= {n for (n,) in tuples(query)}
-                for draft in drafts:
-                    if draft.number in known:
-                        result.skipped.append(draft.number)
-                        continue
-                    record_order(draft, config=config, now=now)
-                    result.imported.append(draft.number)
-                    if draft.status is OrderStatus.ERROR:
-                        result.failed_payment.append(draft.number)
-            return result
+                return write_drafts(drafts, config=config, now=now)
         except IntegrityError:
             # Another terminal imported one of these numbers meanwhile: read again, once.
             if attempt:
                 raise
-    return result
+    raise AssertionError("unreachable")
 
 
 class InvalidDocument(IntakeError):

@@ -1,0 +1,70 @@
+"""Group commit of the webhook's deliveries (SQLite and PostgreSQL): the deliveries waiting
+for the database are written in one transaction, each still all or nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+from app.clock import utcnow
+from app.config import Config
+from app.intake.files import OrderDraft, parse_order
+from app.intake.webhook import Recorded, record_deliveries
+from storage.models import Document, Order, WebhookDelivery
+from tests.factories import order_doc
+
+
+def _draft(number: str) -> OrderDraft:
+    return parse_order(order_doc(number=number))
+
+
+def _invoices() -> list[str]:
+    return sorted(d.number for d in Document.select().where(Document.kind == "invoice"))
+
+
+def test_one_group_answers_each_delivery_as_alone(db: str, config: Config) -> None:
+    outcomes = record_deliveries(
+        [
+            ("msg_1", [_draft("G-1")]),
+            ("msg_2", [_draft("G-2"), _draft("G-3")]),
+            ("msg_1", [_draft("G-1")]),  # the same webhook-id in the same group: known
+            ("msg_3", [_draft("G-2")]),  # another id, its order already in the group: known
+            ("msg_4", [_draft("G-4"), _draft("G-3")]),  # one new, one known
+        ],
+        config=config,
+        now=utcnow(),
+    )
+    assert outcomes == [
+        Recorded(imported=["G-1"]),
+        Recorded(imported=["G-2", "G-3"]),
+        None,
+        Recorded(known=["G-2"]),
+        Recorded(imported=["G-4"], known=["G-3"]),
+    ]
+    assert sorted(n for (n,) in Order.select(Order.number).tuples()) == [
+        "G-1",
+        "G-2",
+        "G-3",
+        "G-4",
+    ]
+    assert _invoices() == [f"F2021-{n:06d}" for n in range(1, 5)]
+    # msg_3 wrote nothing, its row included: a retry of it is answered « déjà connue » again
+    assert sorted(w.webhook_id for w in WebhookDelivery.select()) == ["msg_1", "msg_2", "msg_4"]
+
+
+def test_a_delivery_that_fails_in_the_database_does_not_sink_its_group(
+    db: str, config: Config
+) -> None:
+    # Below the cent: validation never lets it through, the money column refuses it.
+    broken = dataclasses.replace(_draft("B-2"), total=Decimal("1.001"))
+    outcomes = record_deliveries(
+        [("msg_a", [_draft("B-1")]), ("msg_b", [broken]), ("msg_c", [_draft("B-3")])],
+        config=config,
+        now=utcnow(),
+    )
+    assert outcomes[0] == Recorded(imported=["B-1"])
+    assert isinstance(outcomes[1], ValueError)
+    assert outcomes[2] == Recorded(imported=["B-3"])
+    assert sorted(n for (n,) in Order.select(Order.number).tuples()) == ["B-1", "B-3"]
+    assert _invoices() == ["F2021-000001", "F2021-000002"]  # no gap where B-2 failed
+    assert sorted(w.webhook_id for w in WebhookDelivery.select()) == ["msg_a", "msg_c"]
