@@ -44,6 +44,7 @@ _NUMBER_SETTINGS = {
     "idle_lock_minutes": "COMPTOIR_IDLE_LOCK_MINUTES",
     "notify_lease_seconds": "COMPTOIR_NOTIFY_LEASE_SECONDS",
     "notify_retry_seconds": "COMPTOIR_NOTIFY_RETRY_SECONDS",
+    "pdf_timeout_seconds": "COMPTOIR_PDF_TIMEOUT_SECONDS",
 }
 _BYTES_SETTINGS = {"intake_max_bytes": "COMPTOIR_INTAKE_MAX_BYTES"}
 
@@ -80,6 +81,8 @@ class Config:
     # first delay before retrying a temporary failure (doubled at each attempt).
     notify_lease_seconds: float = 120.0
     notify_retry_seconds: float = 30.0
+    # The longest one wkhtmltopdf may take on a document before it is stopped.
+    pdf_timeout_seconds: float = 60.0
     sms_enabled: bool = True
     # The intake service (`comptoir service`): the marketplace's Standard Webhooks secrets
     # (`whsec_…`, two space-separated during a rotation), the largest body it reads, and the

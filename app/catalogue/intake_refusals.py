@@ -40,6 +40,7 @@ EN = {
     "n'est pas une date plausible": "is not a plausible date",
     "n'est pas une adresse mail valide": "is not a valid email address",
     "n'est pas une adresse mail valide (pas de @)": "is not a valid email address (no @)",
+    "{reason} : {value}": "{reason}: {value}",
     "pas un numéro de téléphone": "not a phone number",
     "pas un numéro de téléphone valide": "not a valid phone number",
     "pas un numéro de mobile": "not a mobile number",
@@ -52,6 +53,7 @@ EN = {
     'doit être une chaîne, comme "20.00"': 'must be a string, like "20.00"',
     "le taux de TVA {rate} n'est pas l'un de {allowed}": "VAT rate {rate} is not one of {allowed}",
     # an amount
+    "dépasse {limit}, le plus grand montant qu'une commande peut porter": "is above {limit}, the largest amount an order may hold",
     'doit être un montant écrit en chaîne, comme "12.50"': 'must be an amount as a string, like "12.50"',
     "montant vide": "amount is empty",
     "montant entouré d'espaces": "amount has leading or trailing spaces",

@@ -35,6 +35,11 @@ PAYMENTS = ("ok", "failed")
 MAX_TEXT = 2_000
 MAX_LINES = 1_000
 MAX_QUANTITY = 100_000
+# The largest amount an order, a line or a price may hold: 1,000,000.00 € (10**8 cents),
+# a hundred times any order a shop at a counter takes. The database holds 64-bit cents
+# (9.2 × 10**18): two orders near that limit made the calendar's month sum overflow. At
+# this bound a month's sum overflows only past 92 billion orders.
+MAX_AMOUNT = Decimal("1000000.00")
 
 
 @dataclass(frozen=True)
@@ -170,9 +175,22 @@ def _amount(value: Any, path: str) -> Decimal:
     if not isinstance(value, str):
         raise _Invalid(path, _('doit être un montant écrit en chaîne, comme "12.50"'))
     try:
-        return money.parse_amount(value)
+        amount = money.parse_amount(value)
     except money.AmountError as exc:
         raise _Invalid(path, _amount_reason(exc)) from None
+    return _bounded(amount, path)
+
+
+def _bounded(amount: Decimal, path: str) -> Decimal:
+    if amount > MAX_AMOUNT:
+        raise _Invalid(
+            path,
+            _(
+                "dépasse {limit}, le plus grand montant qu'une commande peut porter",
+                limit=MAX_AMOUNT,
+            ),
+        )
+    return amount
 
 
 def _number(value: Any) -> str:
@@ -252,7 +270,8 @@ def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
         try:
             mobile = normalise_mobile(mobile_text)
         except ValueError as exc:
-            raise _Invalid("customer.mobile", f"{exc} : {mobile_text}") from None
+            words = _("{reason} : {value}", reason=exc, value=mobile_text)
+            raise _Invalid("customer.mobile", words) from None
     fulfilment = _obj(doc["fulfilment"], "fulfilment")
     _keys(fulfilment, "fulfilment.", {"mode", "details", "shipping_fee"})
     mode = fulfilment["mode"]
@@ -267,6 +286,7 @@ def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
     shipping = _amount(fulfilment["shipping_fee"], "fulfilment.shipping_fee")
     total = _amount(doc["total"], "total")
     computed = sum((line.total for line in lines), start=shipping)
+    _bounded(computed, "lines + fulfilment.shipping_fee")
     if computed != total:
         raise _Invalid(
             "total",
@@ -325,7 +345,7 @@ def _line(raw: Any, path: str) -> LineDraft:
                 allowed=", ".join(str(r) for r in money.VAT_RATES),
             ),
         ) from None
-    return LineDraft(
+    draft = LineDraft(
         product=_text(line["product"], f"{path}.product"),
         category=_text(line.get("category", ""), f"{path}.category", required=False),
         seller=_text(line.get("seller", ""), f"{path}.seller", required=False),
@@ -333,6 +353,8 @@ def _line(raw: Any, path: str) -> LineDraft:
         quantity=quantity,
         vat_rate=rate,
     )
+    _bounded(draft.total, f"{path} (unit_price × quantity)")
+    return draft
 
 
 def parse_document(data: Any) -> list[OrderDraft]:
