@@ -15,6 +15,10 @@
 
 `GET /health` says whether the service and its database answer.
 
+Deliveries are written by group commit: those that wait for the database thread while it
+writes are written together next, in one transaction with a savepoint each, and each is
+answered once that transaction is committed (`record_deliveries`).
+
 The signature is checked here with `hmac.compare_digest` (app.webhooks) rather than with the
 reference `standardwebhooks` package: that one wants the whole body as text and raises on a
 malformed header or non-UTF-8 bytes, while here the body is read under a size limit and any
@@ -424,6 +428,10 @@ class Intake:
                 outcomes = await self.run_db(
                     partial(record_deliveries, deliveries, config=self.config, now=utcnow())
                 )
+            except asyncio.CancelledError:  # the loop is closing: nobody waits any more
+                for waiting in group + self._waiting:
+                    waiting.outcome.cancel()
+                raise
             except Exception as exc:  # the database thread itself is gone
                 outcomes = [exc] * len(group)
             if any(isinstance(o, Recorded) and o.imported for o in outcomes):
