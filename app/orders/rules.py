@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from peewee import fn
 
@@ -25,7 +26,7 @@ from app.orders.statuses import (
     allowed_targets,
 )
 from app.text import check_text
-from storage.db import insert_row, tuples, write_transaction
+from storage.db import insert_row, write_transaction
 from storage.models import Document, Notification, Order, Profile, StatusChange, database
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
@@ -252,14 +253,15 @@ def _not_before_earlier(order: Order, channel: str, due: datetime) -> datetime:
     # The order's messages by the order's index, their state checked here: given the state in
     # the query, SQLite (without statistics) walks the (state, due_at) index over every
     # message waiting in the shop, and a burst of intakes slows down as its mails queue.
-    rows = tuples(
-        Notification.select(Notification.due_at, Notification.state).where(
-            (Notification.order == order)
-            & (Notification.audience == "customer")
-            & (Notification.channel == channel)
-        )
-    )
-    waiting: list[datetime] = [at for at, state in rows if state in ("pending", "sending")]
+    table, p = Notification._meta.table_name, database.param
+    rows = database.execute_sql(
+        f'SELECT "due_at", "state" FROM "{table}" '
+        f'WHERE "order_id" = {p} AND "audience" = {p} AND "channel" = {p}',
+        (order.id, "customer", channel),
+    ).fetchall()
+    field: Any = Notification.due_at  # untyped in peewee: reads the column's value
+    at = field.python_value
+    waiting: list[datetime] = [at(due) for due, state in rows if state in ("pending", "sending")]
     return max([due, *waiting])
 
 
