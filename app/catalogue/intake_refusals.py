@@ -52,6 +52,9 @@ EN = {
     "doit être un nombre entier de 1 à {limit}": "must be a whole number from 1 to {limit}",
     'doit être une chaîne, comme "20.00"': 'must be a string, like "20.00"',
     "le taux de TVA {rate} n'est pas l'un de {allowed}": "VAT rate {rate} is not one of {allowed}",
+    "n'est pas un SIREN valide": "is not a valid SIREN",
+    "n'est pas un numéro de TVA valide": "is not a valid VAT number",
+    "ne porte pas le SIREN {siren}": "does not carry the SIREN {siren}",
     # an amount
     "dépasse {limit}, le plus grand montant qu'une commande peut porter": "is above {limit}, the largest amount an order may hold",
     'doit être un montant écrit en chaîne, comme "12.50"': 'must be an amount as a string, like "12.50"',

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app import money
 from app.config import Config
 from app.errors import SHOWN
 from app.i18n import _
@@ -104,7 +105,7 @@ class DropFolder:
             )
             return self._refuse(path, words)
         try:
-            drafts = decode_document(data)
+            drafts = decode_document(data, money.regional_vat_rates(self.config.holiday_region))
         except InvalidDocument as exc:
             return self._refuse(path, _("{file} : {error}", file=name, error=exc))
         try:

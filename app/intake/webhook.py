@@ -48,9 +48,10 @@ from aiohttp import ClientError, web
 from aiohttp.http_exceptions import HttpProcessingError
 from peewee import IntegrityError
 
-from app import webhooks
+from app import money, webhooks
 from app.clock import utcnow
 from app.config import Config
+from app.documents import issuing
 from app.i18n import _
 from app.intake.files import InvalidDocument, OrderDraft, decode_document, write_drafts
 from storage.db import write_transaction
@@ -169,6 +170,8 @@ def record_delivery(
     for attempt in range(2):
         try:
             with scope():
+                if scope is write_transaction:  # alone; a group does it once, first
+                    issuing.issue_waiting_invoices(now)
                 return _deliver(webhook_id, drafts, config=config, now=now)
         except _NothingNew as nothing:
             return Recorded(known=nothing.known)
@@ -197,6 +200,8 @@ def record_deliveries(
     if len(deliveries) > 1:
         try:
             with write_transaction():
+                # Invoices waiting for the profile go first: numbers follow arrival.
+                issuing.issue_waiting_invoices(now)
                 return [
                     record_delivery(*delivery, config=config, now=now, scope=database.atomic)
                     for delivery in deliveries
@@ -239,6 +244,7 @@ class Intake:
         self.config = config
         self.keys = webhooks.decode_secrets(config.intake_secret)
         self.max_bytes = int(config.intake_max_bytes)
+        self.rates = money.regional_vat_rates(config.holiday_region)  # the shop's region's
         self.run_db = run_db
         self.on_commit = on_commit
         self.clock = clock
@@ -370,9 +376,9 @@ class Intake:
         # transaction (one trip to the database thread per delivery, not two).
         try:
             if len(body) > PARSE_INLINE:
-                drafts = await asyncio.to_thread(decode_document, body)
+                drafts = await asyncio.to_thread(decode_document, body, self.rates)
             else:
-                drafts = decode_document(body)
+                drafts = decode_document(body, self.rates)
         except InvalidDocument as invalid:
             note.order = invalid.order or "-"
             note.outcome = "invalid"
