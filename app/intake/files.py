@@ -495,7 +495,9 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     )
     if status is OrderStatus.REGISTERED:
         seller = load_profile()
-        if not seller.missing_for_invoices:  # else the invoice waits for the profile
+        if seller.missing_for_invoices:  # the invoice waits for the profile
+            issuing.note_invoice_waiting()
+        else:
             issuing.issue_invoice(order, now, seller)
         queue_new_order_notifications(order, config, now)
         # The registration mail is due at once: an intake cannot be undone.
