@@ -22,7 +22,7 @@ from app.config import Config
 from app.errors import ConfigError
 from app.tui.factory import make_app
 from tests.sshd import Tmux
-from tests.tui import ROOT, comptoir_env, seed_url, wait_for
+from tests.tui import ROOT, app_for, comptoir_env, seed_url, wait_for
 
 # Real processes, servers and terminals (`-m 'not e2e'` leaves them out).
 pytestmark = pytest.mark.e2e
@@ -124,13 +124,13 @@ def test_a_bad_theme_is_one_clear_line(run) -> None:  # type: ignore[no-untyped-
 
 
 async def test_the_theme_comes_from_the_configuration(sqlite_url: str) -> None:
-    app = make_app(Config(database_url=sqlite_url, theme="comptoir-contrast"), poll_seconds=0)
+    app = app_for(Config(database_url=sqlite_url, theme="comptoir-contrast"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "comptoir-contrast"
         assert app.current_theme.background == "#000000"
         assert app.current_theme.foreground == "#ffffff"
-    app = make_app(Config(database_url=sqlite_url, theme="nord"), poll_seconds=0)
+    app = app_for(Config(database_url=sqlite_url, theme="nord"))
     async with app.run_test(size=(80, 24)):
         assert app.theme == "nord"
     with pytest.raises(ConfigError, match="unknown theme"):
