@@ -51,6 +51,7 @@ from screens.cancel import CancelOrderModal
 from storage.db import thread_connection
 from widgets.footer import Footer
 from widgets.tables import fill_table
+from widgets.textual_keys import in_effect
 
 RESENDABLE = ("failed", "not_configured")
 
@@ -190,7 +191,7 @@ class OrderScreen(ComptoirScreen[None]):
                 yield Static("", id="summary-status", classes="summary-cell")
             with Horizontal(id="status-row"):
                 yield Select[str](
-                    [], prompt=_("Changer le statut (s)"), allow_blank=True, id="status-select"
+                    [], prompt=self._status_prompt(), allow_blank=True, id="status-select"
                 )
                 yield Static("", id="status-reason")
             yield ConfirmBar("", id="change-preview")
@@ -206,6 +207,12 @@ class OrderScreen(ComptoirScreen[None]):
     @property
     def config(self) -> Config:
         return self.app.config
+
+    def _status_prompt(self) -> str:
+        """« Changer le statut (s) », with the key in effect (`[keymap] order-status`)."""
+        status = next(b for b in Binding.make_bindings(self.BINDINGS) if b.id == "order-status")
+        key = self.app.get_key_display(in_effect(status, self.config.keymap))
+        return _("Changer le statut ({key})", key=key)
 
     @property
     def staff_name(self) -> str:
@@ -331,7 +338,7 @@ class OrderScreen(ComptoirScreen[None]):
         with select.prevent(Select.Changed):
             select.set_options([(status_label(t), t.value) for t in targets])
         select.disabled = not targets
-        select.prompt = _("Changer le statut (s)") if targets else _("Statut définitif")
+        select.prompt = self._status_prompt() if targets else _("Statut définitif")
         reason = FINAL_REASONS.get(status)
         self._put("#status-reason", _(reason) if reason else "")
 

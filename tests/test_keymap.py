@@ -36,12 +36,15 @@ def _preview(app: ComptoirApp) -> str:
 
 
 async def test_a_remapped_key_works_and_shows_everywhere(seeded: Config) -> None:
-    app = app_for(replace(seeded, keymap={"order-next": "x"}), order=ORDER)
+    keymap = {"order-next": "x", "order-status": "ctrl+s"}
+    app = app_for(replace(seeded, keymap=keymap), order=ORDER)
     async with app.run_test(size=(160, 32)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, OrderScreen)
         footer = screen_text(app).splitlines()[-1]
         assert "x Suivant" in footer and "n Suivant" not in footer
+        assert "^s Statut" in footer
+        assert "Changer le statut (^s)" in screen_text(app)  # the status list says it too
         await press(pilot, "n")  # its old key does nothing now
         assert not _preview(app).startswith("Confirmation en cours :")
         await press(pilot, "x")
@@ -161,3 +164,11 @@ def test_every_screen_and_widget_with_keys_is_checked_and_every_key_has_an_id() 
         assert all(isinstance(b, Binding) and b.id for b in declared), node
         ids += [b.id for b in declared if isinstance(b, Binding) and b.id]
     assert len(ids) == len(set(ids)), "two bindings share an id"
+
+
+def test_the_readme_names_every_binding_id() -> None:
+    from app.tui.keys import binding_ids
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("Every key has an id") : readme.index("New orders and other")]
+    assert set(binding_ids()) <= set(section.replace("`", " ").split())

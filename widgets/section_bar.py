@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from app.i18n import _
-from widgets.textual_keys import keys_of
+from widgets.textual_keys import in_effect
 
 
 class SectionBar(Widget):
@@ -35,10 +35,7 @@ class SectionBar(Widget):
         wide = self.size.width >= 100
         text = Text(" Comptoir  " if wide else "", style="bold")
         for binding in Binding.make_bindings(app.BINDINGS):
-            remapped = self.keymap.get(binding.id or "")
-            if remapped:
-                binding = binding.with_key(keys_of(remapped)[0], key_display=None)
-            key = app.get_key_display(binding)
+            key = app.get_key_display(in_effect(binding, self.keymap))
             label = _(binding.description)
             active = binding.action == f"section('{current}')"
             text.append(" " if wide else "")

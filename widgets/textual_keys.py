@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.binding import Binding
 
 from app.i18n import _
@@ -68,6 +70,12 @@ def keys_of(text: str) -> list[str]:
     """`"?, ctrl+s"` as Textual names the keys, ["question_mark", "ctrl+s"] (its own parsing
     of a binding's keys)."""
     return [binding.key for binding in Binding.make_bindings([Binding(text, "noop")])]
+
+
+def in_effect(binding: Binding, keymap: Mapping[str, str]) -> Binding:
+    """`binding` on the first of its keys in `keymap` (the config's `[keymap]`), else as is."""
+    remapped = keymap.get(binding.id or "")
+    return binding.with_key(keys_of(remapped)[0], key_display=None) if remapped else binding
 
 
 def translate_description(text: str) -> str:
