@@ -31,7 +31,7 @@ def test_a_first_schema_database_migrates_forward(tmp_path: Path) -> None:
         r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")
     }
     open_database(f"sqlite:///{path}")
-    assert migrations.schema_version(database.obj) == migrations.LATEST == 3
+    assert migrations.schema_version(database.obj) == migrations.LATEST == 4
     assert Staff.select().count() == 0  # the new table is there and usable
     database.close()
 
@@ -47,7 +47,7 @@ def test_a_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
     open_database(url)
     Meta.update(value="99").where(Meta.key == "schema_version").execute()
     database.close()
-    with pytest.raises(StorageError, match="newer than this Comptoir"):
+    with pytest.raises(StorageError, match="plus récent que ce Comptoir"):
         open_database(url)
 
 
@@ -75,6 +75,6 @@ def test_an_unreachable_postgresql_is_one_clear_line() -> None:
     with pytest.raises(StorageError) as err:
         open_database("postgresql://nobody@127.0.0.1:1/none")
     assert str(err.value).startswith(
-        "cannot open the database postgresql://nobody@127.0.0.1:1/none"
+        "impossible d'ouvrir la base de données postgresql://nobody@127.0.0.1:1/none"
     )
     assert "\n" not in str(err.value)

@@ -74,6 +74,9 @@ def make_app(
         )
 
     set_language(config.lang)
+    from app.documents.pdf import set_timeout  # light: subprocess is Textual's already
+
+    set_timeout(config.pdf_timeout_seconds)
     if config.keymap:
         from app.tui.keys import check_keymap
 
