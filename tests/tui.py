@@ -52,15 +52,17 @@ def app_for(
     order: str | None = None,
     today: date | Callable[[], date] = TODAY,
     poll_seconds: float = 0,
-    staff_name: str = "",
+    staff_name: str | None = None,
     **options: Any,
 ) -> ComptoirApp:
     """The App as `comptoir [--month] [--order]` builds it, on the seed's month, "today"
-    fixed; the live poll is off unless `poll_seconds` (the notifier always is)."""
+    fixed; the live poll is off unless `poll_seconds` (the notifier always is). `staff_name`:
+    as if that member had signed in (else the App's own default, the system account)."""
     app = make_app(
         config, month=month, order=order, today=today, poll_seconds=poll_seconds, **options
     )
-    app.staff_name = staff_name
+    if staff_name is not None:
+        app.staff_name = staff_name
     return app
 
 

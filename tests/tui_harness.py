@@ -9,6 +9,6 @@ from tests.tui import TODAY, app_for
 __all__ = ["TODAY", "OrderHarness"]
 
 
-def OrderHarness(config: Config, number: str, *, staff_name: str = "") -> ComptoirApp:
+def OrderHarness(config: Config, number: str, *, staff_name: str | None = None) -> ComptoirApp:
     """`app_for(config, order=number)`."""
     return app_for(config, order=number, staff_name=staff_name)
