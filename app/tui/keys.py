@@ -41,6 +41,7 @@ def scopes() -> list[KeyScope]:
     """
     from screens.cancel import CancelOrderModal
     from screens.commandes import CommandesScreen, StatusFilterScreen
+    from screens.confirm import ConfirmModal, UnsavedModal
     from screens.finances import FinancesScreen
     from screens.goto import GoToOrderScreen
     from screens.help import HelpScreen
@@ -60,6 +61,8 @@ def scopes() -> list[KeyScope]:
         KeyScope(_("Aller à"), GoToOrderScreen, modal=True),
         KeyScope(_("Aide"), HelpScreen, modal=True),
         KeyScope(_("Connexion"), SignInScreen),
+        KeyScope(_("Confirmation"), ConfirmModal, modal=True),
+        KeyScope(_("Saisies non enregistrées"), UnsavedModal, modal=True),
     ]
 
 
