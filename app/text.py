@@ -55,19 +55,31 @@ def check_text(text: str, what: str, *, newlines: bool = False) -> str:
     return text
 
 
-def printable(text: str) -> str:
-    """`text` with every refused character written out (\\x1b, \\u202e): safe on a terminal."""
-    if forbidden_character(text) is None:
+def printable(text: str, *, newlines: bool = False) -> str:
+    """`text` with every refused character written out (\\x1b, \\u202e): safe on a terminal.
+
+    `newlines` keeps line feeds and tabs (a multi-line address shown as lines)."""
+    if forbidden_character(text, newlines=newlines) is None:
         return text
     out = []
     for char in text:
-        if forbidden_character(char) is None:
+        if forbidden_character(char, newlines=newlines) is None:
             out.append(char)
         elif ord(char) < 0x100:
             out.append(f"\\x{ord(char):02x}")
         else:
             out.append(f"\\u{ord(char):04x}")
     return "".join(out)
+
+
+def shown(text: str | None) -> str:
+    """Stored free text as a screen may show it: what was stored before control characters
+    were refused at the door (an old history's « by », a reason, a profile field, a
+    server's reply) is written out visibly (\\x1b), lines kept; None is "".
+
+    Rich does not filter ESC out of a `Text`, so `Text(shown(value))` is what a screen puts
+    on the terminal."""
+    return printable(text, newlines=True) if text else ""
 
 
 def fold(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from app.config import Config
 from app.errors import IntakeError
 from app.intake.files import import_files, load_file
 from app.orders.statuses import OrderStatus
+from app.shop.profile import save_profile
 from storage.models import Document, Notification, Order, OrderLine, StatusChange
+from tests.docs_fixtures import PROFILE
 from tests.factories import BASE, order_doc, write_json
 
 
@@ -65,10 +68,12 @@ def test_intake_owes_the_seller_and_the_customer_their_messages(
     assert failed.notifications.count() == 0  # "Erreur": no mail (SPEC §3)
 
 
-def test_invoices_are_numbered_per_year_of_sale(db: str, config: Config, seed_path: Path) -> None:
-    import_files([seed_path], config=config)
+def test_invoices_are_numbered_per_year_of_issue(db: str, config: Config, seed_path: Path) -> None:
+    # Issued the day the orders reach Comptoir (05/01/2021), whatever their date of sale.
+    save_profile(**PROFILE)
+    import_files([seed_path], config=config, now=datetime(2021, 1, 5, 9))
     numbers = [d.number for d in Document.select().order_by(Document.id)]
-    assert numbers == ["F2020-000001", "F2021-000001", "F2021-000002"]
+    assert numbers == ["F2021-000001", "F2021-000002", "F2021-000003"]
 
 
 def test_a_known_number_is_skipped_and_said(db: str, config: Config, seed_path: Path) -> None:

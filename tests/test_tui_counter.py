@@ -249,9 +249,9 @@ async def test_the_order_screen_fits_80_columns(shop: Config) -> None:
         assert any(row[3] == "Échec (3 essai(s))" for row in rows)
         # The footer holds every key of the screen, r too while a message failed.
         footer = screen_lines(app)[-1]
-        for key in ("esc Retour", "n Suivant", "^z Défaire", "h Historique", "m Envois"):
+        for key in ("esc Retour", "n Suite", "^z Défaire", "h Journal", "m Envois"):
             assert key in footer, footer
-        assert "r Renvoyer" in footer and "p PDF" in footer
+        assert "r Renvoyer" in footer and "P Imprimer" in footer
         # Headers whole once scrolled to.
         await pilot.press("m")
         await settle(pilot)

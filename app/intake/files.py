@@ -22,11 +22,12 @@ from peewee import IntegrityError
 from app import money
 from app.clock import utcnow
 from app.config import Config
-from app.documents import numbering as documents_numbering
+from app.documents import issuing
 from app.errors import IntakeError
 from app.i18n import _
 from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
 from app.orders.statuses import OrderStatus
+from app.shop.profile import load_profile
 from app.text import fold, forbidden_character, printable, refusal
 from storage.db import insert_row, tuples, write_transaction
 from storage.models import Order, OrderLine, StatusChange
@@ -69,6 +70,7 @@ class OrderDraft:
     customer_email: str
     customer_address: str
     customer_mobile: str | None
+    customer_company: dict[str, str] | None
     mode: str
     details: str
     shipping_fee: Decimal
@@ -205,8 +207,9 @@ def normalise_mobile(text: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def parse_order(raw: Any) -> OrderDraft:
-    """Validate one intake object; raise _Invalid naming the field."""
+def parse_order(raw: Any, rates: tuple[Decimal, ...] = money.VAT_RATES) -> OrderDraft:
+    """Validate one intake object (VAT among `rates`, the shop's region's); raise _Invalid
+    naming the field."""
     doc = _obj(raw, "order")
     if "number" not in doc:
         raise _Invalid("number", "is missing")
@@ -215,15 +218,16 @@ def parse_order(raw: Any) -> OrderDraft:
         _keys(
             doc, "", {"number", "placed_at", "customer", "fulfilment", "lines", "total", "payment"}
         )
-        return _parse_rest(doc, number)
+        return _parse_rest(doc, number, rates)
     except _Invalid as exc:
         raise _Invalid(f"order {number}: field {exc.path}", exc.reason) from None
 
 
-def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
+def _parse_rest(doc: dict[str, Any], number: str, rates: tuple[Decimal, ...]) -> OrderDraft:
     placed_at = _placed_at(doc["placed_at"])
     customer = _obj(doc["customer"], "customer")
-    _keys(customer, "customer.", {"name", "email", "address"}, {"mobile"})
+    _keys(customer, "customer.", {"name", "email", "address"}, {"mobile", "company"})
+    company = _company(customer["company"]) if customer.get("company") is not None else None
     mobile = None
     if customer.get("mobile") not in (None, ""):
         mobile_text = _text(customer["mobile"], "customer.mobile")
@@ -241,7 +245,7 @@ def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
         raise _Invalid("lines", "must be a non-empty list")
     if len(raw_lines) > MAX_LINES:
         raise _Invalid("lines", f"has more than {MAX_LINES} lines")
-    lines = tuple(_line(item, f"lines[{i}]") for i, item in enumerate(raw_lines))
+    lines = tuple(_line(item, f"lines[{i}]", rates) for i, item in enumerate(raw_lines))
     shipping = _amount(fulfilment["shipping_fee"], "fulfilment.shipping_fee")
     total = _amount(doc["total"], "total")
     computed = sum((line.total for line in lines), start=shipping)
@@ -258,6 +262,7 @@ def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
         customer_email=normalise_email(customer["email"], "customer.email"),
         customer_address=_text(customer["address"], "customer.address", required=False),
         customer_mobile=mobile,
+        customer_company=company,
         mode=mode,
         details=_text(fulfilment["details"], "fulfilment.details", required=False),
         shipping_fee=shipping,
@@ -267,7 +272,37 @@ def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
     )
 
 
-def _line(raw: Any, path: str) -> LineDraft:
+def _company(raw: Any) -> dict[str, str]:
+    """A business customer: name, and SIREN and VAT number checked by python-stdnum (a French
+    VAT number must carry the SIREN; another EU one is checked by its country's rules)."""
+    from stdnum import exceptions as stdnum_errors
+    from stdnum.eu import vat as eu_vat
+    from stdnum.fr import siren as fr_siren
+    from stdnum.fr import tva as fr_tva
+
+    company = _obj(raw, "customer.company")
+    _keys(company, "customer.company.", {"name"}, {"siren", "vat_number"})
+    name = _text(company["name"], "customer.company.name")
+    siren = _text(company.get("siren", ""), "customer.company.siren", required=False)
+    vat = _text(company.get("vat_number", ""), "customer.company.vat_number", required=False)
+    try:
+        siren = fr_siren.validate(siren) if siren else ""
+    except stdnum_errors.ValidationError as exc:
+        raise _Invalid("customer.company.siren", f"is not a valid SIREN ({exc})") from None
+    try:
+        vat = eu_vat.compact(vat) if vat else ""
+        if vat:
+            eu_vat.validate(vat)
+    except stdnum_errors.ValidationError as exc:
+        raise _Invalid(
+            "customer.company.vat_number", f"is not a valid VAT number ({exc})"
+        ) from None
+    if siren and vat.startswith("FR") and vat[4:7] != "000" and fr_tva.to_siren(vat) != siren:
+        raise _Invalid("customer.company.vat_number", f"does not carry the SIREN {siren}")
+    return {"name": name, "siren": siren, "vat_number": vat}
+
+
+def _line(raw: Any, path: str, rates: tuple[Decimal, ...]) -> LineDraft:
     line = _obj(raw, path)
     _keys(
         line, f"{path}.", {"product", "unit_price", "quantity", "vat_rate"}, {"category", "seller"}
@@ -283,7 +318,7 @@ def _line(raw: Any, path: str) -> LineDraft:
     if not isinstance(rate_text, str):
         raise _Invalid(f"{path}.vat_rate", 'must be a string, like "20.00"')
     try:
-        rate = money.parse_vat_rate(rate_text)
+        rate = money.parse_vat_rate(rate_text, rates)
     except ValueError as exc:
         raise _Invalid(f"{path}.vat_rate", str(exc)) from None
     draft = LineDraft(
@@ -298,7 +333,7 @@ def _line(raw: Any, path: str) -> LineDraft:
     return draft
 
 
-def parse_document(data: Any) -> list[OrderDraft]:
+def parse_document(data: Any, rates: tuple[Decimal, ...] = money.VAT_RATES) -> list[OrderDraft]:
     """One order object or a list of them; raise _Invalid on the first bad one."""
     items = data if isinstance(data, list) else [data]
     if not items:
@@ -307,7 +342,7 @@ def parse_document(data: Any) -> list[OrderDraft]:
     seen: set[str] = set()
     for index, item in enumerate(items):
         try:
-            draft = parse_order(item)
+            draft = parse_order(item, rates)
         except _Invalid as exc:
             if exc.path.startswith("order "):
                 raise
@@ -343,6 +378,11 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
         customer_email=draft.customer_email,
         customer_address=draft.customer_address,
         customer_mobile=draft.customer_mobile,
+        customer_company=(
+            json.dumps(draft.customer_company, ensure_ascii=False)
+            if draft.customer_company
+            else None
+        ),
         fulfilment_mode=draft.mode,
         fulfilment_details=draft.details,
         shipping_fee=draft.shipping_fee,
@@ -380,9 +420,9 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
         reason="payment failed" if status is OrderStatus.ERROR else None,
     )
     if status is OrderStatus.REGISTERED:
-        documents_numbering.issue(
-            "invoice", order, draft.total, placed_utc.replace(tzinfo=None), placed_local.year
-        )
+        seller = load_profile()
+        if not seller.missing_for_invoices:  # else the invoice waits for the profile
+            issuing.issue_invoice(order, now, seller)
         queue_new_order_notifications(order, config, now)
         # The registration mail is due at once: an intake cannot be undone.
         queue_status_notifications(
@@ -401,6 +441,8 @@ def import_drafts(
         result = ImportResult()
         try:
             with write_transaction():
+                # Invoices waiting for the profile go first: numbers follow arrival.
+                issuing.issue_waiting_invoices(now)
                 numbers = [d.number for d in drafts]
                 known: set[str] = set()
                 for start in range(0, len(numbers), 500):
@@ -439,7 +481,9 @@ class InvalidDocument(IntakeError):
 _WHERE = re.compile(r"order (?P<order>\S+?)(?:: field (?P<field>.+))?$")
 
 
-def decode_document(data: bytes | str) -> list[OrderDraft]:
+def decode_document(
+    data: bytes | str, rates: tuple[Decimal, ...] = money.VAT_RATES
+) -> list[OrderDraft]:
     """Parse and validate one JSON document (UTF-8 bytes or text); InvalidDocument if not."""
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
@@ -452,14 +496,14 @@ def decode_document(data: bytes | str) -> list[OrderDraft]:
     except RecursionError:
         raise InvalidDocument("", "the document is nested too deeply") from None
     try:
-        return parse_document(parsed)
+        return parse_document(parsed, rates)
     except _Invalid as exc:
         raise InvalidDocument(exc.path, exc.reason) from None
     except RecursionError:
         raise InvalidDocument("", "the document is nested too deeply") from None
 
 
-def load_file(path: Path) -> list[OrderDraft]:
+def load_file(path: Path, rates: tuple[Decimal, ...] = money.VAT_RATES) -> list[OrderDraft]:
     """Read and validate one JSON file; IntakeError names the file, the order and the field."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -468,7 +512,7 @@ def load_file(path: Path) -> list[OrderDraft]:
     except (OSError, UnicodeDecodeError) as exc:
         raise IntakeError(printable(f"{path}: cannot read it ({exc})")) from None
     try:
-        return decode_document(text)
+        return decode_document(text, rates)
     except InvalidDocument as exc:
         raise IntakeError(printable(f"{path}: {exc}")) from None
 
@@ -485,7 +529,8 @@ def import_files(
     One invalid file stops the whole command before anything is written, so the database
     is either unchanged or holds each file whole.
     """
-    loaded = [(path, load_file(path)) for path in paths]
+    rates = money.regional_vat_rates(config.holiday_region)
+    loaded = [(path, load_file(path, rates)) for path in paths]
     total = ImportResult()
     for path, drafts in loaded:
         result = import_drafts(drafts, config=config, now=now)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app import money
 from app.config import Config
 from app.errors import SHOWN
 from app.intake.files import InvalidDocument, decode_document, import_drafts
@@ -99,7 +100,7 @@ class DropFolder:
         except OSError as exc:
             return self._refuse(path, f"{name}: cannot read it ({exc.strerror or exc})")
         try:
-            drafts = decode_document(data)
+            drafts = decode_document(data, money.regional_vat_rates(self.config.holiday_region))
         except InvalidDocument as exc:
             return self._refuse(path, f"{name}: {exc}")
         try:

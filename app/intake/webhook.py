@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 from aiohttp import ClientError, web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from app import webhooks
+from app import money, webhooks
 from app.clock import utcnow
 from app.config import Config
 from app.i18n import _
@@ -171,6 +171,7 @@ class Intake:
         self.config = config
         self.keys = webhooks.decode_secrets(config.intake_secret)
         self.max_bytes = int(config.intake_max_bytes)
+        self.rates = money.regional_vat_rates(config.holiday_region)  # the shop's region's
         self.run_db = run_db
         self.on_commit = on_commit
         self.clock = clock
@@ -300,9 +301,9 @@ class Intake:
         # transaction (one trip to the database thread per delivery, not two).
         try:
             if len(body) > PARSE_INLINE:
-                drafts = await asyncio.to_thread(decode_document, body)
+                drafts = await asyncio.to_thread(decode_document, body, self.rates)
             else:
-                drafts = decode_document(body)
+                drafts = decode_document(body, self.rates)
         except InvalidDocument as invalid:
             note.order = invalid.order or "-"
             note.outcome = "invalid"

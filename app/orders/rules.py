@@ -8,13 +8,12 @@ the notifications it owes, so that either all of it happens or none of it does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from peewee import fn
 
 from app.clock import utcnow
 from app.config import Config
-from app.documents import numbering as documents_numbering
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.i18n import _
 from app.messages.marketplace import CHANNEL as MARKETPLACE
@@ -160,7 +159,7 @@ def change_status(
             kind="change",
         )
         if target is OrderStatus.CANCELLED:
-            _issue_credit_note(order, now, config)
+            _issue_credit_note(order, now, reason or "")
         notifications = queue_status_notifications(order, target, change, config, now, by)
         refund = order.total if target is OrderStatus.CANCELLED else None
         told = queue_status_message(
@@ -186,7 +185,10 @@ def _changed_meanwhile(order: Order) -> ConcurrentChangeError:
     )
 
 
-def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
+def _issue_credit_note(order: Order, now: datetime, reason: str) -> None:
+    # Imported here: the documents read orders through this module.
+    from app.documents.issuing import issue_credit_note
+
     invoice = (
         Document.select()
         .where((Document.order == order) & (Document.kind == "invoice"))
@@ -195,8 +197,7 @@ def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
     )
     if invoice is None:
         return  # an order without invoice (never paid) has nothing to credit
-    year = now.replace(tzinfo=UTC).astimezone(config.tz).year
-    documents_numbering.issue("credit", order, invoice.amount, now, year, refers_to=invoice)
+    issue_credit_note(order, invoice, now, reason)
 
 
 def queue_status_notifications(
