@@ -242,6 +242,11 @@ def build_parser() -> Parser:
     p.add_argument(
         "--month", metavar=month, help=_("chaque facture et avoir des commandes du mois")
     )
+    p.add_argument(
+        "--xml",
+        action="store_true",
+        help=_("écrire seulement le XML Factur-X de la facture (client professionnel)"),
+    )
 
     p = command("export", _("écrire un mois de finances (commandes, versements, TVA par taux)"))
     p.add_argument("--month", required=True, metavar=month)
@@ -498,10 +503,12 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
-    from app.documents.render import render_month, write_order_documents
+    from app.documents.render import render_month, write_invoice_xml, write_order_documents
     from app.money.books import parse_month
 
     _pdf_timeout(config)
+    if args.xml and not args.number:
+        raise ComptoirError(_("--xml demande un numéro de commande."))
     if args.month:
         if args.number:
             raise ComptoirError(_("Donnez un numéro de commande ou --month, pas les deux."))
@@ -517,6 +524,9 @@ def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
     if not args.number:
         raise ComptoirError(_("Donnez un numéro de commande (ou --month AAAA-MM)."))
     _open(config)
+    if args.xml:
+        print(write_invoice_xml(args.number, args.output))
+        return 0
     for path in write_order_documents(args.number, args.output):
         print(path)
     return 0

@@ -68,8 +68,8 @@ def test_a_bad_file_is_one_line_and_changes_nothing(run, tmp_path: Path, seed_pa
     run("import", str(seed_path))
     bad = write_json(tmp_path / "bad.json", order_doc(number="X-1", total="2.00"))
     line = _one_line_error(run("import", str(seed_path), str(bad)))
-    expected = "field total: is 2.00 but the lines and shipping add up to 1.00"
-    assert line == f"comptoir: {bad}: order X-1: {expected}"
+    expected = "champ total : vaut 2.00 mais les lignes et la livraison font 1.00"
+    assert line == f"comptoir: {bad} : commande X-1 : {expected}"
     assert _count(run.db) == 4
 
 

@@ -97,10 +97,12 @@ async def test_an_invalid_file_is_refused_whole_with_its_one_line_reason(
     assert numbers() == []  # all or nothing: D-2 was not imported either
     reason = (folder / "refused" / "lot.error.txt").read_text(encoding="utf-8")
     assert reason == (
-        "lot.json: order D-3: field lines[0].quantity: must be a whole number from 1 to 100000\n"
+        "lot.json : commande D-3 : champ lines[0].quantity : "
+        "doit être un nombre entier de 1 à 100000\n"
     )
     broken = (folder / "refused" / "cassé.error.txt").read_text(encoding="utf-8")
-    assert broken.startswith("cassé.json: not valid JSON (") and broken.count("\n") == 1
+    assert broken.startswith("cassé.json : JSON invalide (ligne 1, colonne 12 : ")
+    assert broken.count("\n") == 1
 
 
 async def test_leftovers_are_imported_at_start_and_the_same_file_twice_imports_once(

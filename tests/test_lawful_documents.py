@@ -156,11 +156,12 @@ def test_business_customer_shown_with_b2b_mentions(db: str, config: Config, tmp_
 @pytest.mark.parametrize(
     ("company", "words"),
     [
-        ({"name": "X", "siren": "732829321"}, "customer.company.siren: is not a valid SIREN"),
-        ({"name": "X", "vat_number": "FR45732829320"}, "is not a valid VAT number"),
+        ({"name": "X", "siren": "732829321"},
+         "champ customer.company.siren : n'est pas un SIREN valide"),
+        ({"name": "X", "vat_number": "FR45732829320"}, "n'est pas un numéro de TVA valide"),
         ({"name": "X", "siren": "303265045", "vat_number": "FR44732829320"},
-         "does not carry the SIREN 303265045"),
-        ({"siren": "732829320"}, "customer.company.name: is missing"),
+         "ne porte pas le SIREN 303265045"),
+        ({"siren": "732829320"}, "champ customer.company.name : manque"),
     ],
 )  # fmt: skip
 def test_a_bad_company_is_refused(db: str, config: Config, tmp_path: Path, company, words) -> None:

@@ -107,9 +107,11 @@ def test_overseas_and_corsican_rates_are_accepted_for_that_shop(db: str, tmp_pat
     reunion = Config(holiday_region="974")
     path = write_json(tmp_path / "r.json", [_with_rate("8.50"), _with_rate("2.10")])
     assert len(import_files([path], config=reunion).imported) == 2
-    with pytest.raises(IntakeError, match=r"VAT rate 8\.50 is not one of 20\.00, 10\.00"):
+    with pytest.raises(
+        IntakeError, match=r"le taux de TVA 8\.50 n\'est pas l\'un de 20\.00, 10\.00"
+    ):
         import_files([write_json(tmp_path / "m.json", _with_rate("8.50"))], config=Config())
-    with pytest.raises(IntakeError, match=r"VAT rate 20\.00 is not one of 8\.50"):
+    with pytest.raises(IntakeError, match=r"le taux de TVA 20\.00 n\'est pas l\'un de 8\.50"):
         import_files([write_json(tmp_path / "x.json", _with_rate("20.00"))], config=reunion)
     corsica = Config(holiday_region="Corse")
     path = write_json(tmp_path / "c.json", [_with_rate("13.00"), _with_rate("0.90")])

@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from app import locations
+from app.documents.facturx import facturx_xml, with_facturx
 from app.documents.pdf import html_to_pdf, write_file
 from app.documents.records import RecordView, capital_text
 from app.documents.views import (
@@ -123,9 +124,16 @@ def render_order_pdf(number: str) -> bytes:
     return html_to_pdf(order_html(number))
 
 
+def document_pdf(document: Document) -> bytes:
+    """The PDF of `document`, from its record alone; a business customer's carries its
+    Factur-X XML (EN 16931), embedded after wkhtmltopdf."""
+    view = document_view(document)
+    return with_facturx(html_to_pdf(record_html(view)), view)
+
+
 def render_document_pdf(document_number: str) -> bytes:
     """The PDF of the invoice or credit note with this number (F2021-000001, A2021-000001)."""
-    return html_to_pdf(document_html(get_document(document_number)))
+    return document_pdf(get_document(document_number))
 
 
 def _safe_name(text: str) -> str:
@@ -178,8 +186,21 @@ def write_order_pdf(number: str, path: Path | None = None) -> Path:
 def write_document_pdf(document_number: str, path: Path | None = None) -> Path:
     """Write the invoice or credit note's PDF (to a file or folder, as write_order_pdf)."""
     document = get_document(document_number)
-    data = html_to_pdf(document_html(document))
+    data = document_pdf(document)
     return _write(_target(path, document_pdf_name(document.number)), data)
+
+
+def document_xml_name(document_number: str) -> str:
+    """The default file name of a document's Factur-X XML (facture-….xml, avoir-….xml)."""
+    return document_pdf_name(document_number).removesuffix(".pdf") + ".xml"
+
+
+def write_invoice_xml(number: str, path: Path | None = None) -> Path:
+    """Write the Factur-X XML of order `number`'s invoice alone; ComptoirError for a
+    consumer's (no Factur-X)."""
+    document = invoice_of(number)
+    data = facturx_xml(document_view(document))
+    return _write(_target(path, document_xml_name(document.number)), data)
 
 
 def invoice_of(number: str) -> Document:
@@ -256,12 +277,12 @@ def render_month(
         return []
     jobs = []
     for document in documents:
-        html = document_html(document)
-        jobs.append((folder / document_pdf_name(document.number), html))
+        view = document_view(document)
+        jobs.append((folder / document_pdf_name(document.number), record_html(view), view))
 
-    def one(job: tuple[Path, str]) -> Path:
-        target, html = job
-        return _write(target, html_to_pdf(html))
+    def one(job: tuple[Path, str, RecordView]) -> Path:
+        target, html, view = job
+        return _write(target, with_facturx(html_to_pdf(html), view))
 
     # Threads suffice: each one waits on its own wkhtmltopdf process, which does the work.
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:

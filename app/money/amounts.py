@@ -22,6 +22,7 @@ __all__ = [
     "FEE_RATE",
     "PAYOUT_BUSINESS_DAYS",
     "VAT_RATES",
+    "AmountError",
     "VatColumns",
     "VatRow",
     "add_business_days",
@@ -77,6 +78,16 @@ _FEE_NUM, _FEE_DEN = FEE_RATE.as_integer_ratio()
 _FEE_FIXED_CENTS = int(FEE_FIXED * 100)
 
 
+class AmountError(ValueError):
+    """An amount or rate refused, with a short English message and a `code` saying why
+    (empty, spaces, negative, comma, not-plain, decimals, too-large, below-cent, not-finite,
+    rate), so that a caller can say it in the user's language."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def _div_half_up(num: int, den: int) -> int:
     """Return num / den (den > 0) rounded half away from zero, like ROUND_HALF_UP."""
     quotient = (2 * abs(num) + den) // (2 * den)
@@ -88,15 +99,15 @@ def _cents(amount: Decimal, what: str) -> int:
     if not isinstance(amount, Decimal):
         raise TypeError(f"{what} must be a Decimal, not {type(amount).__name__}")
     if not amount.is_finite():
-        raise ValueError(f"{what} is not a finite number")
+        raise AmountError("not-finite", f"{what} is not a finite number")
     if amount and amount.adjusted() > 18:
-        raise ValueError(f"{what} is too large")
+        raise AmountError("too-large", f"{what} is too large")
     num, den = amount.as_integer_ratio()
     cents, rest = divmod(num * 100, den)
     if rest:
-        raise ValueError(f"{what} has digits below the cent")
+        raise AmountError("below-cent", f"{what} has digits below the cent")
     if abs(cents) > _MAX_CENTS:
-        raise ValueError(f"{what} is too large")
+        raise AmountError("too-large", f"{what} is too large")
     return cents
 
 
@@ -104,7 +115,7 @@ def _non_negative_cents(amount: Decimal, what: str) -> int:
     """Return amount as exact integer cents, refusing negative amounts."""
     cents = _cents(amount, what)
     if cents < 0:
-        raise ValueError(f"{what} must not be negative")
+        raise AmountError("negative", f"{what} must not be negative")
     return cents
 
 
@@ -118,18 +129,18 @@ def _parse_plain(text: str, what: str) -> Decimal:
     if not isinstance(text, str):
         raise TypeError(f"{what} must be a string, not {type(text).__name__}")
     if not text:
-        raise ValueError(f"{what} is empty")
+        raise AmountError("empty", f"{what} is empty")
     if text != text.strip():
-        raise ValueError(f"{what} has leading or trailing spaces")
+        raise AmountError("spaces", f"{what} has leading or trailing spaces")
     if text.startswith("-"):
-        raise ValueError(f"{what} must not be negative")
+        raise AmountError("negative", f"{what} must not be negative")
     if "," in text:
-        raise ValueError(f"{what} must use a dot as decimal separator")
+        raise AmountError("comma", f"{what} must use a dot as decimal separator")
     if not _PLAIN_DECIMAL.fullmatch(text):
-        raise ValueError(f"{what} is not a plain decimal number like 12.30")
+        raise AmountError("not-plain", f"{what} is not a plain decimal number like 12.30")
     _, _, decimals = text.partition(".")
     if len(decimals) > 2:
-        raise ValueError(f"{what} has more than 2 decimals")
+        raise AmountError("decimals", f"{what} has more than 2 decimals")
     return from_cents(_cents(Decimal(text), what))
 
 
@@ -170,7 +181,7 @@ def parse_vat_rate(text: str, allowed: tuple[Decimal, ...] = VAT_RATES) -> Decim
     rate = _parse_plain(text, "VAT rate")
     if rate not in allowed:
         names = ", ".join(str(r) for r in allowed)
-        raise ValueError(f"VAT rate {text} is not one of {names}")
+        raise AmountError("rate", f"VAT rate {text} is not one of {names}")
     return allowed[allowed.index(rate)]
 
 
