@@ -41,9 +41,13 @@ IMPORTED_AT = datetime(2020, 12, 30, 8, 45)
 
 @pytest.fixture
 def shop(sqlite_url: str, seed_path: Path, tmp_path: Path) -> Iterator[Config]:
-    """The seed and one short-numbered order (two lines, a delivery) on SQLite."""
+    """The seed and one short-numbered order (two lines, a delivery) on SQLite, sold by a
+    complete seller (no invoice is issued without one)."""
+    from app.shop.profile import save_profile
+
     config = Config(database_url=sqlite_url, undo_seconds=20)
     open_database(sqlite_url, timezone=config.timezone)
+    save_profile(name="Épicerie", address="1 rue du Marché, 69001 Lyon", siret="73282932000074")
     import_files([seed_path], config=config, now=IMPORTED_AT)
     doc = order_doc(number=SHORT)
     import_files([write_json(tmp_path / "short.json", doc)], config=config, now=IMPORTED_AT)
