@@ -27,7 +27,9 @@ from textual.worker import Worker, WorkerState
 from app.config import Config
 from app.errors import SHOWN, ConcurrentChangeError, TransitionError
 from app.i18n import _, format_day, format_local_datetime, format_money, format_rate
-from app.messages.outbox import STATE_LABELS, resend
+from app.messages.outbox import resend
+from app.messages.states import RESENDABLE, WAITING, state_label
+from app.messages.states import NotificationState as N
 from app.orders.rules import ChangeResult, by_label, change_status, status_label
 from app.orders.statuses import (
     FINAL_REASONS,
@@ -50,8 +52,6 @@ from screens.cancel import CancelOrderModal
 from storage.db import thread_connection
 from widgets.footer import Footer
 from widgets.tables import fill_table
-
-RESENDABLE = ("failed", "not_configured")
 
 
 def status_text(status: str | OrderStatus) -> Text:
@@ -383,12 +383,12 @@ class OrderScreen(Screen[None]):
             recipient = note.recipient or (
                 _("vendeur (profil)") if note.audience == "seller" else ""
             )
-            state = _(STATE_LABELS.get(note.state, note.state))
+            state = _(state_label(note.state))
             rows.append(
                 (
                     Text(_("Courriel") if note.channel == "mail" else _("SMS")),
                     Text(recipient),
-                    Text(state, style="bold red" if note.state == "failed" else ""),
+                    Text(state, style="bold red" if note.state == N.FAILED else ""),
                     Text(str(note.attempts), justify="right"),
                     Text(format_local_datetime(sent) if sent else ""),
                     Text(note.last_error or ""),
@@ -407,10 +407,8 @@ class OrderScreen(Screen[None]):
             rows,
             keys=[str(note.id) for note in detail.notifications],
         )
-        waiting = sum(
-            n.state in ("pending", "sending", "not_configured") for n in detail.notifications
-        )
-        failed = sum(n.state == "failed" for n in detail.notifications)
+        waiting = sum(n.state in WAITING for n in detail.notifications)
+        failed = sum(n.state == N.FAILED for n in detail.notifications)
         title = _("Notifications")
         if waiting or failed:
             title += " · " + _(

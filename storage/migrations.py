@@ -14,7 +14,7 @@ from datetime import UTC
 from peewee import Database, DatabaseError, SqliteDatabase
 
 from storage.errors import StorageError
-from storage.models import ALL_MODELS, Meta, Order, Staff
+from storage.models import ALL_MODELS, Meta, Notification, Order, Staff
 
 
 def _v2_staff(db: Database) -> None:
@@ -96,8 +96,21 @@ def _v3_search_index(db: Database) -> None:
         )
 
 
+def _v4_outbox_snapshots(db: Database) -> None:
+    """Version 4: each notification keeps the order as it was when it was queued
+    (`snapshot`) and the message that replaced it (`superseded_by`); `not_configured` rows
+    become `skipped` (a channel without configuration records the message, never sends it
+    later by itself)."""
+    table = Notification._meta.table_name
+    columns = {column.name for column in db.get_columns(table)}
+    for name, kind in (("snapshot", "TEXT"), ("superseded_by", "INTEGER")):
+        if name not in columns:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
+    db.execute_sql(f"UPDATE \"{table}\" SET state = 'skipped' WHERE state = 'not_configured'")
+
+
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
-STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index]
+STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index, _v4_outbox_snapshots]
 LATEST = len(STEPS) + 1
 
 

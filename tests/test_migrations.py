@@ -31,7 +31,7 @@ def test_a_first_schema_database_migrates_forward(tmp_path: Path) -> None:
         r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")
     }
     open_database(f"sqlite:///{path}")
-    assert migrations.schema_version(database.obj) == migrations.LATEST == 3
+    assert migrations.schema_version(database.obj) == migrations.LATEST == 4
     assert Staff.select().count() == 0  # the new table is there and usable
     database.close()
 
@@ -40,6 +40,29 @@ def test_a_new_database_is_created_at_the_latest_version(db_url: str) -> None:
     handle = open_database(db_url)
     assert migrations.schema_version(handle) == migrations.LATEST
     handle.close()
+
+
+def test_version_4_keeps_snapshots_and_turns_not_configured_into_skipped(db_url: str) -> None:
+    from app.config import Config
+    from app.intake.files import import_drafts, parse_document
+    from storage.models import Notification
+    from tests.factories import order_doc
+
+    open_database(db_url)
+    import_drafts(parse_document([order_doc()]), config=Config(undo_seconds=0))
+    db = database.obj
+    # Back to version 3: no snapshot columns, and the state of that time.
+    for column in ("snapshot", "superseded_by"):
+        db.execute_sql(f'ALTER TABLE "notification" DROP COLUMN "{column}"')
+    db.execute_sql("UPDATE \"notification\" SET state = 'not_configured'")
+    Meta.update(value="3").where(Meta.key == "schema_version").execute()
+    database.close()
+    open_database(db_url)
+    assert migrations.schema_version(database.obj) == migrations.LATEST
+    rows = list(Notification.select())
+    assert rows and {n.state for n in rows} == {"skipped"}
+    assert {n.snapshot for n in rows} == {None}  # rendered from the order as it is now
+    database.close()
 
 
 def test_a_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:

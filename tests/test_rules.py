@@ -13,6 +13,7 @@ from app.clock import utcnow
 from app.config import Config
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.intake.files import import_files
+from app.messages.states import NotificationState as N
 from app.orders.rules import can_undo, change_status, history, undo_change
 from app.orders.statuses import TRANSITIONS, allowed_targets, next_in_flow
 from app.orders.statuses import OrderStatus as S
@@ -182,7 +183,7 @@ def test_a_change_queues_the_customer_messages_after_the_grace_period(
     }
     assert all(n.due_at == now + timedelta(seconds=20) for n in result.notifications)
     assert all(
-        n.state == "pending" and n.change_id == result.change.id for n in result.notifications
+        n.state == N.PENDING and n.change_id == result.change.id for n in result.notifications
     )
 
 
@@ -194,7 +195,7 @@ def test_undo_within_the_grace_period_restores_and_withdraws(seeded: str, config
     assert order.status == S.REGISTERED
     assert (undo.from_status, undo.to_status, undo.kind) == ("confirming", "registered", "undo")
     states = {n.state for n in Notification.select().where(Notification.change == result.change.id)}
-    assert states == {"withdrawn"}
+    assert states == {N.WITHDRAWN}
     assert StatusChange.get_by_id(result.change.id).undone
 
 
@@ -204,7 +205,7 @@ def test_undo_is_refused_after_the_grace_period_or_once_sent(seeded: str, config
     assert not can_undo(result.change, config=config, now=now + timedelta(seconds=21))
     with pytest.raises(TransitionError):
         undo_change(result.change.id, config=config, now=now + timedelta(seconds=21))
-    Notification.update(state="sent").where(Notification.change == result.change.id).execute()
+    Notification.update(state=N.SENT).where(Notification.change == result.change.id).execute()
     with pytest.raises(TransitionError):
         undo_change(result.change.id, config=config, now=now + timedelta(seconds=1))
     assert Order.get(Order.number == FIRST).status == S.CONFIRMING

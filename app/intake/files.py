@@ -25,7 +25,12 @@ from app.config import Config
 from app.documents import numbering as documents_numbering
 from app.errors import IntakeError
 from app.i18n import _
-from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
+from app.orders.rules import (
+    SYSTEM,
+    order_snapshot,
+    queue_new_order_notifications,
+    queue_status_notifications,
+)
 from app.orders.statuses import OrderStatus
 from storage.db import write_transaction
 from storage.models import Order, OrderLine, StatusChange
@@ -367,10 +372,11 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
         documents_numbering.issue(
             "invoice", order, draft.total, placed_utc.replace(tzinfo=None), placed_local.year
         )
-        queue_new_order_notifications(order, config, now)
+        snapshot = order_snapshot(order)  # what the messages show: the order at intake
+        queue_new_order_notifications(order, config, now, snapshot)
         # The registration mail is due at once: an intake cannot be undone.
         queue_status_notifications(
-            order, status, None, config.with_overrides(undo_seconds=0), now, SYSTEM
+            order, status, None, config.with_overrides(undo_seconds=0), now, SYSTEM, snapshot
         )
     return order
 

@@ -1,52 +1,18 @@
-"""The outbox as staff see it: the notifications of an order, counts, re-sending.
+"""The outbox as staff see it: the notifications of an order, and sending one again.
 
-The sending itself is the notifier's; these are the reads and small writes that screens
-and commands make.
+The sending itself is the notifier's (app.messages.notifier) over its data layer
+(app.messages.store); these are the reads and small writes that screens and commands make.
+The states are app.messages.states.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from peewee import fn
-
 from app.clock import utcnow
 from app.errors import ComptoirError
+from app.messages.states import RESENDABLE
+from app.messages.states import NotificationState as N
 from storage.db import write_transaction
 from storage.models import Notification, Order
-
-# pending: waits for its due time; sending: leased by a notifier; sent; failed (permanent,
-# with the server's words); withdrawn (undone in the grace period); not_configured (the
-# channel has no configuration: it waits and goes once configured).
-STATES = ("pending", "sending", "sent", "failed", "withdrawn", "not_configured")
-STATE_LABELS = {
-    "pending": "En attente",
-    "sending": "Envoi en cours",
-    "sent": "Envoyé",
-    "failed": "Échec",
-    "withdrawn": "Retiré",
-    "not_configured": "Non configuré",
-}
-
-
-@dataclass(frozen=True)
-class OutboxCounts:
-    """How many messages wait and how many failed, for the footer."""
-
-    pending: int
-    failed: int
-
-
-def counts() -> OutboxCounts:
-    """Pending (incl. sending, not configured) and failed notifications of all orders."""
-    rows = dict(
-        Notification.select(Notification.state, fn.COUNT(Notification.id))
-        .where(Notification.state.in_(["pending", "sending", "not_configured", "failed"]))
-        .group_by(Notification.state)
-        .tuples()
-    )
-    pending = sum(int(rows.get(s, 0)) for s in ("pending", "sending", "not_configured"))
-    return OutboxCounts(pending=pending, failed=int(rows.get("failed", 0)))
 
 
 def for_order(order: Order) -> list[Notification]:
@@ -59,18 +25,15 @@ def for_order(order: Order) -> list[Notification]:
 
 
 def resend(notification_id: int) -> Notification:
-    """Put a failed (or not configured) notification back in the queue, due now."""
+    """Put a failed (or skipped) notification back in the queue, due now."""
     with write_transaction():
         updated = (
             Notification.update(
-                state="pending", due_at=utcnow(), attempts=0, lease_owner=None, lease_until=None
+                state=N.PENDING, due_at=utcnow(), attempts=0, lease_owner=None, lease_until=None
             )
-            .where(
-                (Notification.id == notification_id)
-                & (Notification.state.in_(["failed", "not_configured"]))
-            )
+            .where((Notification.id == notification_id) & (Notification.state.in_(RESENDABLE)))
             .execute()
         )
         if updated != 1:
-            raise ComptoirError("only a failed or not configured message can be sent again")
+            raise ComptoirError("only a failed or skipped message can be sent again")
         return Notification.get_by_id(notification_id)

@@ -7,6 +7,7 @@ the notifications it owes, so that either all of it happens or none of it does.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +18,8 @@ from app.config import Config
 from app.documents import numbering as documents_numbering
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.i18n import _
+from app.messages.states import NOT_LEFT, UNSENT
+from app.messages.states import NotificationState as N
 from app.orders.statuses import (
     STATUS_LABELS,
     OrderStatus,
@@ -26,8 +29,6 @@ from storage.db import write_transaction
 from storage.models import Document, Notification, Order, Profile, StatusChange
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
-# Notification states of messages that have not left: an undo may still withdraw them.
-UNSENT = ("pending", "not_configured")
 
 
 def by_label(by: str) -> str:
@@ -146,8 +147,8 @@ def change_status(
         )
         if target is OrderStatus.CANCELLED:
             _issue_credit_note(order, now, config)
-        notifications = queue_status_notifications(order, target, change, config, now, by)
         fresh = Order.get_by_id(order.id)
+        notifications = queue_status_notifications(fresh, target, change, config, now, by)
     return ChangeResult(change=change, order=fresh, notifications=notifications)
 
 
@@ -175,6 +176,15 @@ def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
     documents_numbering.issue("credit", order, invoice.amount, now, year, refers_to=invoice)
 
 
+def order_snapshot(order: Order) -> str:
+    """The order as it is now in this transaction, as the JSON a notification keeps."""
+    # Imported here: app.orders.view builds on these rules (it imports this module).
+    from app.orders.view import order_lines, order_view
+
+    fresh = Order.get_by_id(order.id)
+    return json.dumps(order_view(fresh, order_lines(fresh)).to_dict(), ensure_ascii=False)
+
+
 def queue_status_notifications(
     order: Order,
     status: OrderStatus,
@@ -182,80 +192,91 @@ def queue_status_notifications(
     config: Config,
     now: datetime,
     by: str,
+    snapshot: str | None = None,
 ) -> list[Notification]:
-    """Write the customer messages `status` owes (config.notify), due after the undo delay."""
+    """Write the customer messages `status` owes (config.notify), due after the undo delay.
+
+    Each keeps the order as it is at this change (`snapshot`, read here when not given).
+    A customer message of an earlier status still in its grace period on the same channel
+    is superseded by the new one: the customer gets one message, of the latest status.
+    """
     rule = config.notify[status]
     due = now + timedelta(seconds=config.undo_seconds)
-    created: list[Notification] = []
+    wanted = []
     if rule.mail and order.customer_email:
-        created.append(
-            _notify(
-                order,
-                change,
-                "customer",
-                "mail",
-                "status",
-                status,
-                order.customer_email,
-                due,
-                now,
-                config,
-                by,
-            )
-        )
+        wanted.append(("mail", order.customer_email))
     if rule.sms and config.sms_enabled and order.customer_mobile:
-        created.append(
-            _notify(
-                order,
-                change,
-                "customer",
-                "sms",
-                "status",
-                status,
-                order.customer_mobile,
-                due,
-                now,
-                config,
-                by,
-            )
+        wanted.append(("sms", order.customer_mobile))
+    if not wanted:
+        return []
+    snapshot = snapshot or order_snapshot(order)
+    created: list[Notification] = []
+    for channel, recipient in wanted:
+        note = _notify(
+            order,
+            change,
+            "customer",
+            channel,
+            "status",
+            status,
+            recipient,
+            due,
+            now,
+            config,
+            by,
+            snapshot,
         )
+        _supersede(order, note, now)
+        created.append(note)
     return created
 
 
-def queue_new_order_notifications(
-    order: Order, config: Config, now: datetime
-) -> list[Notification]:
-    """The seller's new-order mail (and SMS when the profile has a mobile), due at once."""
-    created = [
-        _notify(
-            order,
-            None,
-            "seller",
-            "mail",
-            "new_order",
-            OrderStatus(order.status),
-            None,
-            now,
-            now,
-            config,
-            SYSTEM,
+def _supersede(order: Order, newer: Notification, now: datetime) -> None:
+    """Mark `superseded` the customer status messages of `order` on `newer`'s channel that
+    still wait for the end of their grace period."""
+    (
+        Notification.update(state=N.SUPERSEDED, superseded_by=newer.id, last_error=None)
+        .where(
+            (Notification.order == order)
+            & (Notification.id != newer.id)
+            & (Notification.audience == "customer")
+            & (Notification.template == "status")
+            & (Notification.channel == newer.channel)
+            & (Notification.state == N.PENDING)
+            & (Notification.attempts == 0)
+            & (Notification.due_at > now)
         )
-    ]
+        .execute()
+    )
+
+
+def queue_new_order_notifications(
+    order: Order, config: Config, now: datetime, snapshot: str | None = None
+) -> list[Notification]:
+    """The seller's new-order mail (and SMS when the profile has a mobile), due at once,
+    each showing the order as it is at intake."""
+    snapshot = snapshot or order_snapshot(order)
+    channels = ["mail"]
     profile = Profile.get_or_none(Profile.id == 1)
     if profile is not None and profile.mobile and config.sms_enabled:
+        channels.append("sms")
+    status = OrderStatus(order.status)
+    created = []
+    for channel in channels:
         created.append(
             _notify(
                 order,
                 None,
                 "seller",
-                "sms",
+                channel,
                 "new_order",
-                OrderStatus(order.status),
+                status,
                 None,
                 now,
                 now,
                 config,
                 SYSTEM,
+                snapshot,
             )
         )
     return created
@@ -273,6 +294,7 @@ def _notify(
     now: datetime,
     config: Config,
     by: str,
+    snapshot: str,
 ) -> Notification:
     return Notification.create(
         order=order,
@@ -283,10 +305,11 @@ def _notify(
         order_status=status.value,
         lang=config.lang,
         recipient=recipient,
-        state="pending",
+        state=N.PENDING,
         due_at=due,
         created_at=now,
         created_by=by,
+        snapshot=snapshot,
     )
 
 
@@ -325,7 +348,7 @@ def undo_change(
         if updated != 1:
             raise _changed_meanwhile(Order.get_by_id(order.id))
         (
-            Notification.update(state="withdrawn", last_error=None)
+            Notification.update(state=N.WITHDRAWN, last_error=None)
             .where((Notification.change == change) & (Notification.state.in_(UNSENT)))
             .execute()
         )
@@ -333,12 +356,19 @@ def undo_change(
         # (its claim is a conditional UPDATE too): then the undo loses, whole.
         if (
             Notification.select()
-            .where((Notification.change == change) & (Notification.state != "withdrawn"))
+            .where((Notification.change == change) & (Notification.state != N.WITHDRAWN))
             .exists()
         ):
             raise TransitionError(
                 _("Rien à annuler : le délai est passé ou les messages sont partis.")
             )
+        # The messages this change had superseded are owed again: the order is back there.
+        withdrawn = Notification.select(Notification.id).where(Notification.change == change)
+        (
+            Notification.update(state=N.PENDING, superseded_by=None)
+            .where((Notification.state == N.SUPERSEDED) & Notification.superseded_by.in_(withdrawn))
+            .execute()
+        )
         StatusChange.update(undone=True).where(StatusChange.id == change.id).execute()
         return StatusChange.create(
             order=order,
@@ -367,9 +397,7 @@ def can_undo(change: StatusChange, *, config: Config, now: datetime | None = Non
         return False
     gone = (
         Notification.select()
-        .where(
-            (Notification.change == change) & (Notification.state.not_in([*UNSENT, "withdrawn"]))
-        )
+        .where((Notification.change == change) & (Notification.state.not_in(NOT_LEFT)))
         .exists()
     )
     return not gone
