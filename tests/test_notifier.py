@@ -375,6 +375,40 @@ async def test_grace_period_is_waited_out_and_undo_withdraws(db: str) -> None:
     assert Notification.get(Notification.state == N.WITHDRAWN).order.number == "T-0002"
 
 
+def _status_lines(text: str) -> tuple[str, str]:
+    """The status a status mail's heading announces, and the one its summary shows."""
+    heading = text.split("est maintenant au statut :")[1].split(".\n")[0].strip()
+    summary = text.split("Statut : ")[1].split("\n")[0].strip()
+    return heading, summary
+
+
+async def test_each_message_shows_the_order_as_it_was_at_its_change(db: str) -> None:
+    """Issue 10 item 6: Confirmation then Terminé within the grace period: the customer gets
+    one mail, for Terminé, whose heading and summary agree; the seller's new-order mail,
+    sent after both changes, shows the order as it was at intake."""
+    with SmtpServer() as server:
+        config = make_config(smtp_url=server.url, undo_seconds=0.5)
+        save_profile(name="Shop", email="seller@example.org")
+        add_orders(config, no_mobile(), seller=True)
+        change_status("T-0001", S.CONFIRMING, config=config)
+        change_status("T-0001", S.FINISHED, config=config)
+        result = await drain(config)
+        mails = list(server.recorder.received)
+    assert result.ok and result.sent == 3
+    customer = [m for m in mails if m["To"] == "hugo.bernard@example.org"]
+    subjects = sorted(str(m["Subject"]).split("— ")[1] for m in customer)
+    assert subjects == ["Commande Enregistrée", "Terminé"]  # no Confirmation mail
+    for mail in customer:
+        text, html = parts(mail)
+        heading, summary = _status_lines(text)
+        assert heading == summary == str(mail["Subject"]).split("— ")[1]
+        assert html.count(heading) >= 2
+    seller_text, _html = parts(next(m for m in mails if m["To"] == "seller@example.org"))
+    assert "Statut : Commande Enregistrée" in seller_text
+    superseded = Notification.get(Notification.order_status == "confirming")
+    assert superseded.state == N.SUPERSEDED and superseded.sent_at is None
+
+
 async def test_an_expired_lease_is_taken_over_and_a_live_one_is_not(db: str) -> None:
     with SmtpServer() as server:
         config = make_config(smtp_url=server.url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -197,6 +198,34 @@ def test_undo_within_the_grace_period_restores_and_withdraws(seeded: str, config
     states = {n.state for n in Notification.select().where(Notification.change == result.change.id)}
     assert states == {N.WITHDRAWN}
     assert StatusChange.get_by_id(result.change.id).undone
+
+
+def test_a_change_in_the_grace_period_supersedes_the_previous_customer_messages(
+    seeded: str, config: Config
+) -> None:
+    now = utcnow()
+    first = change_status(FIRST, S.CONFIRMING, config=config, now=now)
+    second = change_status(FIRST, S.FINISHED, config=config, now=now + timedelta(seconds=5))
+    earlier = {n.channel: Notification.get_by_id(n.id) for n in first.notifications}
+    later = {n.channel: n for n in second.notifications}
+    for channel in ("mail", "sms"):
+        assert earlier[channel].state == N.SUPERSEDED
+        assert earlier[channel].superseded_by == later[channel].id
+        assert later[channel].state == N.PENDING
+    # Each message keeps the order as it was at its change.
+    snapshots = {n.order_status: json.loads(n.snapshot)["status"] for n in Notification.select()}
+    assert snapshots["confirming"] == "confirming" and snapshots["finished"] == "finished"
+    # Undone, the later change gives the earlier messages back: the order is back there.
+    undo_change(second.change.id, config=config, now=now + timedelta(seconds=6))
+    assert {Notification.get_by_id(n.id).state for n in first.notifications} == {N.PENDING}
+    assert {Notification.get_by_id(n.id).state for n in second.notifications} == {N.WITHDRAWN}
+
+
+def test_a_message_past_its_grace_period_is_not_superseded(seeded: str, config: Config) -> None:
+    now = utcnow()
+    first = change_status(FIRST, S.CONFIRMING, config=config, now=now)
+    change_status(FIRST, S.PROCESSING, config=config, now=now + timedelta(seconds=21))
+    assert {Notification.get_by_id(n.id).state for n in first.notifications} == {N.PENDING}
 
 
 def test_undo_is_refused_after_the_grace_period_or_once_sent(seeded: str, config: Config) -> None:
