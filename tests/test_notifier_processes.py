@@ -17,7 +17,7 @@ from app.messages.states import NotificationState as N
 from app.shop.profile import save_profile
 from storage.models import Notification
 from tests.factories import order_doc
-from tests.notifier_servers import Recorder, SmtpServer
+from tests.notifier_servers import Recorder, SlowSmtp, SmtpServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,6 +79,21 @@ def test_two_workers_deliver_each_message_exactly_once(db: str) -> None:
     expected = {f"<notif-{n.id}.{n.order.number}@comptoir>" for n in Notification.select()}
     assert set(ids) == expected
     assert Notification.select().where(Notification.state != N.SENT).count() == 0
+
+
+def test_three_workers_a_slow_server_and_a_short_lease_send_each_mail_once(db: str) -> None:
+    """Issue 10 item 2: each message takes longer on the wire (6 replies of 0.4 s) than the
+    lease (2 s); the lease is renewed while it is sent, so no worker takes it over."""
+    total = due_mails(2)
+    with SlowSmtp(delay=0.4) as server:
+        workers = [worker(db, server.url, lease=2.0, batch=1) for _ in range(3)]
+        results = [finish(w) for w in workers]
+        ids = server.message_ids()
+    for code, output in results:
+        assert code == 0, output
+    assert len(ids) == total and set(ids.values()) == {1}, ids
+    rows = list(Notification.select())
+    assert {n.state for n in rows} == {N.SENT} and {n.attempts for n in rows} == {1}
 
 
 def test_a_worker_killed_mid_batch_is_resumed_after_its_lease(db: str) -> None:
