@@ -16,6 +16,7 @@ from app import __version__
 from app.config import Config, load_config
 from app.errors import SHOWN, ComptoirError
 from app.i18n import _, set_language
+from app.text import check_text, printable
 
 Handler = Callable[[argparse.Namespace, Config], int]
 
@@ -126,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address browsers open, e.g. https://comptoir.example (needs --allow-remote)",
     )
 
+    p = command("service", "intake endpoint + drop folder + notifier, one process")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8470, help="port (default 8470; 0: any free one)")
+    p.add_argument("--cert", type=Path, metavar="FILE", help="TLS certificate chain (PEM)")
+    p.add_argument("--key", type=Path, metavar="FILE", help="its private key (PEM)")
+
     command("doctor", "check database, SMTP, Vonage and wkhtmltopdf")
     return parser
 
@@ -136,28 +143,36 @@ def _open(config: Config) -> None:
     open_database(config.resolved_database_url, timezone=config.timezone)
 
 
+def _pdf_timeout(config: Config) -> None:
+    from app.documents.pdf import set_timeout
+
+    set_timeout(config.pdf_timeout_seconds)
+
+
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
     from app.intake.files import import_files
 
     _open(config)
     result = import_files(args.files, config=config)
     for message in result.messages:
-        print(message)
+        print(printable(message))
     print(result.summary())
     return 0
 
 
 def cmd_status(args: argparse.Namespace, config: Config) -> int:
     from app.orders.rules import change_status, parse_status, status_label
+    from app.shop.staff import system_user
 
     _open(config)
     target = parse_status(args.status)
-    result = change_status(args.number, target, config=config, by=args.by or "", reason=args.reason)
+    by = args.by.strip() if args.by and args.by.strip() else system_user()
+    result = change_status(args.number, target, config=config, by=by, reason=args.reason)
     print(
         _(
             "{number} : {current} → {target}",
             number=result.order.number,
-            current=status_label(result.change.from_status),
+            current=status_label(result.change.from_status or target),
             target=status_label(target),
         )
     )
@@ -188,7 +203,7 @@ def cmd_profile(args: argparse.Namespace, config: Config) -> int:
     width = max(len(_(label)) for label in LABELS.values())
     for field, label in LABELS.items():
         value = getattr(profile, field) or _("(vide)")
-        print(f"{_(label):<{width}}  {value}")
+        print(f"{_(label):<{width}}  {printable(value)}")
     return 0
 
 
@@ -244,7 +259,8 @@ def cmd_staff(args: argparse.Namespace, config: Config) -> int:
         if not members:
             print(_("Aucun membre : la connexion est désactivée."))
         for member in members:
-            print(f"{member.name}\t{_('désactivé') if member.disabled else _('actif')}")
+            state = _("désactivé") if member.disabled else _("actif")
+            print(f"{printable(member.name)}\t{state}")
         return 0
     if not args.name:
         raise ComptoirError(_("Cette commande demande un NOM."))
@@ -281,6 +297,27 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_service(args: argparse.Namespace, config: Config) -> int:
+    """The intake endpoint, the drop folder and the notifier until SIGTERM or Ctrl+C."""
+    import asyncio
+
+    from app.intake import service
+
+    if not 0 <= args.port < 65536:
+        raise ComptoirError(f"--port must be between 0 and 65535, got {args.port}")
+    service.check_service_config(config)
+    tls = service.tls_context(args.cert, args.key)
+    _open(config)
+    service.configure_logging()
+
+    def announce(line: str) -> None:
+        print(line, flush=True)
+
+    return asyncio.run(
+        service.serve(config, host=args.host, port=args.port, tls=tls, announce=announce)
+    )
+
+
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     from app.tui.factory import run_tui
 
@@ -290,6 +327,7 @@ def cmd_tui(args: argparse.Namespace, config: Config) -> int:
 def cmd_pdf(args: argparse.Namespace, config: Config) -> int:
     from app.documents.render import write_order_pdf
 
+    _pdf_timeout(config)
     _open(config)
     print(write_order_pdf(args.number, args.output))
     return 0
@@ -308,6 +346,7 @@ def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
     from app.documents.render import render_month, write_order_documents
     from app.money.books import parse_month
 
+    _pdf_timeout(config)
     if args.month:
         if args.number:
             raise ComptoirError(_("Donnez un numéro de commande ou --month, pas les deux."))
@@ -340,17 +379,11 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
     from app.doctor import run_checks
 
+    _pdf_timeout(config)
     checks = run_checks(config)
     for check in checks:
         print(check.line())
     return 0 if all(check.ok for check in checks) else 1
-
-
-def _not_yet(name: str) -> Handler:
-    def handler(args: argparse.Namespace, config: Config) -> int:
-        raise ComptoirError(f"'comptoir {name}' is not available in this version yet")
-
-    return handler
 
 
 HANDLERS: dict[str | None, Handler] = {
@@ -364,22 +397,53 @@ HANDLERS: dict[str | None, Handler] = {
     "invoice": cmd_invoice,
     "export": cmd_export,
     "serve": cmd_serve,
+    "service": cmd_service,
     "doctor": cmd_doctor,
 }
+
+
+def plain_error(exc: BaseException) -> str | None:
+    """The one French line of a failure that is not a bug: the database's, a badly coded text."""
+    from storage.db import database_error
+
+    error = database_error(exc)
+    if error is not None:
+        return str(error)
+    if isinstance(exc, UnicodeError):  # a lone surrogate that reached an encoder
+        return _("texte mal codé : {detail}", detail=exc)
+    return None
+
+
+_POSITIONALS = {"number": "NUMBER", "name": "NAME", "status": "STATUS", "files": "FILE"}
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse a control character in any argument, before anything is opened or stored."""
+    for dest, value in vars(args).items():
+        label = _POSITIONALS.get(dest) or f"--{dest.replace('_', '-')}"
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str | Path):
+                check_text(str(item), label, newlines=dest == "address")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Whatever this process creates (logs, caches, files of a library) is its owner's alone;
+    # the database and documents get their group's access where set up (storage.files).
+    from storage.files import PROCESS_UMASK
+
+    os.umask(PROCESS_UMASK)
     try:
         config = load_config().with_overrides(
             database_url=getattr(args, "db", None), lang=getattr(args, "lang", None)
         )
         set_language(config.lang)
+        check_arguments(args)
         return HANDLERS[args.command](args, config)
     except SHOWN as exc:
-        print(f"comptoir: {exc}", file=sys.stderr)
+        print(f"comptoir: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("comptoir: interrupted", file=sys.stderr)
@@ -387,8 +451,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last net: one line, never a traceback for staff
         if os.environ.get("COMPTOIR_DEBUG"):
             raise
+        known = plain_error(exc)
+        if known is not None:
+            print(f"comptoir: {printable(known)}", file=sys.stderr)
+            return 1
         print(
-            f"comptoir: unexpected error: {type(exc).__name__}: {exc} "
+            f"comptoir: unexpected error: {type(exc).__name__}: {printable(str(exc))} "
             "(set COMPTOIR_DEBUG=1 for details)",
             file=sys.stderr,
         )

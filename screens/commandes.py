@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label
 from textual.worker import get_current_worker
@@ -23,6 +23,7 @@ from app.i18n import _, format_day, language, month_title
 from app.orders.month import MonthView, month_view
 from app.orders.rules import status_label
 from app.orders.statuses import OrderStatus
+from screens.base import ComptoirModal, ComptoirScreen
 from screens.events import DataChanged
 from storage.db import thread_connection
 from storage.queries import OrderRow, list_orders
@@ -60,7 +61,8 @@ def search_words(text: str) -> tuple[str, ...]:
     if not text.strip():
         return ()
     # Imported here: phonenumbers and email-validator cost a third of the start-up time.
-    from app.intake.files import fold, normalise_mobile
+    from app.intake.files import normalise_mobile
+    from app.text import fold
 
     compact = re.sub(r"[\s.\-]", "", text)
     if re.fullmatch(r"\+?\d{9,15}", compact):
@@ -127,7 +129,7 @@ class ListQuery:
 MONTHS = Binding.Group("Mois")
 
 
-class CommandesScreen(Screen[None]):
+class CommandesScreen(ComptoirScreen[None]):
     """The month's orders at a glance, then the list to work through."""
 
     BINDINGS = [
@@ -187,7 +189,7 @@ class CommandesScreen(Screen[None]):
     # Layout
 
     def compose(self) -> ComposeResult:
-        yield SectionBar()
+        yield SectionBar(keymap=self.config.keymap)
         yield MonthCalendar(
             self.query_state.year,
             self.query_state.month,
@@ -441,8 +443,9 @@ class CommandesScreen(Screen[None]):
 
         # What is loaded by now lives as long as the app: out of the garbage collector's
         # sight, a full collection no longer walks it all again (a 100 ms pause, in the
-        # middle of a keypress, on the 1,000,000-order bench).
-        gc.freeze()
+        # middle of a keypress, on the 1,000,000-order bench). Frozen on the main thread,
+        # between two of its messages, not while it is allocating.
+        self.app.call_from_thread(gc.freeze)
 
     @on(OrderList.RowHighlighted, "#orders")
     def _maybe_load_more(self, event: OrderList.RowHighlighted) -> None:
@@ -454,7 +457,7 @@ class CommandesScreen(Screen[None]):
 
     @on(OrderList.RowSelected, "#orders")
     def _open(self, event: OrderList.RowSelected) -> None:
-        self.app.open_order(event.key)  # type: ignore[attr-defined]
+        self.app.open_order(event.key)
 
     def _show_title(self) -> None:
         text = self.query_state.describe()
@@ -467,7 +470,8 @@ class CommandesScreen(Screen[None]):
             text += " — " + _("aucune commande")
         text += "   " + _("(Échap : tout afficher)") if self._filtered() else ""
         # Fixed size: no layout pass (which would redraw the whole table) for a new title.
-        self.query_one("#list-title", Label).update(text, layout=False)
+        # Text, not markup: the title quotes what was typed (« [/bold] » is searched as is).
+        self.query_one("#list-title", Label).update(Text(text), layout=False)
 
     def _filtered(self) -> bool:
         state = self.query_state
@@ -553,7 +557,7 @@ class CommandesScreen(Screen[None]):
         self._read_ahead_soon(0.5)
 
 
-class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
+class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus] | None]):
     """Pick the statuses to list (none picked: all of them)."""
 
     BINDINGS = [

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 from app.errors import ValidationError
 from app.i18n import _
 from app.shop.profile import LABELS, ProfileData, clean_field, load_profile, save_profile
+from screens.base import ComptoirScreen
 
 
 class ProfileFieldValidator(Validator):
@@ -31,7 +32,7 @@ class ProfileFieldValidator(Validator):
         return self.success()
 
 
-class ProfileScreen(Screen[None]):
+class ProfileScreen(ComptoirScreen[None]):
     """A form of the profile's fields; Ctrl+S saves them all at once."""
 
     BINDINGS = [
@@ -88,7 +89,7 @@ class ProfileScreen(Screen[None]):
 
     def _show_error(self, field: str, reason: str) -> None:
         error = self.query_one(f"#profile-{field}-error", Static)
-        error.update(reason)
+        error.update(Text(reason))  # it quotes what was typed: never markup
         error.display = bool(reason)
 
     def _show_status(self, profile: ProfileData) -> None:
@@ -136,6 +137,7 @@ class ProfileScreen(Screen[None]):
                     reason=errors[first],
                 ),
                 severity="error",
+                markup=False,
             )
             return
         values = {field: self.query_one(f"#profile-{field}", Input).value for field in LABELS}
@@ -154,4 +156,6 @@ class ProfileScreen(Screen[None]):
         """A failed load or save becomes one readable message."""
         if event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.notify(str(error) or type(error).__name__, severity="error", timeout=10)
+            self.notify(
+                str(error) or type(error).__name__, severity="error", timeout=10, markup=False
+            )

@@ -13,8 +13,16 @@ from datetime import UTC
 
 from peewee import Database, DatabaseError, SqliteDatabase
 
-from storage.errors import StorageError
-from storage.models import ALL_MODELS, Meta, Notification, Order, Staff
+from storage.errors import StorageError, _
+from storage.models import (
+    ALL_MODELS,
+    MarketplaceMessage,
+    Meta,
+    Notification,
+    Order,
+    Staff,
+    WebhookDelivery,
+)
 
 
 def _v2_staff(db: Database) -> None:
@@ -96,8 +104,14 @@ def _v3_search_index(db: Database) -> None:
         )
 
 
-def _v4_outbox_snapshots(db: Database) -> None:
-    """Version 4: each notification keeps the order as it was when it was queued
+def _v4_intake(db: Database) -> None:
+    """Version 4: the intake service's known webhook-ids, and the bodies of the messages sent
+    back to the marketplace (each table created only if absent)."""
+    db.create_tables([WebhookDelivery, MarketplaceMessage], safe=True)
+
+
+def _v5_outbox_snapshots(db: Database) -> None:
+    """Version 5: each notification keeps the order as it was when it was queued
     (`snapshot`) and the message that replaced it (`superseded_by`); `not_configured` rows
     become `skipped` (a channel without configuration records the message, never sends it
     later by itself)."""
@@ -110,7 +124,12 @@ def _v4_outbox_snapshots(db: Database) -> None:
 
 
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
-STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index, _v4_outbox_snapshots]
+STEPS: list[Callable[[Database], None]] = [
+    _v2_staff,
+    _v3_search_index,
+    _v4_intake,
+    _v5_outbox_snapshots,
+]
 LATEST = len(STEPS) + 1
 
 
@@ -140,8 +159,12 @@ def migrate(db: Database, *, timezone: str) -> int:
         return 0
     if found > LATEST:
         raise StorageError(
-            f"the database is at schema version {found}, newer than this Comptoir ({LATEST}): "
-            "upgrade Comptoir"
+            _(
+                "la base de données est au schéma v{found}, plus récent que ce Comptoir "
+                "(v{latest}) : mettez Comptoir à jour"
+            ),
+            found=found,
+            latest=LATEST,
         )
     for version in range(found, LATEST):
         with db.atomic():

@@ -8,7 +8,7 @@ both databases (the timezone it was computed in is recorded in `Meta`).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import (
     AutoField,
@@ -114,6 +114,8 @@ class OrderLine(BaseModel):
 
     id = AutoField()
     order = ForeignKeyField(Order, backref="lines", on_delete="CASCADE", index=True)
+    if TYPE_CHECKING:  # the column peewee adds beside each foreign key
+        order_id: int
     position = IntegerField()
     product = TextField()
     category = TextField(default="")
@@ -133,6 +135,8 @@ class StatusChange(BaseModel):
 
     id = AutoField()
     order = ForeignKeyField(Order, backref="history", on_delete="CASCADE", index=True)
+    if TYPE_CHECKING:  # the column peewee adds beside each foreign key
+        order_id: int
     at = DateTimeField()
     by = TextField()
     from_status = CharField(max_length=16, null=True)
@@ -155,6 +159,9 @@ class Notification(BaseModel):
     id = AutoField()
     order = ForeignKeyField(Order, backref="notifications", on_delete="CASCADE", index=True)
     change = ForeignKeyField(StatusChange, null=True, backref="notifications", on_delete="SET NULL")
+    if TYPE_CHECKING:  # the column peewee adds beside each foreign key
+        order_id: int
+        change_id: int | None
     audience = CharField(max_length=16)  # customer | seller
     channel = CharField(max_length=8)  # mail | sms
     template = CharField(max_length=32)  # new_order | status
@@ -212,6 +219,33 @@ class Staff(BaseModel):
     created_at = DateTimeField()
 
 
+class WebhookDelivery(BaseModel):
+    """A delivery the intake endpoint accepted, by its webhook-id: a replay of it (after a
+    restart too) is answered « déjà connue » without a write. Written in the transaction of
+    the orders it brought."""
+
+    webhook_id = CharField(primary_key=True, max_length=255)
+    received_at = DateTimeField()
+    orders = TextField(default="")  # the delivery's order numbers, space-separated
+
+    class Meta:
+        table_name = "webhook_deliveries"
+
+
+class MarketplaceMessage(BaseModel):
+    """The body of a `marketplace` outbox message, frozen with the change that owes it, and
+    its webhook-id: every attempt sends the same bytes under the same id."""
+
+    notification = ForeignKeyField(
+        Notification, primary_key=True, backref="marketplace", on_delete="CASCADE"
+    )
+    webhook_id = CharField(max_length=64, unique=True)
+    body = TextField()
+
+    class Meta:
+        table_name = "marketplace_messages"
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Meta,
     Profile,
@@ -222,4 +256,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     DocumentSequence,
     Document,
     Staff,
+    WebhookDelivery,
+    MarketplaceMessage,
 ]

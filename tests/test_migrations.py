@@ -31,7 +31,7 @@ def test_a_first_schema_database_migrates_forward(tmp_path: Path) -> None:
         r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")
     }
     open_database(f"sqlite:///{path}")
-    assert migrations.schema_version(database.obj) == migrations.LATEST == 4
+    assert migrations.schema_version(database.obj) == migrations.LATEST == 5
     assert Staff.select().count() == 0  # the new table is there and usable
     database.close()
 
@@ -42,7 +42,7 @@ def test_a_new_database_is_created_at_the_latest_version(db_url: str) -> None:
     handle.close()
 
 
-def test_version_4_keeps_snapshots_and_turns_not_configured_into_skipped(db_url: str) -> None:
+def test_version_5_keeps_snapshots_and_turns_not_configured_into_skipped(db_url: str) -> None:
     from app.config import Config
     from app.intake.files import import_drafts, parse_document
     from storage.models import Notification
@@ -51,11 +51,11 @@ def test_version_4_keeps_snapshots_and_turns_not_configured_into_skipped(db_url:
     open_database(db_url)
     import_drafts(parse_document([order_doc()]), config=Config(undo_seconds=0))
     db = database.obj
-    # Back to version 3: no snapshot columns, and the state of that time.
+    # Back to version 4: no snapshot columns, and the state of that time.
     for column in ("snapshot", "superseded_by"):
         db.execute_sql(f'ALTER TABLE "notification" DROP COLUMN "{column}"')
     db.execute_sql("UPDATE \"notification\" SET state = 'not_configured'")
-    Meta.update(value="3").where(Meta.key == "schema_version").execute()
+    Meta.update(value="4").where(Meta.key == "schema_version").execute()
     database.close()
     open_database(db_url)
     assert migrations.schema_version(database.obj) == migrations.LATEST
@@ -70,7 +70,7 @@ def test_a_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
     open_database(url)
     Meta.update(value="99").where(Meta.key == "schema_version").execute()
     database.close()
-    with pytest.raises(StorageError, match="newer than this Comptoir"):
+    with pytest.raises(StorageError, match="plus récent que ce Comptoir"):
         open_database(url)
 
 
@@ -98,6 +98,6 @@ def test_an_unreachable_postgresql_is_one_clear_line() -> None:
     with pytest.raises(StorageError) as err:
         open_database("postgresql://nobody@127.0.0.1:1/none")
     assert str(err.value).startswith(
-        "cannot open the database postgresql://nobody@127.0.0.1:1/none"
+        "impossible d'ouvrir la base de données postgresql://nobody@127.0.0.1:1/none"
     )
     assert "\n" not in str(err.value)

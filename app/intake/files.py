@@ -7,7 +7,7 @@ transaction. An order whose number is already known is skipped, said so, and nev
 from __future__ import annotations
 
 import json
-import unicodedata
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,7 +32,8 @@ from app.orders.rules import (
     queue_status_notifications,
 )
 from app.orders.statuses import OrderStatus
-from storage.db import write_transaction
+from app.text import fold, forbidden_character, printable, refusal
+from storage.db import insert_row, tuples, write_transaction
 from storage.models import Order, OrderLine, StatusChange
 
 MODES = ("pickup", "delivery")
@@ -40,6 +41,11 @@ PAYMENTS = ("ok", "failed")
 MAX_TEXT = 2_000
 MAX_LINES = 1_000
 MAX_QUANTITY = 100_000
+# The largest amount an order, a line or a price may hold: 1,000,000.00 € (10**8 cents),
+# a hundred times any order a shop at a counter takes. The database holds 64-bit cents
+# (9.2 × 10**18): two orders near that limit made the calendar's month sum overflow. At
+# this bound a month's sum overflows only past 92 billion orders.
+MAX_AMOUNT = Decimal("1000000.00")
 
 
 @dataclass(frozen=True)
@@ -113,8 +119,11 @@ def _obj(value: Any, path: str) -> dict[str, Any]:
 
 
 def _keys(
-    value: dict[str, Any], path: str, required: set[str], optional: set[str] = frozenset()
-) -> None:  # type: ignore[assignment]
+    value: dict[str, Any],
+    path: str,
+    required: set[str] | frozenset[str],
+    optional: set[str] | frozenset[str] = frozenset(),
+) -> None:
     missing = sorted(required - value.keys())
     if missing:
         raise _Invalid(f"{path}{missing[0]}" if path else missing[0], "is missing")
@@ -131,8 +140,9 @@ def _text(value: Any, path: str, *, required: bool = True) -> str:
         raise _Invalid(path, "must not be empty")
     if len(text) > MAX_TEXT:
         raise _Invalid(path, f"is longer than {MAX_TEXT} characters")
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise _Invalid(path, "holds control characters")
+    char = forbidden_character(text, newlines=True)
+    if char is not None:
+        raise _Invalid(path, refusal(char))
     return text
 
 
@@ -140,9 +150,16 @@ def _amount(value: Any, path: str) -> Decimal:
     if not isinstance(value, str):
         raise _Invalid(path, 'must be an amount as a string, like "12.50"')
     try:
-        return money.parse_amount(value)
+        amount = money.parse_amount(value)
     except ValueError as exc:
         raise _Invalid(path, str(exc)) from None
+    return _bounded(amount, path)
+
+
+def _bounded(amount: Decimal, path: str) -> Decimal:
+    if amount > MAX_AMOUNT:
+        raise _Invalid(path, f"is above {MAX_AMOUNT}, the largest amount an order may hold")
+    return amount
 
 
 def _number(value: Any) -> str:
@@ -233,6 +250,7 @@ def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
     shipping = _amount(fulfilment["shipping_fee"], "fulfilment.shipping_fee")
     total = _amount(doc["total"], "total")
     computed = sum((line.total for line in lines), start=shipping)
+    _bounded(computed, "lines and shipping")
     if computed != total:
         raise _Invalid("total", f"is {total} but the lines and shipping add up to {computed}")
     payment = doc["payment"]
@@ -273,7 +291,7 @@ def _line(raw: Any, path: str) -> LineDraft:
         rate = money.parse_vat_rate(rate_text)
     except ValueError as exc:
         raise _Invalid(f"{path}.vat_rate", str(exc)) from None
-    return LineDraft(
+    draft = LineDraft(
         product=_text(line["product"], f"{path}.product"),
         category=_text(line.get("category", ""), f"{path}.category", required=False),
         seller=_text(line.get("seller", ""), f"{path}.seller", required=False),
@@ -281,6 +299,8 @@ def _line(raw: Any, path: str) -> LineDraft:
         quantity=quantity,
         vat_rate=rate,
     )
+    _bounded(draft.total, f"{path} (unit_price × quantity)")
+    return draft
 
 
 def parse_document(data: Any) -> list[OrderDraft]:
@@ -311,12 +331,6 @@ def search_text(draft: OrderDraft) -> str:
     return fold(" ".join(parts))
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, so 'the' finds 'Thé'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     """Write one validated order with its lines, history, invoice and notifications.
 
@@ -325,7 +339,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     placed_utc = draft.placed_at.astimezone(UTC)
     placed_local = draft.placed_at.astimezone(config.tz)
     status = draft.status
-    order = Order.create(
+    order = insert_row(
+        Order,
         number=draft.number,
         placed_at=placed_utc.replace(tzinfo=None),
         placed_day=placed_local.date(),
@@ -359,7 +374,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
             for position, line in enumerate(draft.lines, start=1)
         ]
     ).execute()
-    StatusChange.create(
+    insert_row(
+        StatusChange,
         order=order,
         at=now,
         by=SYSTEM,
@@ -392,15 +408,11 @@ def import_drafts(
         try:
             with write_transaction():
                 numbers = [d.number for d in drafts]
-                known = set()
+                known: set[str] = set()
                 for start in range(0, len(numbers), 500):
                     chunk = numbers[start : start + 500]
-                    known |= {
-                        n
-                        for (n,) in Order.select(Order.number)
-                        .where(Order.number.in_(chunk))
-                        .tuples()
-                    }
+                    query = Order.select(Order.number).where(Order.number.in_(chunk))
+                    known |= {n for (n,) in tuples(query)}
                 for draft in drafts:
                     if draft.number in known:
                         result.skipped.append(draft.number)
@@ -417,26 +429,54 @@ def import_drafts(
     return result
 
 
+class InvalidDocument(IntakeError):
+    """A document refused whole: `where` (the order and field, or the document itself) and
+    `reason`, in the words `comptoir import` prints; `order` and `field` when known."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}" if where else reason)
+        self.where = where
+        self.reason = reason
+        match = _WHERE.match(where)
+        self.order = match.group("order") if match else None
+        self.field = match.group("field") if match else None
+
+
+_WHERE = re.compile(r"order (?P<order>\S+?)(?:: field (?P<field>.+))?$")
+
+
+def decode_document(data: bytes | str) -> list[OrderDraft]:
+    """Parse and validate one JSON document (UTF-8 bytes or text); InvalidDocument if not."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise InvalidDocument("", f"not valid JSON (not UTF-8: {exc.reason})") from None
+    try:
+        parsed = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise InvalidDocument("", f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise InvalidDocument("", "the document is nested too deeply") from None
+    try:
+        return parse_document(parsed)
+    except _Invalid as exc:
+        raise InvalidDocument(exc.path, exc.reason) from None
+    except RecursionError:
+        raise InvalidDocument("", "the document is nested too deeply") from None
+
+
 def load_file(path: Path) -> list[OrderDraft]:
     """Read and validate one JSON file; IntakeError names the file, the order and the field."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise IntakeError(f"{path}: no such file") from None
+        raise IntakeError(printable(f"{path}: no such file")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise IntakeError(f"{path}: cannot read it ({exc})") from None
+        raise IntakeError(printable(f"{path}: cannot read it ({exc})")) from None
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise IntakeError(f"{path}: not valid JSON ({exc})") from None
-    except RecursionError:
-        raise IntakeError(f"{path}: the document is nested too deeply") from None
-    try:
-        return parse_document(data)
-    except _Invalid as exc:
-        raise IntakeError(f"{path}: {exc.path}: {exc.reason}") from None
-    except RecursionError:
-        raise IntakeError(f"{path}: the document is nested too deeply") from None
+        return decode_document(text)
+    except InvalidDocument as exc:
+        raise IntakeError(printable(f"{path}: {exc}")) from None
 
 
 def _refuse_constant(name: str) -> Any:
@@ -458,8 +498,9 @@ def import_files(
         total.imported += result.imported
         total.skipped += result.skipped
         total.failed_payment += result.failed_payment
+        shown = printable(str(path))
         total.messages += [
-            _("{file} : commande {number} déjà connue, ignorée.", file=path, number=n)
+            _("{file} : commande {number} déjà connue, ignorée.", file=shown, number=n)
             for n in result.skipped
         ]
     return total

@@ -40,6 +40,9 @@ from app.clock import utcnow
 from app.config import Config
 from app.i18n import _
 from app.messages import store
+from app.messages.marketplace import CHANNEL as MARKETPLACE
+from app.messages.marketplace import TIMEOUT_SECONDS as MARKETPLACE_TIMEOUT
+from app.messages.marketplace import MarketplaceSender, Outgoing
 from app.messages.render import (
     Job,
     ShopView,
@@ -101,7 +104,7 @@ class Prepared:
     """A message ready to go: its recipient and the mail or the SMS text."""
 
     recipient: str
-    payload: Message | str
+    payload: Message | str | Outgoing
 
 
 class LeaseLost(Exception):
@@ -159,6 +162,9 @@ class Notifier:
         self.command_timeout = min(COMMAND_TIMEOUT, self.lease.total_seconds() / 2)
         self.mail = MailSender(config, timeout=self.command_timeout)
         self.sms = SmsSender(config, timeout=max(1, int(self.command_timeout)))
+        self.marketplace = MarketplaceSender(
+            config, timeout=min(self.command_timeout, MARKETPLACE_TIMEOUT)
+        )
         self._executor: ThreadPoolExecutor | None = None
         self._wake = asyncio.Event()
         self._result = DrainResult()
@@ -176,6 +182,7 @@ class Notifier:
     async def aclose(self) -> None:
         """Close the SMTP connection and the database thread's connection."""
         await self.mail.close()
+        await self.marketplace.close()
         if self._executor is not None:
             with contextlib.suppress(Exception):
                 await self._db(store.close_connection)
@@ -315,6 +322,9 @@ class Notifier:
 
     async def _prepare(self, job: Job, shop: ShopView) -> Prepared:
         """The recipient and the ready message; raises NotConfigured or DeliveryError."""
+        if job.channel == MARKETPLACE:
+            outgoing = await self._db(self.marketplace.load, job.id)
+            return Prepared(self.marketplace.url, outgoing)
         recipient = self._recipient(job, shop)
         if job.channel == "mail":
             if not self.mail.configured:
@@ -380,14 +390,24 @@ class Notifier:
     async def _transmit(self, job: Job, prepared: Prepared, lease: Lease) -> None:
         """Hand the message to its channel's server; DeliveryError, NotConfigured, LeaseLost."""
         if isinstance(prepared.payload, Message):
-            await self._guarded(self.mail.send(prepared.payload, prepared.recipient), job, lease)
+            sending = self.mail.send(prepared.payload, prepared.recipient)
+            await self._guarded(sending, job, lease, self.mail.drop)
+        elif isinstance(prepared.payload, Outgoing):
+            await self._guarded(self.marketplace.send(prepared.payload), job, lease)
         else:
             # The SDK's thread cannot be stopped: its requests are bounded by the timeout
             # instead, and the lease is renewed while it runs.
             await self.sms.send(prepared.recipient, prepared.payload, reference=f"notif-{job.id}")
 
-    async def _guarded(self, sending: Coroutine[Any, Any, None], job: Job, lease: Lease) -> None:
-        """Await `sending` (a mail on the wire), abandoning it if the lease is in danger."""
+    async def _guarded(
+        self,
+        sending: Coroutine[Any, Any, None],
+        job: Job,
+        lease: Lease,
+        drop: Callable[[], Coroutine[Any, Any, None]] | None = None,
+    ) -> None:
+        """Await `sending` (a message on the wire), abandoning it if the lease is in danger;
+        `drop` then forgets the connection it left half-used."""
         task = asyncio.ensure_future(sending)
         check = min(lease.seconds / 20, 0.5)
         while True:
@@ -398,7 +418,8 @@ class Notifier:
                 task.cancel()
                 with contextlib.suppress(BaseException):
                     await task
-                await self.mail.drop()
+                if drop is not None:
+                    await drop()
                 log.warning("notifier: message %s abandoned on the wire (lease)", job.id)
                 raise LeaseLost
 

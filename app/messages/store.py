@@ -26,7 +26,7 @@ from app.messages.render import Job, ShopView
 from app.messages.states import WAITING
 from app.messages.states import NotificationState as N
 from app.orders.view import OrderView, order_views
-from storage.db import is_sqlite, write_transaction
+from storage.db import is_sqlite, tuples, write_transaction
 from storage.models import Notification, Profile, database
 
 MAX_RETRY_SECONDS = 3600.0
@@ -42,11 +42,12 @@ class OutboxCounts:
 
 def outbox_counts() -> OutboxCounts:
     """Waiting (pending or sending) and failed messages of all orders: one indexed count."""
-    rows = dict(
-        Notification.select(Notification.state, fn.COUNT(Notification.id))
-        .where(Notification.state.in_([*WAITING, N.FAILED]))
-        .group_by(Notification.state)
-        .tuples()
+    rows: dict[str, int] = dict(
+        tuples(
+            Notification.select(Notification.state, fn.COUNT(Notification.id))
+            .where(Notification.state.in_([*WAITING, N.FAILED]))
+            .group_by(Notification.state)
+        )
     )
     waiting = sum(int(rows.get(state.value, 0)) for state in WAITING)
     return OutboxCounts(waiting=waiting, failed=int(rows.get(N.FAILED.value, 0)))
@@ -56,9 +57,11 @@ def state_counts() -> dict[str, int]:
     """Every state's number of rows."""
     return {
         state: int(count)
-        for state, count in Notification.select(Notification.state, fn.COUNT(Notification.id))
-        .group_by(Notification.state)
-        .tuples()
+        for state, count in tuples(
+            Notification.select(Notification.state, fn.COUNT(Notification.id)).group_by(
+                Notification.state
+            )
+        )
     }
 
 
@@ -135,7 +138,7 @@ class Store:
             if not is_sqlite():
                 # Two notifiers on PostgreSQL take different rows instead of queueing.
                 query = query.for_update(skip_locked=True)
-            ids = [row_id for (row_id,) in query.tuples()]
+            ids = [row_id for (row_id,) in tuples(query)]
             if not ids:
                 return [], ShopView("", "", ""), lease_until
             (
@@ -177,9 +180,7 @@ class Store:
             Notification.update(lease_until=lease_until).where(self._held(ids)).execute()
             kept = {
                 row_id
-                for (row_id,) in Notification.select(Notification.id)
-                .where(self._held(ids))
-                .tuples()
+                for (row_id,) in tuples(Notification.select(Notification.id).where(self._held(ids)))
             }
         return lease_until, kept
 

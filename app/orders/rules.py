@@ -18,6 +18,8 @@ from app.config import Config
 from app.documents import numbering as documents_numbering
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.i18n import _
+from app.messages.marketplace import CHANNEL as MARKETPLACE
+from app.messages.marketplace import queue_status_message
 from app.messages.states import NOT_LEFT, UNSENT
 from app.messages.states import NotificationState as N
 from app.orders.statuses import (
@@ -25,8 +27,9 @@ from app.orders.statuses import (
     OrderStatus,
     allowed_targets,
 )
-from storage.db import write_transaction
-from storage.models import Document, Notification, Order, Profile, StatusChange
+from app.text import check_text
+from storage.db import insert_row, write_transaction
+from storage.models import Document, Notification, Order, Profile, StatusChange, database
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
 
@@ -113,7 +116,8 @@ def change_status(
     read and the write still loses cleanly instead of being overwritten.
     """
     now = now or utcnow()
-    reason = reason.strip() if reason else None
+    reason = check_text(reason.strip(), _("motif")) if reason else None
+    check_text(by, _("auteur"))
     with write_transaction():
         order = get_order(number)
         version = order.version if expected_version is None else expected_version
@@ -149,6 +153,15 @@ def change_status(
             _issue_credit_note(order, now, config)
         fresh = Order.get_by_id(order.id)
         notifications = queue_status_notifications(fresh, target, change, config, now, by)
+        refund = order.total if target is OrderStatus.CANCELLED else None
+        told = queue_status_message(
+            order,
+            change,
+            config=config,
+            due=now + timedelta(seconds=config.undo_seconds),
+            refund=refund,
+        )
+        notifications += [told] if told is not None else []
     return ChangeResult(change=change, order=fresh, notifications=notifications)
 
 
@@ -257,8 +270,7 @@ def queue_new_order_notifications(
     each showing the order as it is at intake."""
     snapshot = snapshot or order_snapshot(order)
     channels = ["mail"]
-    profile = Profile.get_or_none(Profile.id == 1)
-    if profile is not None and profile.mobile and config.sms_enabled:
+    if config.sms_enabled and _seller_mobile():
         channels.append("sms")
     status = OrderStatus(order.status)
     created = []
@@ -282,6 +294,14 @@ def queue_new_order_notifications(
     return created
 
 
+def _seller_mobile() -> str:
+    """The profile's mobile (one plain query: read for every order an intake writes)."""
+    row = database.execute_sql(
+        f'SELECT "mobile" FROM "{Profile._meta.table_name}" WHERE "id" = 1'
+    ).fetchone()
+    return row[0] if row and row[0] else ""
+
+
 def _notify(
     order: Order,
     change: StatusChange | None,
@@ -296,7 +316,8 @@ def _notify(
     by: str,
     snapshot: str,
 ) -> Notification:
-    return Notification.create(
+    return insert_row(
+        Notification,
         order=order,
         change=change,
         audience=audience,
@@ -329,6 +350,7 @@ def undo_change(
                 _("Rien à annuler : le délai est passé ou les messages sont partis.")
             )
         order = change.order
+        assert change.from_status is not None  # a "change" (can_undo) always has one
         restored = OrderStatus(change.from_status)
         updated = (
             Order.update(
@@ -353,10 +375,15 @@ def undo_change(
             .execute()
         )
         # A notifier may have claimed one of them between the check above and the withdrawal
-        # (its claim is a conditional UPDATE too): then the undo loses, whole.
+        # (its claim is a conditional UPDATE too): then the undo loses, whole. The
+        # marketplace's message is not one of them: if it left, the undo's own tells it.
         if (
             Notification.select()
-            .where((Notification.change == change) & (Notification.state != N.WITHDRAWN))
+            .where(
+                (Notification.change == change)
+                & (Notification.state != N.WITHDRAWN)
+                & (Notification.channel != MARKETPLACE)
+            )
             .exists()
         ):
             raise TransitionError(
@@ -369,8 +396,17 @@ def undo_change(
             .where((Notification.state == N.SUPERSEDED) & Notification.superseded_by.in_(withdrawn))
             .execute()
         )
+        told = (
+            Notification.select()
+            .where(
+                (Notification.change == change)
+                & (Notification.state != N.WITHDRAWN)
+                & (Notification.channel == MARKETPLACE)
+            )
+            .exists()
+        )
         StatusChange.update(undone=True).where(StatusChange.id == change.id).execute()
-        return StatusChange.create(
+        undo = StatusChange.create(
             order=order,
             at=now,
             by=by,
@@ -379,6 +415,9 @@ def undo_change(
             reason=_("Annulation de la modification"),
             kind="undo",
         )
+        if told:  # the marketplace heard of the change: it hears of the undo, at once
+            queue_status_message(order, undo, config=config, due=now)
+        return undo
 
 
 def can_undo(change: StatusChange, *, config: Config, now: datetime | None = None) -> bool:
@@ -397,7 +436,11 @@ def can_undo(change: StatusChange, *, config: Config, now: datetime | None = Non
         return False
     gone = (
         Notification.select()
-        .where((Notification.change == change) & (Notification.state.not_in(NOT_LEFT)))
+        .where(
+            (Notification.change == change)
+            & (Notification.state.not_in(NOT_LEFT))
+            & (Notification.channel != MARKETPLACE)
+        )
         .exists()
     )
     return not gone

@@ -33,6 +33,7 @@ from screens.events import DataChanged
 from storage.db import first_line, thread_connection
 from storage.queries import order_exists
 from storage.watch import Change, ChangeWatcher
+from widgets.compat import style_first_screen
 from widgets.textual_keys import describe
 
 # The screens a key opens (Aller à, Aide, the sign-in once staff exist) are imported when
@@ -169,6 +170,8 @@ class ComptoirApp(App[None]):
         self.notifier: Any = None  # app.messages.notifier.Notifier while it runs
         self._notifier_stop = asyncio.Event()
         self.config = config
+        if config.keymap:  # checked by make_app (app/tui/keys.py); Textual applies it
+            self.set_keymap(config.keymap)
         self.first_month = (year, month)
         self.first_order = order
         self.today = today
@@ -178,7 +181,9 @@ class ComptoirApp(App[None]):
         self._staff_required = False
         self._locked = False
         self._last_input = monotonic()
-        self.staff_name = ""  # who signed in, recorded in the history ("" = système)
+        # Recorded in the history: who signed in, or the account running Comptoir when
+        # nobody signs in ("" is « système », automatic intake's word).
+        self.staff_name = staff.system_user()
         self.section_factories: dict[str, Callable[[], Screen[Any]]] = {
             "commandes": self._make_commandes,
             "finances": _finances_screen,
@@ -190,14 +195,8 @@ class ComptoirApp(App[None]):
     def _make_commandes(self) -> Screen[Any]:
         year, month = self.first_month
         screen = CommandesScreen(self.config, year=year, month=month, today=self.today())
-        if self._css_update_count == 0:
-            # Textual restyles the whole App for a mode's screen that has not seen the current
-            # CSS variables, reparsing every stylesheet (twice over: the reparse empties the
-            # parse cache). Nothing can have changed them before the first screen is built (a
-            # theme set in __init__ counts as a change), so only the App's own styles, which
-            # the screen inherits from, are applied here; the parse is then done once.
-            self.stylesheet.update(self, animate=True)
-            screen._css_update_count = 0
+        # The first screen is styled once, not twice over (see style_first_screen).
+        style_first_screen(self, screen)
         return screen
 
     async def run_async(self, *args: Any, **kwargs: Any) -> Any:
@@ -216,9 +215,13 @@ class ComptoirApp(App[None]):
     def on_mount(self) -> None:
         # A second on, the first screen has its data painted (0.35 s on a million orders).
         self.set_timer(1.0, gc.enable, name="collector")  # see run_async
-        if self.first_order:
+        # Asked here, on the App's thread and before the message loop reads a single key:
+        # when staff exist the sign-in screen is on top before anything else can happen, and
+        # the order asked for (--order) opens only once someone has signed in.
+        if self._must_sign_in():
+            self._sign_in(False)
+        elif self.first_order:
             self.open_order(self.first_order)
-        self._check_staff()
         if self.run_notifier:
             # Once the first screen is up: loading the senders (SMTP, SMS, templates) is
             # a few tenths of a second that the counter need not wait for.
@@ -279,6 +282,8 @@ class ComptoirApp(App[None]):
         self.call_from_thread(self._found_order, number, found)
 
     def _found_order(self, number: str, found: bool) -> None:
+        if self._locked:  # signed out meanwhile: nothing of the shop over the sign-in
+            return
         if not found:
             self.notify(
                 _("Aucune commande n° {number}.", number=number), severity="error", markup=False
@@ -290,12 +295,12 @@ class ComptoirApp(App[None]):
 
     # Sign-in (only once staff members exist: `comptoir staff add`)
 
-    @work(thread=True, exit_on_error=False, group="staff")
-    def _check_staff(self) -> None:
-        with thread_connection():
-            required = staff.staff_enabled()
-        if required:
-            self.call_from_thread(self._sign_in, False)
+    def _must_sign_in(self) -> bool:
+        """True when staff members exist; also when the database cannot say (fail closed)."""
+        try:
+            return staff.staff_enabled()
+        except Exception:  # the sign-in screen then says what is wrong with the database
+            return True
 
     def _sign_in(self, locked: bool) -> None:
         from screens.signin import SignInScreen
@@ -304,12 +309,25 @@ class ComptoirApp(App[None]):
         self._locked = True
 
         def signed_in(name: str | None) -> None:
+            if not name:
+                return
             self._locked = False
             self._last_input = monotonic()
-            if name:
-                self.staff_name = name
+            self.staff_name = name
+            order, self.first_order = self.first_order, None
+            if order:
+                self.open_order(order)
 
         self.push_screen(SignInScreen(locked=locked), signed_in)
+
+    # While the sign-in screen is up, only its own fields and quitting answer: no section,
+    # no Aller à, no help, no palette (keys, clicks and the palette all go through here).
+    _WHILE_LOCKED = frozenset({"quit", "help_quit", "focus_next", "focus_previous", "bell"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._locked and action not in self._WHILE_LOCKED:
+            return False
+        return super().check_action(action, parameters)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -354,13 +372,15 @@ class ComptoirApp(App[None]):
     def _data_changed(self, change: Change) -> None:
         if self.notifier is not None:
             self.notifier.wake()  # a change may owe messages: no need to wait for its poll
-        if change.new_orders:
+        if change.new_orders and self._locked:
+            self.bell()  # a new order rings, but its number waits for someone to sign in
+        elif change.new_orders:
             count = len(change.new_orders)
             if count == 1:
                 message = _("Nouvelle commande n° {number}", number=change.new_orders[0])
             else:
                 message = _("{n} nouvelles commandes", n=count)
-            self.notify(message, title=_("Commandes"))
+            self.notify(message, title=_("Commandes"), markup=False)
             self.bell()
         for screen in self.screen_stack:
             screen.post_message(DataChanged(new_orders=change.new_orders))
@@ -368,7 +388,9 @@ class ComptoirApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes a readable message."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
+            from storage.db import database_error
+
+            error = database_error(event.worker.error) or event.worker.error
             self.notify(
                 _("Erreur : {error}", error=str(error) or type(error).__name__),
                 severity="error",
