@@ -388,7 +388,21 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
         documents_numbering.issue(
             "invoice", order, draft.total, placed_utc.replace(tzinfo=None), placed_local.year
         )
-        snapshot = order_snapshot(order)  # what the messages show: the order at intake
+        # What the messages show: the order at intake, from what was just written.
+        lines = [
+            OrderLine(
+                position=position,
+                product=line.product,
+                category=line.category,
+                seller=line.seller,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                vat_rate=str(line.vat_rate),
+                total=line.total,
+            )
+            for position, line in enumerate(draft.lines, start=1)
+        ]
+        snapshot = order_snapshot(order, lines)
         queue_new_order_notifications(order, config, now, snapshot)
         # The registration mail is due at once: an intake cannot be undone.
         queue_status_notifications(

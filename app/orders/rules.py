@@ -29,7 +29,15 @@ from app.orders.statuses import (
 )
 from app.text import check_text
 from storage.db import insert_row, write_transaction
-from storage.models import Document, Notification, Order, Profile, StatusChange, database
+from storage.models import (
+    Document,
+    Notification,
+    Order,
+    OrderLine,
+    Profile,
+    StatusChange,
+    database,
+)
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
 
@@ -189,13 +197,17 @@ def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
     documents_numbering.issue("credit", order, invoice.amount, now, year, refers_to=invoice)
 
 
-def order_snapshot(order: Order) -> str:
-    """The order as it is now in this transaction, as the JSON a notification keeps."""
+def order_snapshot(order: Order, lines: list[OrderLine] | None = None) -> str:
+    """The order as the JSON a notification keeps: `order` with `lines` as given (an intake
+    has them at hand), else both as they are now in this transaction."""
     # Imported here: app.orders.view builds on these rules (it imports this module).
     from app.orders.view import order_lines, order_view
 
-    fresh = Order.get_by_id(order.id)
-    return json.dumps(order_view(fresh, order_lines(fresh)).to_dict(), ensure_ascii=False)
+    if lines is None:
+        order = Order.get_by_id(order.id)
+        lines = order_lines(order)
+    view = order_view(order, lines)
+    return json.dumps(view.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def queue_status_notifications(
@@ -239,7 +251,8 @@ def queue_status_notifications(
             by,
             snapshot,
         )
-        _supersede(order, note, now)
+        if change is not None:  # an intake's first message has nothing to supersede
+            _supersede(order, note, now)
         created.append(note)
     return created
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from app import money
@@ -86,7 +87,7 @@ class OrderView:
 
     def to_dict(self) -> dict[str, Any]:
         """The view as JSON-ready values (amounts and times as text), for keeping."""
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        plain: dict[str, Any] = _plain(self)
         return plain
 
     @classmethod
@@ -126,13 +127,26 @@ _LINE_AMOUNTS = ("unit_price", "unit_price_ht", "rate", "ht", "vat", "total")
 _ORDER_AMOUNTS = ("shipping_fee", "total", "refund", "total_ht", "total_vat")
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    """Dataclasses as dicts, tuples as lists, amounts and times as text (walked directly:
+    `dataclasses.asdict` deep-copies everything first, twice the cost of an intake's
+    snapshot)."""
+    kind = type(value)
+    if kind is Decimal:
+        return str(value)
+    if kind is datetime:
+        return value.isoformat()
+    if kind is tuple or kind is list:
         return [_plain(v) for v in value]
-    if isinstance(value, Decimal | datetime):
-        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
