@@ -16,6 +16,7 @@ from app import __version__
 from app.config import Config, load_config
 from app.errors import SHOWN, ComptoirError
 from app.i18n import _, set_language
+from app.logbook import open_log
 from app.text import check_text, printable
 
 Handler = Callable[[argparse.Namespace, Config], int]
@@ -218,6 +219,7 @@ def cmd_worker(args: argparse.Namespace, config: Config) -> int:
     if args.batch < 1:
         raise ComptoirError("--batch must be at least 1")
     _open(config)
+    open_log()  # the notifier's warnings: app.locations.log_file()
     notifier = Notifier(config, batch_size=args.batch)
     if args.drain:
         result = asyncio.run(notifier.drain())
@@ -309,6 +311,7 @@ def cmd_service(args: argparse.Namespace, config: Config) -> int:
     tls = service.tls_context(args.cert, args.key)
     _open(config)
     service.configure_logging()
+    open_log()
 
     def announce(line: str) -> None:
         print(line, flush=True)

@@ -54,6 +54,15 @@ from storage.db import thread_connection
 from widgets.footer import Footer
 from widgets.tables import fill_table
 
+# The workers that write the order: one at a time, each told by the App's policy if it fails.
+_order_change = work(
+    thread=True,
+    exclusive=True,
+    group="order-change",
+    exit_on_error=False,
+    description="Modification de la commande",
+)
+
 
 def status_text(status: str | OrderStatus) -> Text:
     """'● Commande prête' with the dot in the status's colour."""
@@ -229,7 +238,13 @@ class OrderScreen(ComptoirScreen[None]):
         with contextlib.suppress(RuntimeError):  # the app closed while the worker ran
             self.app.call_from_thread(callback, *args)
 
-    @work(thread=True, exclusive=True, group="order-load", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="order-load",
+        exit_on_error=False,
+        description="Chargement de la commande",
+    )
     def reload(self) -> None:
         """Read the order again and show it."""
         with thread_connection():
@@ -240,7 +255,13 @@ class OrderScreen(ComptoirScreen[None]):
         if self.detail is not None:
             self._poll_worker(self.detail.fingerprint)
 
-    @work(thread=True, exclusive=True, group="order-poll", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="order-poll",
+        exit_on_error=False,
+        description="Suivi de la commande",
+    )
     def _poll_worker(self, shown: Any) -> None:
         with thread_connection():
             if fingerprint(self.number) == shown:
@@ -425,14 +446,15 @@ class OrderScreen(ComptoirScreen[None]):
 
     # -- messages to the user -------------------------------------------------------------
 
-    def say(self, message: str, *, severity: str = "information") -> None:
-        """A notice on the screen and as a toast."""
+    def say(self, message: str, *, severity: str = "information", toast: bool = True) -> None:
+        """A notice on the screen, and as a toast unless the App gives one already."""
         if not self.is_attached:
             return
         notice = self.query_one("#order-notice", Static)
         notice.update(Text(message))
         notice.display = True
-        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+        if toast:
+            self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a worker's failure becomes a readable line."""
@@ -440,10 +462,11 @@ class OrderScreen(ComptoirScreen[None]):
             return
         self._written()
         error = event.worker.error
+        # The App's policy gives the toast and the log line; the screen keeps the notice.
         if isinstance(error, SHOWN):
-            self.say(str(error), severity="error")
+            self.say(str(error), severity="error", toast=False)
         else:
-            self.say(_("Erreur inattendue : {error}", error=error), severity="error")
+            self.say(_("Erreur inattendue : {error}", error=error), severity="error", toast=False)
 
     # -- status changes -------------------------------------------------------------------
 
@@ -543,7 +566,7 @@ class OrderScreen(ComptoirScreen[None]):
         else:
             self.query_one("#order-body").focus()
 
-    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    @_order_change
     def apply_change(self, pending: PendingChange) -> None:
         """Write the change with the version that was on screen as the lock."""
         config = self.config
@@ -628,7 +651,7 @@ class OrderScreen(ComptoirScreen[None]):
         """Ctrl+Z: undo the order's latest change while the grace period allows."""
         self._undo()
 
-    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    @_order_change
     def _undo(self) -> None:
         with thread_connection():
             try:
@@ -664,7 +687,7 @@ class OrderScreen(ComptoirScreen[None]):
             note = failed[0]
         self._resend(note.id)
 
-    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    @_order_change
     def _resend(self, notification_id: int) -> None:
         with thread_connection():
             note = resend(notification_id)
@@ -680,7 +703,13 @@ class OrderScreen(ComptoirScreen[None]):
         self.say(_("PDF en cours de création…"))
         self._save_pdf()
 
-    @work(thread=True, exclusive=True, group="order-pdf", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="order-pdf",
+        exit_on_error=False,
+        description="PDF de la commande",
+    )
     def _save_pdf(self) -> None:
         from app.documents.render import write_order_pdf  # Jinja2 and wkhtmltopdf on demand
 

@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Footer, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import Input, Label, Static
 
 from app.errors import ValidationError
 from app.i18n import _
 from app.shop.profile import LABELS, ProfileData, clean_field, load_profile, save_profile
 from screens.base import ComptoirScreen
+from widgets.footer import Footer
 
 
 class ProfileFieldValidator(Validator):
@@ -59,7 +59,7 @@ class ProfileScreen(ComptoirScreen[None]):
                     )
                 yield Static("", id=f"profile-{field}-error", classes="profile-error")
         yield Static("", id="profile-status")
-        yield Footer()
+        yield Footer(compact=False, show_command_palette=True)  # with the outbox warning
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -73,7 +73,13 @@ class ProfileScreen(ComptoirScreen[None]):
         """Show the stored profile again, dropping what was typed."""
         self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="profile-load")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="profile-load",
+        description="Chargement du profil",
+    )
     def _load(self) -> None:
         profile = load_profile()
         self.app.call_from_thread(self._fill, profile)
@@ -143,7 +149,13 @@ class ProfileScreen(ComptoirScreen[None]):
         values = {field: self.query_one(f"#profile-{field}", Input).value for field in LABELS}
         self._save(values)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="profile-save")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="profile-save",
+        description="Enregistrement du profil",
+    )
     def _save(self, values: dict[str, str]) -> None:
         profile = save_profile(**values)
         self.app.call_from_thread(self._saved_ok, profile)
@@ -151,11 +163,3 @@ class ProfileScreen(ComptoirScreen[None]):
     def _saved_ok(self, profile: ProfileData) -> None:
         self._fill(profile)
         self.notify(_("Profil enregistré."))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed load or save becomes one readable message."""
-        if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(
-                str(error) or type(error).__name__, severity="error", timeout=10, markup=False
-            )

@@ -51,12 +51,13 @@ def test_everything_fine_is_five_ticks_and_exit_zero(
 ) -> None:
     assert main(["doctor"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 5 and all(line.startswith("✓ ") for line in lines)
+    assert len(lines) == 6 and all(line.startswith("✓ ") for line in lines)
     assert lines[0].startswith("✓ Base de données : sqlite:///") and "(schéma v" in lines[0]
     assert lines[1].startswith("✓ SMTP : répond à EHLO (127.0.0.1:")
     assert lines[2] == "✓ Vonage (SMS) : identifiants présents"
     assert lines[3].startswith("✓ wkhtmltopdf : 0.12") and "rend une page de test" in lines[3]
     assert lines[4] == "✓ Profil : complet"
+    assert lines[5] == "✓ Messages : aucun en échec, 0 en attente"
 
 
 def test_each_problem_is_one_cross_and_a_non_zero_exit(

@@ -1,4 +1,5 @@
-"""The outbox as staff see it: the notifications of an order, and sending one again.
+"""The outbox as staff see it: the notifications of an order, the counts every screen
+shows, and sending one again.
 
 The sending itself is the notifier's (app.messages.notifier) over its data layer
 (app.messages.store); these are the reads and small writes that screens and commands make.
@@ -7,12 +8,38 @@ The states are app.messages.states.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from peewee import fn
+
 from app.clock import utcnow
 from app.errors import ComptoirError
-from app.messages.states import RESENDABLE
+from app.messages.states import RESENDABLE, WAITING
 from app.messages.states import NotificationState as N
-from storage.db import write_transaction
+from storage.db import tuples, write_transaction
 from storage.models import Notification, Order
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    """How many messages wait to be sent and how many failed (every screen, doctor)."""
+
+    waiting: int
+    failed: int
+
+
+def outbox_counts() -> OutboxCounts:
+    """Waiting (pending or sending) and failed messages of all orders: one count on the
+    (state, due_at) index, cheap enough for every TUI to run every few seconds."""
+    rows: dict[str, int] = dict(
+        tuples(
+            Notification.select(Notification.state, fn.COUNT(Notification.id))
+            .where(Notification.state.in_([*WAITING, N.FAILED]))
+            .group_by(Notification.state)
+        )
+    )
+    waiting = sum(int(rows.get(state.value, 0)) for state in WAITING)
+    return OutboxCounts(waiting=waiting, failed=int(rows.get(N.FAILED.value, 0)))
 
 
 def for_order(order: Order) -> list[Notification]:

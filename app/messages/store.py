@@ -16,41 +16,18 @@ import dataclasses
 import json
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from peewee import fn
 
 from app.messages.render import Job, ShopView
-from app.messages.states import WAITING
 from app.messages.states import NotificationState as N
 from app.orders.view import OrderView, order_views
 from storage.db import is_sqlite, tuples, write_transaction
 from storage.models import Notification, Profile, database
 
 MAX_RETRY_SECONDS = 3600.0
-
-
-@dataclass(frozen=True)
-class OutboxCounts:
-    """How many messages wait to be sent and how many failed (the footer, doctor)."""
-
-    waiting: int
-    failed: int
-
-
-def outbox_counts() -> OutboxCounts:
-    """Waiting (pending or sending) and failed messages of all orders: one indexed count."""
-    rows: dict[str, int] = dict(
-        tuples(
-            Notification.select(Notification.state, fn.COUNT(Notification.id))
-            .where(Notification.state.in_([*WAITING, N.FAILED]))
-            .group_by(Notification.state)
-        )
-    )
-    waiting = sum(int(rows.get(state.value, 0)) for state in WAITING)
-    return OutboxCounts(waiting=waiting, failed=int(rows.get(N.FAILED.value, 0)))
 
 
 def state_counts() -> dict[str, int]:
@@ -273,10 +250,8 @@ def _mark_sql() -> str:
 
 __all__ = [
     "MAX_RETRY_SECONDS",
-    "OutboxCounts",
     "Store",
     "close_connection",
-    "outbox_counts",
     "shop_view",
     "state_counts",
 ]

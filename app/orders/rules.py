@@ -28,7 +28,7 @@ from app.orders.statuses import (
     allowed_targets,
 )
 from app.text import check_text
-from storage.db import insert_row, write_transaction
+from storage.db import insert_row, tuples, write_transaction
 from storage.models import (
     Document,
     Notification,
@@ -106,6 +106,7 @@ class ChangeResult:
     change: StatusChange
     order: Order
     notifications: list[Notification]
+    superseded: tuple[int, ...] = ()  # earlier messages this change's messages replaced
 
 
 def change_status(
@@ -170,7 +171,17 @@ def change_status(
             refund=refund,
         )
         notifications += [told] if told is not None else []
-    return ChangeResult(change=change, order=fresh, notifications=notifications)
+        superseded = tuple(
+            row_id
+            for (row_id,) in tuples(
+                Notification.select(Notification.id).where(
+                    Notification.superseded_by.in_([n.id for n in notifications])
+                )
+            )
+        )
+    return ChangeResult(
+        change=change, order=fresh, notifications=notifications, superseded=superseded
+    )
 
 
 def _changed_meanwhile(order: Order) -> ConcurrentChangeError:

@@ -28,6 +28,7 @@ from app.config import Config
 from app.errors import TransitionError
 from app.i18n import _, format_money
 from app.messages.outbox import for_order
+from app.messages.states import NotificationState
 from app.orders.rules import ChangeResult, get_order, history, status_label, undo_change
 from app.orders.statuses import OrderStatus
 from storage.models import Notification, Order, OrderLine, StatusChange
@@ -261,6 +262,12 @@ class OrderDetail:
     def with_change(self, result: ChangeResult) -> OrderDetail:
         """This detail after `result`, a change just written on it, without reading again."""
         history = sorted([*self.history, result.change], key=lambda c: (c.at, c.id))
+        for note in self.notifications:
+            if note.id in result.superseded:
+                note.state = NotificationState.SUPERSEDED
+                note.superseded_by = next(
+                    (n.id for n in result.notifications if n.channel == note.channel), None
+                )
         notifications = sorted(
             [*self.notifications, *result.notifications], key=lambda n: (n.created_at, n.id)
         )
