@@ -59,6 +59,11 @@ def _(text: str, **values: object) -> str:
     return translated.format(**values) if values else translated
 
 
+def translate(text: str, lang: str) -> str:
+    """French `text` in `lang` (placeholders left unfilled), whatever the current language."""
+    return _english().get(text, text) if lang == "en" else text
+
+
 def locale() -> str:
     """The Babel locale of the current language."""
     return _LOCALES[_language]
@@ -111,6 +116,16 @@ def format_rate(rate: Decimal) -> str:
 def format_day(day: date) -> str:
     """'30/12/2020' in both languages (the shops' habit)."""
     return day.strftime("%d/%m/%Y")
+
+
+def format_short_day(day: date) -> str:
+    """'30/12' (the year is the list's or the order's): narrow columns."""
+    return day.strftime("%d/%m")
+
+
+def format_short_datetime(moment: datetime) -> str:
+    """'30/12 09:39', for narrow columns."""
+    return moment.strftime("%d/%m %H:%M")
 
 
 def format_local_datetime(moment: datetime) -> str:

@@ -26,11 +26,24 @@ from textual.worker import Worker, WorkerState
 
 from app.config import Config
 from app.errors import SHOWN, ConcurrentChangeError, TransitionError
-from app.i18n import _, format_day, format_local_datetime, format_money, format_rate
+from app.i18n import (
+    _,
+    format_day,
+    format_local_datetime,
+    format_money,
+    format_rate,
+    format_short_datetime,
+)
+from app.messages.documents import (
+    MailChoice,
+    attachment_label,
+    mail_choices,
+    queue_document_mail,
+)
 from app.messages.outbox import resend
 from app.messages.states import RESENDABLE, WAITING, state_label
 from app.messages.states import NotificationState as N
-from app.orders.rules import ChangeResult, by_label, change_status, status_label
+from app.orders.rules import ChangeResult, by_label, change_status, reason_label, status_label
 from app.orders.statuses import (
     FINAL_REASONS,
     STATUS_COLOURS,
@@ -47,11 +60,17 @@ from app.orders.view import (
     seconds_text,
     undo_latest,
 )
+from app.printing.jobs import Kind, order_jobs, queue_label, receipt_label
+from app.text import shown
 from screens._translate import translate_bindings
 from screens.base import ComptoirScreen
 from screens.cancel import CancelOrderModal
+from screens.choose import Choice, ChooseModal
+from screens.printing import RETRY_BINDING, PrintingScreen, print_label, set_binding
 from storage.db import thread_connection
+from widgets.banner import show_banner
 from widgets.footer import Footer
+from widgets.status_badge import status_text as short_status_text
 from widgets.tables import fill_table
 
 # The workers that write the order: one at a time, each told by the App's policy if it fails.
@@ -61,6 +80,14 @@ _order_change = work(
     group="order-change",
     exit_on_error=False,
     description="Modification de la commande",
+)
+# What `P` prints here, and how the notice names each.
+PRINTED_HERE = (Kind.TICKET, Kind.SLIP)
+PRINT_TITLES = (
+    (Kind.TICKET, "Ticket de préparation"),
+    (Kind.SLIP, "Bon de livraison"),
+    (Kind.INVOICE, "Facture et avoirs"),
+    (Kind.ORDER, "Commande (PDF)"),
 )
 
 
@@ -77,14 +104,14 @@ def _block(*rows: tuple[str, str]) -> Text:
         if index:
             text.append("\n")
         text.append(_("{label} : ", label=label), style="bold")
-        text.append(value or "—")
+        text.append(shown(value) or "—")
     return text
 
 
 def _cell(label: str, value: str | Text) -> Text:
     text = Text(label, style="bold")
     text.append("\n")
-    text.append(value if isinstance(value, Text) else Text(value))
+    text.append(value if isinstance(value, Text) else Text(shown(value)))
     return text
 
 
@@ -134,7 +161,7 @@ class ConfirmBar(Static, can_focus=True):
         self.post_message(self.Answered(accepted))
 
 
-class OrderScreen(ComptoirScreen[None]):
+class OrderScreen(PrintingScreen, ComptoirScreen[None]):
     """The detail of one order; pushed as `OrderScreen(number)`."""
 
     BINDINGS = [
@@ -149,14 +176,14 @@ class OrderScreen(ComptoirScreen[None]):
         Binding(
             "n",
             "next_status",
-            "Suivant",
+            "Suite",  # the next status of the flow (« Suivant » does not fit at 80 columns)
             id="order-next",
             tooltip="Passer au statut suivant du parcours normal",
         ),
         Binding(
             "ctrl+z",
             "undo",
-            "Annuler la modification",
+            "Défaire",
             id="order-undo",
             tooltip="Rétablir le statut précédent et retirer ses messages",
         ),
@@ -168,6 +195,40 @@ class OrderScreen(ComptoirScreen[None]):
             tooltip="Renvoyer la notification en échec sélectionnée",
         ),
         Binding("p", "pdf", "PDF", id="order-pdf", tooltip="Enregistrer le PDF de la commande"),
+        Binding(
+            "h",
+            "jump('history')",
+            "Journal",  # the section is « Historique »; the footer at 80 columns is full
+            id="order-history",
+            tooltip="Aller à l'historique des statuts",
+        ),
+        Binding(
+            "m",
+            "jump('notifications')",
+            "Envois",
+            id="order-notifications",
+            tooltip="Aller aux notifications (mails et SMS) de la commande",
+        ),
+        # Wherever the focus is (the dropdown, the preview), PageUp/PageDown scroll the order;
+        # a focused table of notifications pages its own rows.
+        Binding("pageup", "page('up')", "Page précédente", show=False, id="order-page-up"),
+        Binding("pagedown", "page('down')", "Page suivante", show=False, id="order-page-down"),
+        Binding(
+            "P",
+            "print",
+            "Imprimer",
+            id="order-print",
+            tooltip="Imprimer le ticket, le bon de livraison, la facture ou la commande",
+        ),
+        Binding(
+            "e",
+            "mail_document",
+            "Envoyer un document",
+            show=False,  # the footer is full at 80 columns: `?` and Ctrl+P list it
+            id="order-mail",
+            tooltip="Envoyer la facture au client, ou un document à la boutique",
+        ),
+        RETRY_BINDING,
     ]
     AUTO_FOCUS = "#order-body"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -180,6 +241,7 @@ class OrderScreen(ComptoirScreen[None]):
         self.number = number.strip()
         self.detail: OrderDetail | None = None
         self.pending: PendingChange | None = None
+        self._room = 0  # the table width the tables were last filled for
         # A confirmed change is being written: its preview stays until it is (see _answered).
         self._writing = False
 
@@ -204,10 +266,12 @@ class OrderScreen(ComptoirScreen[None]):
                 yield Static("", id="status-reason")
             yield ConfirmBar("", id="change-preview")
             yield Static("", id="order-notice")
+            yield Static("", id="order-invoice-wait")
             yield Static(_("Produits"), classes="section-title")
-            yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
-            yield Static(_("Historique"), classes="section-title")
-            yield DataTable(id="order-history", cursor_type="row")
+            # Read, not chosen from: only the notifications take the focus (r resends one).
+            yield DataTable(id="order-lines", cursor_type="none", zebra_stripes=True)
+            yield Static(_("Historique"), classes="section-title", id="history-title")
+            yield DataTable(id="order-history", cursor_type="none")
             yield Static(_("Notifications"), classes="section-title", id="notifications-title")
             yield DataTable(id="order-notifications", cursor_type="row")
         yield Footer(show_command_palette=True, id="order-footer")
@@ -221,6 +285,7 @@ class OrderScreen(ComptoirScreen[None]):
         return self.app.staff_name
 
     def on_mount(self) -> None:
+        self._tables_without_focus()
         self.query_one("#client-block").border_title = _("Client")
         self.query_one("#change-preview").display = False
         self.reload()
@@ -229,7 +294,52 @@ class OrderScreen(ComptoirScreen[None]):
     def on_resize(self, event: events.Resize) -> None:
         # At 80 columns the screen's own keys need the whole footer; Ctrl+P still works.
         footer = self.query_one("#order-footer", Footer)
-        footer.show_command_palette = event.size.width >= 100
+        wide = event.size.width >= 100
+        footer.show_command_palette = wide
+        # P's label says where it prints; below 100 columns that needs the room of `p PDF`
+        # (still a key, listed by `?`), and the chooser shows each printer in full.
+        where = print_label(self.config, PRINTED_HERE) if wide else _("Imprimer")
+        set_binding(self, "order-pdf", show=wide)
+        set_binding(self, "order-print", description=where)
+        self.refresh_bindings()
+        if self.detail is not None and self._room != self._table_room():
+            self._fill_tables(self.detail)
+
+    def _tables_without_focus(self) -> None:
+        """The lines and the history are read, not chosen from: Tab skips them."""
+        for selector in ("#order-lines", "#order-history"):
+            self.query_one(selector, DataTable).can_focus = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resend":  # shown only when a notification can be sent again
+            return self.detail is not None and any(
+                note.state in RESENDABLE for note in self.detail.notifications
+            )
+        return super().check_action(action, parameters)  # the printing retry key
+
+    def _table_room(self, *, scrolls: bool = False) -> int:
+        """The cells a table may take: the body's width less its scrollbar, and less the
+        table's own for one that `scrolls` within its height (the notifications)."""
+        body = self.query_one("#order-body", VerticalScroll)
+        bar = body.styles.scrollbar_size_vertical
+        return max(40, body.size.width - bar * (2 if scrolls else 1))
+
+    def action_page(self, direction: str) -> None:
+        body = self.query_one("#order-body", VerticalScroll)
+        if direction == "up":
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
+
+    def action_jump(self, part: str) -> None:
+        """`h` / `m`: scroll to the history or the notifications (which then has the focus,
+        for r)."""
+        title = self.query_one(f"#{part}-title", Static)
+        self.query_one("#order-body", VerticalScroll).scroll_to_widget(
+            title, animate=False, top=True
+        )
+        if part == "notifications":
+            self.query_one("#order-notifications", DataTable).focus(scroll_visible=False)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -303,10 +413,19 @@ class OrderScreen(ComptoirScreen[None]):
             self.pending = None
             self._close_preview()
             self.call_after_refresh(self._focus_after_preview)
+        show_banner(
+            self.query_one("#order-invoice-wait", Static),
+            _(
+                "Facture en attente : renseignez {fields} dans le Profil (3)",
+                fields=detail.invoice_wait,
+            )
+            if detail.invoice_wait
+            else "",
+        )
         order = detail.view
         config = self.config
         mode = order.mode
-        self._put("#order-title", _("Commande {number}", number=order.number))
+        self._put("#order-title", _("Commande {number}", number=shown(order.number)))
         self._put(
             "#client-block",
             _block(
@@ -318,7 +437,7 @@ class OrderScreen(ComptoirScreen[None]):
         )
         fulfilment = self.query_one("#fulfilment-block", Static)
         fulfilment.border_title = _("Livraison") if mode == "delivery" else _("Retrait")
-        self._put("#fulfilment-block", Text(order.details or "—"))
+        self._put("#fulfilment-block", Text(shown(order.details) or "—"))
         placed = local_time(order.placed_at, config)
         assert placed is not None
         self._put("#summary-date", _cell(_("COMMANDE EFFECTUÉE LE"), format_day(placed.date())))
@@ -328,8 +447,17 @@ class OrderScreen(ComptoirScreen[None]):
         self._put("#summary-status", self._status_cell(order))
         if previous is None or previous.order.status != order.status:
             self._fill_status_select(detail.status)
-        if previous is None or previous.view.lines != detail.view.lines:
+        room = self._table_room()
+        if previous is None or previous.view.lines != detail.view.lines or room != self._room:
             self._fill_lines(detail)  # lines never change once imported: drawn once
+        self._room = room
+        self._fill_history(detail)
+        self._fill_notifications(detail)
+        self.refresh_bindings()  # r is offered only with a notification to send again
+
+    def _fill_tables(self, detail: OrderDetail) -> None:
+        self._room = self._table_room()
+        self._fill_lines(detail)
         self._fill_history(detail)
         self._fill_notifications(detail)
 
@@ -357,20 +485,23 @@ class OrderScreen(ComptoirScreen[None]):
         self._put("#status-reason", _(reason) if reason else "")
 
     def _fill_lines(self, detail: OrderDetail) -> None:
+        # The quantity beside the product: a narrow screen wraps the product, never hides it.
         fill_table(
             self.query_one("#order-lines", DataTable),
-            (_("Produit"), _("Catégorie"), _("Vendu par"), _("Total"), _("TVA"), _("Quantité")),
+            (_("Produit"), _("Quantité"), _("Total"), _("TVA"), _("Catégorie"), _("Vendu par")),
             [
                 (
-                    Text(line.product),
-                    Text(line.category),
-                    Text(line.seller),
+                    Text(shown(line.product)),
+                    Text(str(line.quantity), justify="right"),
                     Text(format_money(line.total), justify="right"),
                     Text(format_rate(line.rate), justify="right"),
-                    Text(str(line.quantity), justify="right"),
+                    Text(shown(line.category)),
+                    Text(shown(line.seller)),
                 )
                 for line in detail.view.lines
             ],
+            room=self._table_room(),
+            shrink={0: 16, 5: 10, 4: 10},
         )
 
     def _fill_history(self, detail: OrderDetail) -> None:
@@ -380,21 +511,23 @@ class OrderScreen(ComptoirScreen[None]):
             moves = status_label(change.to_status)
             if change.from_status:
                 moves = f"{status_label(change.from_status)} → {moves}"
-            reason = change.reason or ""
+            reason = reason_label(change.reason)
             if change.undone:
                 reason = f"{reason} ({_('annulée')})" if reason else _("annulée")
             rows.append(
                 (
                     Text(format_local_datetime(when) if when else ""),
-                    Text(by_label(change.by)),
+                    Text(shown(by_label(change.by))),
                     Text(moves),
-                    Text(reason),
+                    Text(shown(reason)),
                 )
             )
         fill_table(
             self.query_one("#order-history", DataTable),
             (_("Quand"), _("Par"), _("De → À"), _("Motif")),
             rows,
+            room=self._table_room(),
+            shrink={3: 16, 2: 24, 1: 10},
         )
 
     def _fill_notifications(self, detail: OrderDetail) -> None:
@@ -409,29 +542,24 @@ class OrderScreen(ComptoirScreen[None]):
             channel = {"mail": _("Courriel"), "webhook": _("Place de marché")}.get(
                 note.channel, _("SMS")
             )
-            state = _(state_label(note.state))
+            if note.attachment:
+                channel = f"{channel} · {attachment_label(note.attachment)}"
             rows.append(
                 (
+                    short_status_text(note.order_status, short=True),
                     Text(channel),
-                    Text(recipient),
-                    Text(state, style="bold red" if note.state == N.FAILED else ""),
-                    Text(str(note.attempts), justify="right"),
-                    Text(format_local_datetime(sent) if sent else ""),
-                    Text(note.last_error or ""),
+                    Text(shown(recipient)),
+                    self._state_text(note.state, note.attempts, sent),
+                    Text(shown(note.last_error)),
                 )
             )
         fill_table(
             table,
-            (
-                _("Canal"),
-                _("Destinataire"),
-                _("État"),
-                _("Essais"),
-                _("Envoyé le"),
-                _("Dernière erreur"),
-            ),
+            (_("Statut"), _("Canal"), _("Destinataire"), _("État"), _("Dernière erreur")),
             rows,
             keys=[str(note.id) for note in detail.notifications],
+            room=self._table_room(scrolls=True),
+            shrink={2: 14, 3: 12, 4: 10},
         )
         waiting = sum(n.state in WAITING for n in detail.notifications)
         failed = sum(n.state == N.FAILED for n in detail.notifications)
@@ -443,6 +571,16 @@ class OrderScreen(ComptoirScreen[None]):
         self._put("#notifications-title", title)
         if detail.notifications:
             table.move_cursor(row=min(row, len(detail.notifications) - 1))
+
+    @staticmethod
+    def _state_text(state: str, attempts: int, sent: Any) -> Text:
+        """'Envoyé le 15/03 09:31', 'Échec (3 essai(s))', 'En attente'."""
+        label = _(state_label(state))
+        if state == N.SENT and sent is not None:
+            label = _("Envoyé le {when}", when=format_short_datetime(sent))
+        elif attempts and state != N.SENT:
+            label += " " + _("({n} essai(s))", n=attempts)
+        return Text(label, style="bold red" if state == N.FAILED else "")
 
     # -- messages to the user -------------------------------------------------------------
 
@@ -560,11 +698,9 @@ class OrderScreen(ComptoirScreen[None]):
             self._focus_after_preview()
 
     def _focus_after_preview(self) -> None:
-        select = self.query_one("#status-select", Select)
-        if not select.disabled:
-            select.focus()
-        else:
-            self.query_one("#order-body").focus()
+        # The body, not the dropdown: ↓ and PageDown then scroll (on the dropdown ↓ opens it);
+        # s and n still reach the status from there.
+        self.query_one("#order-body").focus()
 
     @_order_change
     def apply_change(self, pending: PendingChange) -> None:
@@ -716,6 +852,77 @@ class OrderScreen(ComptoirScreen[None]):
         with thread_connection():
             path = write_order_pdf(self.number, path=None)
         self._in_thread(self.say, _("PDF enregistré : {path}", path=path))
+
+    # -- printing and mailing documents (issue 14) ---------------------------------------
+
+    def print_notice(self, message: str, *, error: bool = False) -> None:
+        self.say(message, severity="error" if error else "information")
+
+    def action_print(self) -> None:
+        """`P`: choose what to print (ticket, packing slip, invoice, order), then print it."""
+        config = self.config
+        receipt, queue = receipt_label(config), queue_label(config)
+        choices = [
+            Choice("t", _("Ticket de préparation → {where}", where=receipt), Kind.TICKET),
+            Choice("b", _("Bon de livraison (sans prix) → {where}", where=queue), Kind.SLIP),
+            Choice("f", _("Facture et avoirs → {where}", where=queue), Kind.INVOICE),
+            Choice("c", _("Commande (PDF) → {where}", where=queue), Kind.ORDER),
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                kind = Kind(value)
+                what = dict(PRINT_TITLES)[kind]
+                self.start_print(partial(order_jobs, kind, self.number), what=_(what), kind=kind)
+
+        self.app.push_screen(ChooseModal(_("Imprimer"), choices), chosen)
+
+    def action_mail_document(self) -> None:
+        """`m`: choose a document and its recipient; it leaves through the outbox."""
+        self._mail_choices()
+
+    @work(thread=True, exclusive=True, group="order-mail", exit_on_error=False)
+    def _mail_choices(self) -> None:
+        with thread_connection():
+            choices = mail_choices(self.number)
+        self._in_thread(self._choose_mail, choices)
+
+    def _choose_mail(self, choices: list[MailChoice]) -> None:
+        letters = "abcdefhijklnopstuvwxyz"
+        options = [
+            Choice(letters[i], choice.label, str(i)) for i, choice in enumerate(choices[:22])
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._queue_mail(choices[int(value)])
+
+        self.app.push_screen(ChooseModal(_("Envoyer par courriel"), options), chosen)
+
+    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    def _queue_mail(self, choice: MailChoice) -> None:
+        with thread_connection():
+            note, new = queue_document_mail(
+                self.number,
+                choice.attachment,
+                choice.audience,
+                config=self.config,
+                by=self.staff_name,
+            )
+            view = load_order_detail(self.number)
+        what = attachment_label(choice.attachment)
+        to = note.recipient or _("la boutique")
+        if new:
+            message = _("{what} : courriel vers {to} en file d'envoi.", what=what, to=to)
+        else:
+            message = _("{what} attend déjà son envoi vers {to}.", what=what, to=to)
+        self._in_thread(self._mail_queued, message, view)
+
+    def _mail_queued(self, message: str, detail: OrderDetail) -> None:
+        notifier = getattr(self.app, "notifier", None)
+        if notifier is not None:
+            notifier.wake()  # it leaves now rather than at the notifier's next poll
+        self._changed(message, detail)
 
     def action_back(self) -> None:
         """Escape: back to where the order was opened from."""

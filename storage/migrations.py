@@ -11,15 +11,20 @@ import logging
 from collections.abc import Callable
 from datetime import UTC
 
-from peewee import Database, DatabaseError, SqliteDatabase
+from peewee import Database, DatabaseError, Model, SqliteDatabase
 
+from storage import errors
 from storage.errors import StorageError, _
 from storage.models import (
     ALL_MODELS,
+    Document,
+    DocumentSequence,
+    DocumentWording,
     MarketplaceMessage,
     Meta,
     Notification,
     Order,
+    Profile,
     Staff,
     WebhookDelivery,
 )
@@ -98,10 +103,48 @@ def _v3_search_index(db: Database) -> None:
                 "USING gin (search_text gin_trgm_ops)"
             )
     except DatabaseError as error:
-        log.warning(
-            "pg_trgm is not available (%s): searches read the whole orders table",
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
-        )
+        # Without a logging set-up Python prints a warning on stderr: in the app's language.
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        text = _("pg_trgm indisponible ({detail}) : la recherche lira toute la table des commandes")
+        log.warning(errors.translate(text).format(detail=detail or type(error).__name__))
+
+
+def _add_missing_columns(db: Database, model: type[Model], names: tuple[str, ...]) -> None:
+    """ALTER TABLE … ADD COLUMN for each field of `model` the table lacks (re-runnable)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    table = model._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    migrator = SchemaMigrator.from_database(db)
+    operations = [
+        migrator.add_column(table, name, model._meta.fields[name])
+        for name in names
+        if model._meta.fields[name].column_name not in present
+    ]
+    if operations:
+        migrate(*operations)
+
+
+def _v6_books(db: Database) -> None:
+    """Lawful books: frozen document records, the wording they were issued with, the seller's
+    legal mentions and VAT regime, a business customer's company, the series' last moment."""
+    _add_missing_columns(
+        db,
+        Profile,
+        (
+            "legal_form",
+            "share_capital",
+            "registry",
+            "registry_number",
+            "vat_regime",
+            "vat_exemption",
+        ),
+    )
+    _add_missing_columns(db, Order, ("customer_company",))
+    _add_missing_columns(db, DocumentSequence, ("last_at",))
+    _add_missing_columns(db, Document, ("record",))
+    db.create_tables([DocumentWording], safe=True)
+    db.execute_sql("CREATE INDEX IF NOT EXISTS document_issued_at ON document (issued_at)")
 
 
 def _v4_intake(db: Database) -> None:
@@ -110,16 +153,24 @@ def _v4_intake(db: Database) -> None:
     db.create_tables([WebhookDelivery, MarketplaceMessage], safe=True)
 
 
-def _v5_outbox_snapshots(db: Database) -> None:
-    """Version 5: each notification keeps the order as it was when it was queued
+def _v5_document_mail(db: Database) -> None:
+    """Version 5: a notification may carry a document (issue 14: mail a document)."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    table = Notification._meta.table_name
+    if "attachment" in {column.name for column in db.get_columns(table)}:
+        return
+    migrator = SqliteMigrator(db) if isinstance(db, SqliteDatabase) else PostgresqlMigrator(db)
+    migrate(migrator.add_column(table, "attachment", Notification.attachment))
+
+
+def _v7_outbox_snapshots(db: Database) -> None:
+    """Version 7: each notification keeps the order as it was when it was queued
     (`snapshot`) and the message that replaced it (`superseded_by`); `not_configured` rows
     become `skipped` (a channel without configuration records the message, never sends it
     later by itself)."""
+    _add_missing_columns(db, Notification, ("snapshot", "superseded_by"))
     table = Notification._meta.table_name
-    columns = {column.name for column in db.get_columns(table)}
-    for name, kind in (("snapshot", "TEXT"), ("superseded_by", "INTEGER")):
-        if name not in columns:
-            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
     db.execute_sql(f"UPDATE \"{table}\" SET state = 'skipped' WHERE state = 'not_configured'")
 
 
@@ -128,7 +179,9 @@ STEPS: list[Callable[[Database], None]] = [
     _v2_staff,
     _v3_search_index,
     _v4_intake,
-    _v5_outbox_snapshots,
+    _v5_document_mail,
+    _v6_books,
+    _v7_outbox_snapshots,
 ]
 LATEST = len(STEPS) + 1
 

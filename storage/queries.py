@@ -79,6 +79,7 @@ class OrderRow:
     total: Decimal
     fulfilment_mode: str
     status: str
+    placed_day: date | None = None  # the shop's local day it was placed
 
 
 def list_orders(
@@ -154,6 +155,7 @@ def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
         Order.total,
         Order.fulfilment_mode,
         Order.status,
+        Order.placed_day,
     )
     for condition in conditions:
         query = query.where(condition)
@@ -162,9 +164,14 @@ def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
     # would convert each column of each row, one fetch at a time).
     cents = Order.total.python_value
     return [
-        OrderRow(key, number, name, cents(total), mode, status)
-        for key, number, name, total, mode, status in database.obj.execute(query).fetchall()
+        OrderRow(key, number, name, cents(total), mode, status, _day(day))
+        for key, number, name, total, mode, status, day in database.obj.execute(query).fetchall()
     ]
+
+
+def _day(value: date | str | None) -> date | None:
+    # SQLite hands dates back as text, PostgreSQL as dates.
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _escape_like(text: str) -> str:

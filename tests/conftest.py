@@ -36,6 +36,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "COMPTOIR_VONAGE_API_SECRET",
         "COMPTOIR_VONAGE_REST_HOST",
         "COMPTOIR_THEME",
+        "COMPTOIR_PRINTER",
+        "COMPTOIR_CUPS_SERVER",
+        "COMPTOIR_RECEIPT_PRINTER",
+        "CUPS_SERVER",
     ):
         monkeypatch.delenv(var, raising=False)
     set_language("fr")

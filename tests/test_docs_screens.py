@@ -24,8 +24,8 @@ BANNER = "Paiements bloqués : renseignez un IBAN valide dans le Profil (3)"
 @pytest.fixture
 def shop(sqlite_url: str, config: Config, tmp_path: Path) -> Config:
     open_database(sqlite_url, timezone=config.timezone)
+    save_profile(name="Épicerie Fine du Marché", address=PROFILE["address"], siret=PROFILE["siret"])
     set_up_shop(tmp_path, config, mixed_order(), order_doc(number="T-0001"), profile=False)
-    save_profile(name="Épicerie Fine du Marché")
     return config
 
 

@@ -19,10 +19,14 @@ from tests.factories import order_doc
 @pytest.fixture
 def shop(sqlite_url: str, config: Config, tmp_path: Path) -> Config:
     open_database(sqlite_url, timezone=config.timezone)
-    set_up_shop(tmp_path, config, mixed_order(), order_doc(number="T-0001"), profile=False)
     from app.shop.profile import save_profile
 
-    save_profile(name="Épicerie Fine du Marché", siret="73282932000074")
+    save_profile(
+        name="Épicerie Fine du Marché",
+        address="3 rue de la République, 69001 Lyon",
+        siret="73282932000074",
+    )
+    set_up_shop(tmp_path, config, mixed_order(), order_doc(number="T-0001"), profile=False)
     return config
 
 

@@ -117,7 +117,7 @@ def test_a_bad_theme_is_one_clear_line(run) -> None:  # type: ignore[no-untyped-
     result = run("--month", "2021-01", extra_env={"COMPTOIR_THEME": "neon"})
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
-    assert "unknown theme 'neon'" in result.stderr and "comptoir-contrast" in result.stderr
+    assert "thème inconnu « neon »" in result.stderr and "comptoir-contrast" in result.stderr
 
 
 async def test_the_theme_comes_from_the_configuration(sqlite_url: str) -> None:
@@ -130,7 +130,7 @@ async def test_the_theme_comes_from_the_configuration(sqlite_url: str) -> None:
     app = make_app(Config(database_url=sqlite_url, theme="nord"), poll_seconds=0)
     async with app.run_test(size=(80, 24)):
         assert app.theme == "nord"
-    with pytest.raises(ConfigError, match="unknown theme"):
+    with pytest.raises(ConfigError, match="thème inconnu"):
         make_app(Config(database_url=sqlite_url, theme="neon"))
 
 

@@ -31,7 +31,7 @@ def test_a_first_schema_database_migrates_forward(tmp_path: Path) -> None:
         r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")
     }
     open_database(f"sqlite:///{path}")
-    assert migrations.schema_version(database.obj) == migrations.LATEST == 5
+    assert migrations.schema_version(database.obj) == migrations.LATEST == len(migrations.STEPS) + 1
     assert Staff.select().count() == 0  # the new table is there and usable
     database.close()
 
@@ -101,3 +101,36 @@ def test_an_unreachable_postgresql_is_one_clear_line() -> None:
         "impossible d'ouvrir la base de données postgresql://nobody@127.0.0.1:1/none"
     )
     assert "\n" not in str(err.value)
+
+
+def test_a_version_4_database_gets_the_notifications_attachment(db_url: str) -> None:
+    """Version 5 (issue 14): a mailed document is named on its notification row."""
+    handle = open_database(db_url)
+    handle.execute_sql('ALTER TABLE "notification" DROP COLUMN "attachment"')
+    Meta.update(value="4").where(Meta.key == "schema_version").execute()
+    handle.close()
+    handle = open_database(db_url)
+    assert migrations.schema_version(handle) == migrations.LATEST
+    assert "attachment" in {c.name for c in handle.get_columns("notification")}
+
+
+def test_a_version_5_database_gains_the_books_columns(db_url: str) -> None:
+    """Step 6 adds the frozen records, the wording table and the new profile fields."""
+    handle = open_database(db_url)
+    for table, column in [
+        ("document", "record"),
+        ("document_sequence", "last_at"),
+        ("orders", "customer_company"),
+        ("profile", "vat_regime"),
+        ("profile", "legal_form"),
+    ]:
+        handle.execute_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
+    handle.execute_sql("DROP TABLE document_wording")
+    Meta.update(value="5").where(Meta.key == "schema_version").execute()
+    handle.close()
+    handle = open_database(db_url)
+    assert migrations.schema_version(handle) == migrations.LATEST
+    assert {"record", "issued_at"} <= {c.name for c in handle.get_columns("document")}
+    assert "vat_regime" in {c.name for c in handle.get_columns("profile")}
+    assert handle.table_exists("document_wording")
+    handle.close()

@@ -19,10 +19,12 @@ from app.orders.rules import change_status
 from app.orders.statuses import FINAL_REASONS, STATUS_LABELS, allowed_targets
 from app.orders.statuses import OrderStatus as S
 from app.orders.view import fingerprint
+from app.shop.profile import save_profile
 from screens.cancel import CancelOrderModal
 from screens.order import ConfirmBar, OrderScreen
 from storage.db import open_database
 from storage.models import Document, Notification, Order, StatusChange, database
+from tests.docs_fixtures import PROFILE
 from tests.factories import order_doc, write_json
 from tests.tui_harness import OrderHarness
 
@@ -46,6 +48,7 @@ PATHS = {
 
 def seed(url: str, config: Config, seed_path: Path) -> None:
     open_database(url, timezone=config.timezone)
+    save_profile(**PROFILE)  # a complete seller: invoices (and credit notes) are issued
     import_files([seed_path], config=config, now=IMPORTED_AT)
 
 
@@ -176,19 +179,24 @@ async def test_the_seed_order_shows_every_block(seeded: Config) -> None:
         assert text_of(app, "#summary-total") == "TOTAL\n1,00 €"
         assert text_of(app, "#summary-number") == f"N° DE COMMANDE\n{SEED_ORDER}"
         assert text_of(app, "#summary-status") == "Statut\n● Commande Enregistrée"
-        assert rows(app, "#order-lines") == [
-            ["Thé de Noël", "Thé", "Point d'activité", "1,00 €", "20,00 %", "1"]
-        ]
+        # The quantity beside the product; the marketplace's "Point d'activité" placeholder
+        # is the shop's own line: no « vendu par ».
+        assert rows(app, "#order-lines") == [["Thé de Noël", "1", "1,00 €", "20,00 %", "Thé", ""]]
         assert rows(app, "#order-history") == [
             ["30/12/2020 09:45", "système", "Commande Enregistrée", ""]
         ]
         notes = rows(app, "#order-notifications")
-        assert (
-            app.screen.query_one("#order-notifications", DataTable).ordered_columns[4].label.plain
-            == "Envoyé le"
-        )
-        assert ["Courriel", "vendeur (profil)", "En attente", "0", "", ""] in notes
-        assert ["SMS", "+33612345678", "En attente", "0", "", ""] in notes
+        labels = app.screen.query_one("#order-notifications", DataTable).ordered_columns
+        assert [column.label.plain for column in labels] == [
+            "Statut",
+            "Canal",
+            "Destinataire",
+            "État",
+            "Dernière erreur",
+        ]
+        # Each notification says which status it belongs to.
+        assert ["● Enregistrée", "Courriel", "vendeur (profil)", "En attente", ""] in notes
+        assert ["● Enregistrée", "SMS", "+33612345678", "En attente", ""] in notes
         shown = screen_text(app)
         assert "COMMANDE EFFECTUÉE LE" in shown and "● Commande Enregistrée" in shown
 
@@ -496,14 +504,14 @@ async def test_r_resends_a_failed_notification(seeded: Config) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         before = rows(app, "#order-notifications")
-        index = next(i for i, row in enumerate(before) if row[2] == "Échec")
-        assert (before[index][3], before[index][5]) == ("1", "Invalid number")
+        index = next(i for i, row in enumerate(before) if row[3].startswith("Échec"))
+        assert (before[index][3], before[index][4]) == ("Échec (1 essai(s))", "Invalid number")
         assert "2 en attente, 1 en échec" in text_of(app, "#notifications-title")
         table = app.screen.query_one("#order-notifications", DataTable)
         table.focus()
         await settle(pilot)
         await press(pilot, *["down"] * index, "r")
-        assert rows(app, "#order-notifications")[index][2:4] == ["En attente", "0"]
+        assert rows(app, "#order-notifications")[index][3] == "En attente"
         assert "3 en attente, 0 en échec" in text_of(app, "#notifications-title")
         assert "Notification renvoyée à +33612345678" in text_of(app, "#order-notice")
     again = Notification.get_by_id(failed.id)
@@ -564,7 +572,7 @@ async def test_every_binding_has_an_id_a_description_and_a_footer_key(seeded: Co
         own = [*OrderScreen.BINDINGS, *ConfirmBar.BINDINGS, *CancelOrderModal.BINDINGS]
         assert all(b.id and b.description for b in own)  # type: ignore[union-attr]
         footer = screen_text(app).splitlines()[-1]
-        for description in ("Retour", "Suivant", "Annuler la modification", "PDF"):
+        for description in ("Retour", "Suite", "Défaire", "PDF", "Journal", "Envois"):
             assert description in footer
 
 
@@ -573,11 +581,11 @@ async def test_the_command_palette_offers_the_screen_actions(seeded: Config) -> 
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+p")
-        await pilot.press(*"Suivant")
+        await pilot.press(*"Suite")
         results = app.screen.query_one(OptionList)
         for _ in range(50):  # the palette searches in the background
             await pilot.pause(0.1)
-            if results.option_count and "Suivant" in str(results.get_option_at_index(0).prompt):
+            if results.option_count and "Suite" in str(results.get_option_at_index(0).prompt):
                 break
         await press(pilot, "enter")
         assert isinstance(app.screen, OrderScreen)
@@ -608,10 +616,13 @@ async def test_at_80_by_24_the_essentials_are_on_screen(seeded: Config) -> None:
         for key in (
             "esc Retour",
             "s Statut",
-            "n Suivant",
-            "^z Annuler la modification",
-            "r Renvoyer",
-            "p PDF",
+            "n Suite",
+            "^z Défaire",
+            # Printing (issue 14) takes the room of `p PDF` below 100 columns; p still
+            # saves the PDF and `?` lists it.
+            "P Imprimer",
+            "h Journal",
+            "m Envois",
         ):
             assert key in footer, key
         # The rest is reachable by scrolling, from the keyboard.

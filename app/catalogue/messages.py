@@ -3,6 +3,9 @@
 EN = {
     "Remplacé": "Superseded",
     "Non envoyé": "Not sent",
+    "Seul un message en échec ou non envoyé peut être renvoyé.": (
+        "Only a failed or unsent message can be sent again."
+    ),
     "Envoyés : {sent}, nouvelles tentatives : {retried}, en échec : {failed}, "
     "non envoyés (canal non configuré) : {skipped}, en attente : {pending}.": (
         "Sent: {sent}, retries: {retried}, failed: {failed}, "

@@ -7,6 +7,8 @@ EN = {
     "Retour": "Back",
     "Statut": "Status",
     "Suivant": "Next",
+    "Suite": "Next",
+    "Journal": "History",
     "Revenir à l'écran précédent": "Back to the previous screen",
     "Choisir le nouveau statut dans la liste": "Choose the new status from the list",
     "Passer au statut suivant du parcours normal": "Move to the next status of the normal flow",

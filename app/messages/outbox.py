@@ -14,6 +14,7 @@ from peewee import fn
 
 from app.clock import utcnow
 from app.errors import ComptoirError
+from app.i18n import _
 from app.messages.states import RESENDABLE, WAITING
 from app.messages.states import NotificationState as N
 from storage.db import tuples, write_transaction
@@ -62,5 +63,5 @@ def resend(notification_id: int) -> Notification:
             .execute()
         )
         if updated != 1:
-            raise ComptoirError("only a failed or skipped message can be sent again")
+            raise ComptoirError(_("Seul un message en échec ou non envoyé peut être renvoyé."))
         return Notification.get_by_id(notification_id)

@@ -57,6 +57,7 @@ class Job:
     recipient: str | None
     attempts: int
     order: OrderView
+    attachment: str | None = None  # a `document` mail's PDF (app.messages.documents)
 
 
 class Words:
@@ -150,7 +151,17 @@ def _context(job: Job, shop: ShopView, words: Words) -> dict[str, object]:
         "status": job.order_status,
         "steps": tracker(job.order_status),
         "in_flow": OrderStatus(job.order_status) in NORMAL_FLOW,
+        "document": _document_label(job, words),
+        "audience": job.audience,
     }
+
+
+def _document_label(job: Job, words: Words) -> str:
+    if job.template != "document" or not job.attachment:
+        return ""
+    from app.messages.documents import attachment_label
+
+    return attachment_label(job.attachment, words)
 
 
 def subject(job: Job, shop: ShopView, words: Words) -> str:
@@ -161,6 +172,13 @@ def subject(job: Job, shop: ShopView, words: Words) -> str:
             number=job.order.number,
             client=_one_line(job.order.customer_name),
             total=words.money(job.order.total),
+        )
+    if job.template == "document":
+        return words(
+            "{shop} : {document} de la commande {number}",
+            shop=_one_line(shop.name or "Comptoir"),
+            document=_document_label(job, words),
+            number=job.order.number,
         )
     return words(
         "{shop} : commande {number} — {status}",
@@ -183,6 +201,26 @@ def _address(value: str) -> str:
     if not address:
         return value
     return formataddr((name, address), charset="utf-8") if name else address
+
+
+# `mail_from` when nothing was configured: a shop with a mail address sends from it instead.
+UNSET_MAIL_FROM = "comptoir@localhost"
+
+
+def sender_headers(mail_from: str, shop: ShopView) -> dict[str, str]:
+    """From (with the shop's name unless the configuration names the sender) and Reply-To
+    (the profile's mail), so that a customer's answer reaches the shop."""
+    name, address = parseaddr(mail_from)
+    shop_email = _one_line(shop.email)
+    if (not address or address == UNSET_MAIL_FROM) and shop_email:
+        address = shop_email
+    if not address:
+        return {"From": mail_from}
+    name = name or _one_line(shop.name)
+    headers = {"From": formataddr((name, address), charset="utf-8") if name else address}
+    if shop_email:
+        headers["Reply-To"] = shop_email
+    return headers
 
 
 def _boundary() -> str:
@@ -221,17 +259,26 @@ def build_mail(
         pdf.add_header(
             "Content-Disposition",
             "attachment",
-            filename=f"commande-{_ID_UNSAFE.sub('_', job.order.number)}.pdf",
+            filename=_attachment_name(job),
         )
         message = MIMEMultipart("mixed", boundary=_boundary(), _subparts=[message, pdf])
     message["Subject"] = _header(subject(job, shop, words))
-    message["From"] = _address(mail_from)
+    for header, value in sender_headers(mail_from, shop).items():
+        message[header] = value
     message["To"] = _address(recipient)
     message["Message-ID"] = message_id(job.id, job.order.number)
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = words.lang
     return message
+
+
+def _attachment_name(job: Job) -> str:
+    if job.template == "document" and job.attachment:
+        from app.messages.documents import attachment_filename
+
+        return attachment_filename(job.attachment, job.order.number)
+    return f"commande-{_ID_UNSAFE.sub('_', job.order.number)}.pdf"
 
 
 def sms_text(job: Job, shop: ShopView, timezone: str) -> str:

@@ -145,6 +145,7 @@ class Store:
                 recipient=row.recipient,
                 attempts=row.attempts,
                 order=views[row.id],
+                attachment=row.attachment,
             )
             for row in rows
         ]

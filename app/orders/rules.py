@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from peewee import fn
 
 from app.clock import utcnow
 from app.config import Config
-from app.documents import numbering as documents_numbering
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.i18n import _
 from app.messages.marketplace import CHANNEL as MARKETPLACE
 from app.messages.marketplace import queue_status_message
-from app.messages.states import NOT_LEFT, UNSENT
+from app.messages.states import NOT_LEFT, UNSENT, WAITING
 from app.messages.states import NotificationState as N
 from app.orders.statuses import (
     STATUS_LABELS,
@@ -45,6 +45,17 @@ SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
 def by_label(by: str) -> str:
     """Who made a change, for display."""
     return by or _("système")
+
+
+# Reasons the system records, stored as these stable keys; shown in the current language.
+SYSTEM_REASONS = {"payment failed": "Paiement refusé"}
+
+
+def reason_label(reason: str | None) -> str:
+    """A change's reason for display: the system's own translated, staff's as typed."""
+    if reason in SYSTEM_REASONS:
+        return _(SYSTEM_REASONS[reason])
+    return reason or ""
 
 
 def status_label(status: str | OrderStatus) -> str:
@@ -159,7 +170,7 @@ def change_status(
             kind="change",
         )
         if target is OrderStatus.CANCELLED:
-            _issue_credit_note(order, now, config)
+            _issue_credit_note(order, now, reason or "")
         fresh = Order.get_by_id(order.id)
         notifications = queue_status_notifications(fresh, target, change, config, now, by)
         refund = order.total if target is OrderStatus.CANCELLED else None
@@ -195,7 +206,10 @@ def _changed_meanwhile(order: Order) -> ConcurrentChangeError:
     )
 
 
-def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
+def _issue_credit_note(order: Order, now: datetime, reason: str) -> None:
+    # Imported here: the documents read orders through this module.
+    from app.documents.issuing import issue_credit_note
+
     invoice = (
         Document.select()
         .where((Document.order == order) & (Document.kind == "invoice"))
@@ -204,8 +218,7 @@ def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
     )
     if invoice is None:
         return  # an order without invoice (never paid) has nothing to credit
-    year = now.replace(tzinfo=UTC).astimezone(config.tz).year
-    documents_numbering.issue("credit", order, invoice.amount, now, year, refers_to=invoice)
+    issue_credit_note(order, invoice, now, reason)
 
 
 def order_snapshot(order: Order, lines: list[OrderLine] | None = None) -> str:
@@ -256,7 +269,7 @@ def queue_status_notifications(
             "status",
             status,
             recipient,
-            due,
+            _not_before_earlier(order, channel, due),
             now,
             config,
             by,
@@ -285,6 +298,24 @@ def _supersede(order: Order, newer: Notification, now: datetime) -> None:
         )
         .execute()
     )
+
+
+def _not_before_earlier(order: Order, channel: str, due: datetime) -> datetime:
+    """`due`, or later: a customer never gets a status message before an earlier one of the
+    same order still waiting (the notifier sends by due time, then by creation)."""
+    # The order's messages by the order's index, their state checked here: given the state in
+    # the query, SQLite (without statistics) walks the (state, due_at) index over every
+    # message waiting in the shop, and a burst of intakes slows down as its mails queue.
+    table, p = Notification._meta.table_name, database.param
+    rows = database.execute_sql(
+        f'SELECT "due_at", "state" FROM "{table}" '
+        f'WHERE "order_id" = {p} AND "audience" = {p} AND "channel" = {p}',
+        (order.id, "customer", channel),
+    ).fetchall()
+    field: Any = Notification.due_at  # untyped in peewee: reads the column's value
+    at = field.python_value
+    waiting: list[datetime] = [at(due) for due, state in rows if state in WAITING]
+    return max([due, *waiting])
 
 
 def queue_new_order_notifications(

@@ -15,6 +15,7 @@ here so that they can be tested without a terminal and reused by other front end
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,9 @@ from app.messages.outbox import for_order
 from app.messages.states import NotificationState
 from app.orders.rules import ChangeResult, get_order, history, status_label, undo_change
 from app.orders.statuses import OrderStatus
-from storage.models import Notification, Order, OrderLine, StatusChange
+from app.shop import placeholders
+from app.shop.profile import load_profile, missing_labels
+from storage.models import Document, Notification, Order, OrderLine, StatusChange
 
 _ZERO = Decimal("0.00")
 
@@ -64,6 +67,15 @@ class ShippingView:
 
 
 @dataclass(frozen=True)
+class CompanyView:
+    """A business customer's company (SIREN and VAT number as validated at intake)."""
+
+    name: str
+    siren: str = ""
+    vat_number: str = ""
+
+
+@dataclass(frozen=True)
 class OrderView:
     """An order's content as plain values; times are the stored naive UTC."""
 
@@ -85,6 +97,7 @@ class OrderView:
     vat_rows: tuple[money.VatRow, ...]
     total_ht: Decimal
     total_vat: Decimal
+    company: CompanyView | None = None  # a business customer's; None for a consumer
 
     def to_dict(self) -> dict[str, Any]:
         """The view as JSON-ready values (amounts and times as text), for keeping."""
@@ -104,9 +117,11 @@ class OrderView:
             for line in data["lines"]
         )
         shipping = data["shipping"]
+        company = data.get("company")
         return cls(
             **{
                 **data,
+                "company": CompanyView(**company) if company else None,
                 "placed_at": datetime.fromisoformat(data["placed_at"]),
                 **{k: Decimal(data[k]) for k in _ORDER_AMOUNTS},
                 "lines": lines,
@@ -151,45 +166,41 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _line_view(line: OrderLine) -> LineView:
+def _line_view(line: OrderLine, ht: Decimal) -> LineView:
     rate = line.rate
-    ht, vat = money.split_vat(line.total, rate)
     unit_ht, _unit_vat = money.split_vat(line.unit_price, rate)
     return LineView(
         position=line.position,
         product=line.product,
         category=line.category,
-        seller=line.seller,
+        seller=placeholders.shown(line.seller),  # the shop's own line: no "vendu par"
         quantity=line.quantity,
         unit_price=line.unit_price,
         unit_price_ht=unit_ht,
         rate=rate,
         ht=ht,
-        vat=vat,
+        vat=line.total - ht,
         total=line.total,
     )
 
 
-def _shipping(fee: Decimal, lines: tuple[LineView, ...]) -> ShippingView:
-    goods: dict[Decimal, Decimal] = {}
-    for line in lines:
-        goods[line.rate] = goods.get(line.rate, _ZERO) + line.total
-    shares = money.allocate_shipping(fee, goods)
-    ht = vat = _ZERO
-    for rate, share in shares.items():
-        share_ht, share_vat = money.split_vat(share, rate)
-        ht += share_ht
-        vat += share_vat
-    rates = tuple(sorted((r for r, s in shares.items() if s), reverse=True))
-    return ShippingView(ttc=fee, ht=ht, vat=vat, rates=rates)
+def _shipping(fee: Decimal, columns: money.VatColumns) -> ShippingView:
+    ht = sum(columns.shipping_ht.values(), start=_ZERO)
+    rates = tuple(sorted(columns.shipping_ttc, reverse=True))
+    return ShippingView(ttc=fee, ht=ht, vat=fee - ht, rates=rates)
 
 
 def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
-    """The view of `order` with its `lines` (read by the caller, in position order)."""
-    line_views = tuple(_line_view(line) for line in lines)
-    rows = tuple(
-        money.vat_breakdown(((ln.rate, ln.total) for ln in line_views), order.shipping_fee)
+    """The view of `order` with its `lines` (read by the caller, in position order).
+
+    Its columns add up to the cent: the lines' HT and the shipping's sum to each rate's HT,
+    the VAT table's base (money.vat_columns)."""
+    records = list(lines)
+    columns = money.vat_columns(((ln.rate, ln.total) for ln in records), order.shipping_fee)
+    line_views = tuple(
+        _line_view(line, ht) for line, ht in zip(records, columns.line_ht, strict=True)
     )
+    rows = columns.rows
     return OrderView(
         number=order.number,
         placed_at=order.placed_at,
@@ -205,11 +216,18 @@ def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
         refund=order.refund,
         cancel_reason=order.cancel_reason or "",
         lines=line_views,
-        shipping=_shipping(order.shipping_fee, line_views),
+        shipping=_shipping(order.shipping_fee, columns),
         vat_rows=rows,
         total_ht=sum((r.ht for r in rows), start=_ZERO),
         total_vat=sum((r.vat for r in rows), start=_ZERO),
+        company=_company(order.customer_company),
     )
+
+
+def _company(stored: str | None) -> CompanyView | None:
+    if not stored:
+        return None
+    return CompanyView(**json.loads(stored))
 
 
 def order_lines(order: Order) -> list[OrderLine]:
@@ -254,6 +272,8 @@ class OrderDetail:
     history: list[StatusChange]
     notifications: list[Notification]
     fingerprint: Fingerprint
+    # The profile fields its invoice waits for ('' when it has one or needs none).
+    invoice_wait: str = ""
 
     @property
     def status(self) -> OrderStatus:
@@ -285,6 +305,7 @@ class OrderDetail:
             history=history,
             notifications=notifications,
             fingerprint=(order.version, str(order.updated_at), messages),
+            invoice_wait=self.invoice_wait,
         )
 
 
@@ -318,7 +339,21 @@ def load_order_detail(number: str) -> OrderDetail:
         history=history(order),
         notifications=for_order(order),
         fingerprint=stamp,
+        invoice_wait=_invoice_wait(order),
     )
+
+
+def _invoice_wait(order: Order) -> str:
+    """The missing profile fields, when the order's invoice waits for them."""
+    if order.status == OrderStatus.ERROR.value:
+        return ""
+    profile = load_profile()
+    if not profile.missing_for_invoices:
+        return ""
+    invoiced = (
+        Document.select().where((Document.order == order) & (Document.kind == "invoice")).exists()
+    )
+    return "" if invoiced else missing_labels(profile)
 
 
 def local_time(moment: datetime | None, config: Config) -> datetime | None:

@@ -17,10 +17,11 @@ from pathlib import Path
 from time import monotonic
 from typing import Any
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.worker import Worker, WorkerState
@@ -30,18 +31,24 @@ from app.errors import ConfigError
 from app.i18n import _
 from app.logbook import open_log
 from app.shop import staff
+from app.text import printable
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
 from storage.db import first_line, thread_connection
 from storage.queries import order_exists
 from storage.watch import Change, ChangeWatcher
 from widgets.compat import style_first_screen
-from widgets.textual_keys import describe
+from widgets.textual_keys import comptoir_bindings, describe
 
 log = logging.getLogger("comptoir.tui")
 
 # The screens a key opens (Aller à, Aide, the sign-in once staff exist) are imported when
 # first shown: the help screen's table alone is a few hundredths of a second at start.
+
+
+# Seconds after mount before python-escpos is imported in a worker: after the first paint
+# and the collector's return (see run_async), so that start-up never waits for it.
+PRELOAD_SECONDS = 1.5
 
 
 def _stylesheet() -> Path:
@@ -83,7 +90,11 @@ def check_theme(name: str) -> str:
     name = name.strip()
     if name and name not in THEMES:
         raise ConfigError(
-            f"COMPTOIR_THEME: unknown theme '{name}' (choose one of: {', '.join(THEMES)})"
+            _(
+                "COMPTOIR_THEME : thème inconnu « {name} » (au choix : {themes}).",
+                name=printable(name),
+                themes=", ".join(THEMES),
+            )
         )
     return name
 
@@ -102,19 +113,27 @@ def _profile_screen() -> Screen[Any]:
 
 
 class ScreenActionsProvider(Provider):
-    """Ctrl+P: the actions of the current screen (and the global ones), by their name."""
+    """Ctrl+P: the three sections from every screen, then the current screen's actions (and
+    the global ones), by their name; never Textual's own keys."""
 
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self.app
         actions: list[tuple[str, str, Callable[[], object]]] = []
         seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
+        # The sections first, whatever has the focus (a field's keys hide the App's).
+        for binding in app.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action.startswith("section("):
+                seen.add(binding.action)
+                run = partial(app.run_action, binding.action)
+                actions.append((describe(binding), app.get_key_display(binding), run))
+        for binding, node, _keys in comptoir_bindings(self.screen):
+            if binding.action in seen or not binding.description:
                 continue
             seen.add(binding.action)
             name = describe(binding)
-            key = self.app.get_key_display(binding)
-            actions.append((name, key, partial(self.app.run_action, binding.action, active.node)))
+            key = app.get_key_display(binding)
+            actions.append((name, key, partial(app.run_action, binding.action, node)))
         return actions
 
     async def discover(self) -> Hits:
@@ -123,10 +142,20 @@ class ScreenActionsProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        found = False
         for name, key, run in self._actions():
             score = matcher.match(name)
             if score > 0:
+                found = True
                 yield Hit(score, matcher.highlight(name), run, text=name, help=key)
+        if not found:
+            # Said here, in the current language: the palette's own line is English only.
+            nothing = _("Aucune action ne correspond à « {query} »", query=query)
+            yield Hit(0.01, Text(nothing, style="italic"), _nothing, text=nothing)
+
+
+def _nothing() -> None:
+    """What the palette's "no match" line does when chosen."""
 
 
 class ComptoirApp(App[None]):
@@ -163,8 +192,11 @@ class ComptoirApp(App[None]):
         poll_seconds: float = 1.0,
         run_notifier: bool = False,
         animation_level: str = "none",
+        demo_maildir: Path | None = None,
     ) -> None:
         super().__init__()
+        # `comptoir --demo`: where the demo's mails are captured (said at start and in `?`).
+        self.demo_maildir = demo_maildir
         # Over SSH every animation frame is a full repaint on a slow link: none by default.
         self.animation_level = animation_level  # type: ignore[assignment]
         self.register_theme(CONTRAST_THEME)
@@ -221,6 +253,13 @@ class ComptoirApp(App[None]):
 
     def on_mount(self) -> None:
         open_log()  # worker failures and the notifier's warnings: app.locations.log_file()
+        if self.demo_maildir is not None:
+            self.notify(
+                _("Démonstration : les mails envoyés arrivent dans {path}", path=self.demo_maildir),
+                title=_("Démonstration"),
+                timeout=30,
+                markup=False,
+            )
         # A second on, the first screen has its data painted (0.35 s on a million orders).
         self.set_timer(1.0, gc.enable, name="collector")  # see run_async
         # Asked here, on the App's thread and before the message loop reads a single key:
@@ -234,6 +273,10 @@ class ComptoirApp(App[None]):
             # Once the first screen is up: loading the senders (SMTP, SMS, templates) is
             # a few tenths of a second that the counter need not wait for.
             self.set_timer(1.0, self._start_notifier, name="notifier-start")
+        if self.config.receipt_printer:
+            # python-escpos and what it draws with cost ~0.8 s on the first ticket: paid in a
+            # worker once the first screen is painted, never on the way to it (issue 14).
+            self.set_timer(PRELOAD_SECONDS, self._preload_printing, name="print-preload")
         self.watcher = ChangeWatcher()
         self._count_outbox()
         if self.outbox_seconds > 0:
@@ -247,6 +290,12 @@ class ComptoirApp(App[None]):
         self._notifier_stop.set()
         if self.watcher is not None:
             self.watcher.close()
+
+    @work(thread=True, exit_on_error=False, group="print-preload")
+    def _preload_printing(self) -> None:
+        from app.printing.ticket import preload
+
+        preload()
 
     def _start_notifier(self) -> None:
         if not self._notifier_stop.is_set():
@@ -266,11 +315,32 @@ class ComptoirApp(App[None]):
 
     # Global actions
 
-    async def action_section(self, name: str) -> None:
+    def leave_then(self, proceed: Callable[[], object]) -> None:
+        """Run `proceed` (a section change, quitting) once the current screen agrees to be
+        left: a screen with unsaved edits (`before_leaving`) asks first."""
+        before_leaving = getattr(self.screen, "before_leaving", None)
+        if before_leaving is None:
+            self.call_later(proceed)
+        else:
+            before_leaving(partial(self.call_later, proceed))
+
+    def action_section(self, name: str) -> None:
+        self.leave_then(partial(self._show_section, name))
+
+    async def _show_section(self, name: str) -> None:
         if self.current_mode != name:
             await self.switch_mode(name)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+
+    async def action_quit(self) -> None:
+        self.leave_then(self.exit)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P, with its prompt in the current language (Textual's is English)."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = _("Chercher une action ou un écran…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
     def action_go_to_order(self) -> None:
         from screens.goto import GoToOrderScreen
@@ -285,7 +355,8 @@ class ComptoirApp(App[None]):
         from screens.help import HelpScreen, screen_keys
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(screen_keys(self.screen)))
+            keys = screen_keys(self.screen)
+            self.push_screen(HelpScreen(keys, demo_maildir=self.demo_maildir))
 
     def open_order(self, number: str) -> None:
         """Open an order by its number, or say plainly that there is none."""

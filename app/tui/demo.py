@@ -22,7 +22,7 @@ from typing import Any
 
 from app.config import Config
 from app.i18n import _
-from app.intake.files import import_drafts, import_files, normalise_mobile, parse_document
+from app.intake.files import import_files, normalise_mobile, parse_document, record_order
 from app.messages.states import NotificationState as N
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus
@@ -87,7 +87,7 @@ DEMO_PROFILE = {
     "address": "12 rue Mercière, 69002 Lyon",
     "email": "boutique@thes-merveilles.example.org",
     "mobile": "+33612345678",
-    "point_of_sale": "Point d'activité",
+    "point_of_sale": "Boutique de la Presqu'île",
     "siret": "10000000910008",  # made up, with valid check digits
     "vat_number": "FR88100000009",
     "iban": "FR7630006000011234567890189",  # the usual French example IBAN
@@ -210,12 +210,11 @@ def _write(
     progress: Callable[[int, int], None] | None,
 ) -> None:
     tz = config.tz
-    by_day: dict[date, list[Any]] = {}
     for draft in drafts:
-        by_day.setdefault(draft.placed_at.astimezone(tz).date(), []).append(draft)
-    for batch in by_day.values():
-        last = max(d.placed_at for d in batch).astimezone(UTC).replace(tzinfo=None)
-        import_drafts(batch, config=config, now=last)
+        # Each order arrives when it was placed: its "Commande Enregistrée" comes first in
+        # its history, and its registration mail is due before any status mail.
+        # (A fresh database: no number is known yet, so no need for import_drafts' checks.)
+        record_order(draft, config=config, now=_utc(draft.placed_at))
     flow = (S.CONFIRMING, S.PROCESSING, S.READY, S.IN_DELIVERY, S.FINISHED)
     for done, draft in enumerate(drafts, start=1):
         if progress is not None and (done % 25 == 0 or done == len(drafts)):
@@ -224,7 +223,7 @@ def _write(
             continue
         age = (today - draft.placed_at.astimezone(tz).date()).days
         target, reason = _target(rng, age)
-        moment = draft.placed_at.astimezone(UTC).replace(tzinfo=None)
+        moment = _utc(draft.placed_at)
         steps = [] if target is S.REGISTERED else list(flow)
         if target is S.CANCELLED:
             steps = [*flow[: rng.randint(0, 2)], S.CANCELLED]
@@ -252,9 +251,19 @@ def _write(
     ).execute()
 
 
+def _utc(moment: datetime) -> datetime:
+    """`moment` as the naive UTC the database stores."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _show_progress(done: int, total: int) -> None:
     text = _("Préparation de la boutique de démonstration… {done}/{total}", done=done, total=total)
     print(f"\rcomptoir: {text}", end="", file=sys.stderr, flush=True)
+
+
+def demo_maildir(config: Config) -> Path:
+    """Where `demo_environment` captures the demo's mails: a Maildir beside its database."""
+    return Path(config.database_url.removeprefix("sqlite:///")).parent / "Maildir"
 
 
 @contextmanager
@@ -267,13 +276,14 @@ def demo_environment(
 
     folder = Path(tempfile.mkdtemp(prefix="comptoir-demo-"))
     demo_config = replace(config, database_url=f"sqlite:///{folder / 'demo.sqlite3'}")
-    print(
-        f"comptoir: demo database in {folder}, mails captured in {folder / 'Maildir'} "
-        "(deleted on exit)",
-        file=sys.stderr,
+    announce = _(
+        "base de démonstration dans {folder}, mails capturés dans {maildir} (effacés en sortant)",
+        folder=folder,
+        maildir=folder / "Maildir",
     )
+    print(f"comptoir: {announce}", file=sys.stderr)
     try:
-        with MailCapture(folder / "Maildir") as smtp_url:
+        with MailCapture(demo_maildir(demo_config)) as smtp_url:
             demo_config = replace(demo_config, smtp_url=smtp_url)
             open_database(demo_config.resolved_database_url, timezone=demo_config.timezone)
             seed_demo(demo_config, today=today, months=months, progress=_show_progress)

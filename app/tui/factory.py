@@ -6,11 +6,13 @@ import os
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import Config
 from app.errors import ComptoirError, ConfigError
 from app.i18n import _, set_language
+from app.text import printable
 
 if TYPE_CHECKING:
     from app.tui.app import ComptoirApp
@@ -54,6 +56,7 @@ def make_app(
     poll_seconds: float = 1.0,
     notifier: bool = False,
     animation_level: str | None = None,
+    demo_maildir: Path | None = None,
 ) -> ComptoirApp:
     """The App for `config`: database open, language set, first month and order chosen.
 
@@ -65,15 +68,21 @@ def make_app(
     """
     from app.tui.app import ComptoirApp, check_theme
 
+    set_language(config.lang)  # first: the refusals below are in the shop's language
     check_theme(config.theme)  # a bad COMPTOIR_THEME is refused before anything is opened
     if animation_level is None:
         animation_level = os.environ.get("TEXTUAL_ANIMATIONS", "none").strip().lower()
     if animation_level not in ("none", "basic", "full"):
         raise ConfigError(
-            f"TEXTUAL_ANIMATIONS must be none, basic or full, got '{animation_level}'"
+            _(
+                "TEXTUAL_ANIMATIONS : none, basic ou full attendu, pas « {level} ».",
+                level=printable(animation_level),
+            )
         )
 
-    set_language(config.lang)
+    from app.money.holidays import set_holiday_region
+
+    set_holiday_region(config.holiday_region)
     from app.documents.pdf import set_timeout  # light: subprocess is Textual's already
 
     set_timeout(config.pdf_timeout_seconds)
@@ -106,6 +115,7 @@ def make_app(
         poll_seconds=poll_seconds,
         run_notifier=notifier,
         animation_level=animation_level,
+        demo_maildir=demo_maildir,
     )
 
 
@@ -116,10 +126,16 @@ def run_tui(
     if month:
         parse_month(month)  # a bad --month is refused before anything is opened
     if demo:
-        from app.tui.demo import demo_environment
+        from app.tui.demo import demo_environment, demo_maildir
 
         with demo_environment(config) as demo_config:
-            make_app(demo_config, month=month, order=order, notifier=True).run()
+            make_app(
+                demo_config,
+                month=month,
+                order=order,
+                notifier=True,
+                demo_maildir=demo_maildir(demo_config),
+            ).run()
         return 0
     make_app(config, month=month, order=order, notifier=True).run()
     return 0

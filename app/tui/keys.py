@@ -40,6 +40,7 @@ def scopes() -> list[KeyScope]:
     missing from here.
     """
     from screens.cancel import CancelOrderModal
+    from screens.choose import ChooseModal
     from screens.commandes import CommandesScreen, StatusFilterScreen
     from screens.finances import FinancesScreen
     from screens.goto import GoToOrderScreen
@@ -55,6 +56,7 @@ def scopes() -> list[KeyScope]:
         KeyScope(_("Statuts"), StatusFilterScreen, modal=True),
         KeyScope(_("Commande"), OrderScreen, (ConfirmBar,)),
         KeyScope(_("Annulation"), CancelOrderModal, modal=True),
+        KeyScope(_("Choix"), ChooseModal, modal=True),
         KeyScope(_("Finances"), FinancesScreen),
         KeyScope(_("Profil"), ProfileScreen),
         KeyScope(_("Aller à"), GoToOrderScreen, modal=True),
