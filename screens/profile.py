@@ -73,7 +73,7 @@ class ProfileScreen(ComptoirScreen[None]):
                     )
                 yield Static("", id=f"profile-{field}-error", classes="profile-error")
         yield Static("", id="profile-status")
-        yield Footer(compact=False, show_command_palette=True)  # with the outbox warning
+        yield Footer()
 
     def on_mount(self) -> None:
         self._load()
