@@ -72,6 +72,7 @@ from widgets.banner import show_banner
 from widgets.footer import Footer
 from widgets.status_badge import status_text as short_status_text
 from widgets.tables import fill_table
+from widgets.textual_keys import in_effect
 
 # The workers that write the order: one at a time, each told by the App's policy if it fails.
 _order_change = work(
@@ -261,7 +262,7 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
                 yield Static("", id="summary-status", classes="summary-cell")
             with Horizontal(id="status-row"):
                 yield Select[str](
-                    [], prompt=_("Changer le statut (s)"), allow_blank=True, id="status-select"
+                    [], prompt=self._status_prompt(), allow_blank=True, id="status-select"
                 )
                 yield Static("", id="status-reason")
             yield ConfirmBar("", id="change-preview")
@@ -279,6 +280,12 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
     @property
     def config(self) -> Config:
         return self.app.config
+
+    def _status_prompt(self) -> str:
+        """« Changer le statut (s) », with the key in effect (`[keymap] order-status`)."""
+        status = next(b for b in Binding.make_bindings(self.BINDINGS) if b.id == "order-status")
+        key = self.app.get_key_display(in_effect(status, self.config.keymap))
+        return _("Changer le statut ({key})", key=key)
 
     @property
     def staff_name(self) -> str:
@@ -480,7 +487,7 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
         with select.prevent(Select.Changed):
             select.set_options([(status_label(t), t.value) for t in targets])
         select.disabled = not targets
-        select.prompt = _("Changer le statut (s)") if targets else _("Statut définitif")
+        select.prompt = self._status_prompt() if targets else _("Statut définitif")
         reason = FINAL_REASONS.get(status)
         self._put("#status-reason", _(reason) if reason else "")
 

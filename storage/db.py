@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 from peewee import Database, Model, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from storage import files, migrations
-from storage.driver import use_psycopg
+from storage.driver import mark_saved, row_values, use_psycopg
 from storage.errors import (
     DatabaseBusy,
     DatabaseCorrupt,
@@ -309,7 +309,7 @@ def insert_row(model: type[M], **values: Any) -> M:
     meta: Any = model._meta
     row: Any = model(**values)  # the fields' Python defaults filled in, as `create` does
     pk = meta.primary_key.name
-    data = {name: value for name, value in row.__data__.items() if name != pk}
+    data = {name: value for name, value in row_values(row).items() if name != pk}
     sqlite = isinstance(database.obj, SqliteDatabase)
     key = (model, tuple(data), sqlite)
     sql = _INSERTS.get(key)
@@ -322,7 +322,7 @@ def insert_row(model: type[M], **values: Any) -> M:
     params = [meta.fields[name].db_value(value) for name, value in data.items()]
     cursor = database.execute_sql(sql, params)
     setattr(row, pk, cursor.lastrowid if sqlite else cursor.fetchone()[0])
-    row._dirty.clear()
+    mark_saved(row)
     return cast(M, row)
 
 

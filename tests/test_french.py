@@ -15,7 +15,7 @@ from app.cli import ARGPARSE_FRENCH, early_language
 from app.config import Config
 from storage.db import open_database
 from storage.models import Notification, Order, OrderLine, Profile, StatusChange
-from tests.tui_harness import OrderHarness
+from tests.tui import app_for, screen_text, settle
 
 FIRST = "5fec417c-c1f882001c-318c84-001"
 ESC = "\x1b"
@@ -203,23 +203,19 @@ async def test_stored_control_characters_never_reach_the_terminal(
     sqlite_url: str, config: Config, seed_path: Path
 ) -> None:
     _store_hostile_text(sqlite_url, config, seed_path)
-    app = OrderHarness(Config(database_url=sqlite_url), FIRST)
+    app = app_for(Config(database_url=sqlite_url), order=FIRST)
     async with app.run_test(size=(160, 60)) as pilot:
-        for _round in range(4):
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        await settle(pilot)
+        shown = screen_text(app)
         assert "Historique" in shown
         assert ESC not in shown and "\x07" not in shown and "\x9b" not in shown
         assert "Eve\\x1b[2J" in shown  # written out: the staff see something is odd
         assert "4 rue d'Alger" in shown
         await pilot.press("escape")  # back to the list, then the profile (section 3)
         await pilot.press("3")
-        for _round in range(4):
-            await pilot.pause()
-            await app.workers.wait_for_complete()
+        await settle(pilot)
         values = [field.value for field in app.screen.query(Input)]
         assert "Eve\\x1b[2J" in values and "\\x9b2J" in values
         assert not any(ESC in value or "\x9b" in value for value in values)
-        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        shown = screen_text(app)
         assert ESC not in shown and "\x9b" not in shown

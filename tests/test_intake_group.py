@@ -117,3 +117,35 @@ def test_an_order_costs_the_same_however_many_messages_wait(sqlite_url: str) -> 
     crowded = _steps(lambda: import_drafts([_draft("W-2")], config=config))
     handle.close()
     assert crowded < 2 * alone, (alone, crowded)
+
+
+def test_an_order_costs_the_same_however_many_orders_the_shop_has(sqlite_url: str) -> None:
+    """The intake looks for invoices waiting for the profile only when one may wait: it
+    must not read every order of the shop (24,957 steps at 1,500 orders, about 16 million
+    at a million, before the mark of app/documents/issuing.py)."""
+    handle = open_database(sqlite_url)
+    save_profile(name=PROFILE["name"], address=PROFILE["address"], siret=PROFILE["siret"])
+    config = Config(undo_seconds=0)
+    import_drafts([_draft("S-0")], config=config)
+    alone = _steps(lambda: import_drafts([_draft("S-1")], config=config))
+    import_drafts([_draft(f"Q-{i}") for i in range(1500)], config=config)
+    crowded = _steps(lambda: import_drafts([_draft("S-2")], config=config))
+    assert Document.select().where(Document.kind == "invoice").count() == 1503
+    handle.close()
+    assert crowded < 2 * alone, (alone, crowded)
+
+
+def test_orders_taken_without_a_seller_get_their_invoices_once_the_profile_is_complete(
+    db_url: str, config: Config
+) -> None:
+    """The mark is set by an intake without a seller and cleared by the issuing that follows;
+    a second complete intake issues nothing twice."""
+    handle = open_database(db_url)  # no seller yet (the `db` fixture would save one)
+    import_drafts([_draft("N-1"), _draft("N-2")], config=config)
+    assert Document.select().count() == 0
+    save_profile(name=PROFILE["name"], address=PROFILE["address"], siret=PROFILE["siret"])
+    numbers = [d.number for d in Document.select().order_by(Document.id)]
+    assert len(numbers) == 2 and numbers[0].startswith("F")
+    import_drafts([_draft("N-3")], config=config)
+    assert Document.select().where(Document.kind == "invoice").count() == 3
+    handle.close()

@@ -138,15 +138,9 @@ def test_intake_refuses_them_in_values(run, tmp_path: Path, value: str) -> None:
 async def test_the_search_field_is_never_markup(sqlite_url: str, seed_path: Path) -> None:
     from textual.widgets import Input
 
-    from app.intake.files import import_files
-    from app.tui.factory import make_app
-    from storage.db import open_database
-    from tests.tui_helpers import TODAY, settle
+    from tests.tui import app_for, seeded_config, settle
 
-    config = Config(database_url=sqlite_url)
-    open_database(sqlite_url)
-    import_files([seed_path], config=config)
-    app = make_app(config, month="2021-01", today=TODAY, poll_seconds=0)
+    app = app_for(seeded_config(sqlite_url, seed_path))
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         for typed in ("[@click=app.quit]x[/]", "[/bold]", "[b]Léa"):

@@ -30,7 +30,7 @@ from tests.cupsd import CupsServer, pdftotext
 from tests.escpos_listener import ReceiptListener
 from tests.factories import order_doc, write_json
 from tests.notifier_servers import SmtpServer
-from tests.tui_harness import OrderHarness
+from tests.tui import app_for, screen_text, settle
 
 cups_server = cupsd.cups_server  # module-scoped: one cupsd for the file
 
@@ -49,13 +49,6 @@ def shop(sqlite_url: str, seed_path: Path, tmp_path: Path) -> Iterator[Config]:
     import_files([write_json(tmp_path / "short.json", doc)], config=config, now=IMPORTED_AT)
     yield config
     database.close()
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _round in range(4):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def until(pilot: Pilot[None], check: object, seconds: float = 20.0) -> bool:
@@ -83,7 +76,7 @@ def printed_pdfs(server: CupsServer, queue: str = "PDF") -> list[Path]:
 
 
 def footer_text(app: object) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())  # type: ignore[attr-defined]
+    return screen_text(app)
 
 
 # -- the order ticket -----------------------------------------------------------------------
@@ -92,7 +85,7 @@ def footer_text(app: object) -> str:
 async def test_P_then_t_prints_the_order_ticket_on_the_receipt_printer(shop: Config) -> None:
     with ReceiptListener() as printer:
         config = replace(shop, receipt_printer=printer.url)
-        app = OrderHarness(config, SHORT)
+        app = app_for(config, order=SHORT)
         async with app.run_test(size=(140, 40)) as pilot:
             await settle(pilot)
             assert isinstance(app.screen, OrderScreen)
@@ -118,7 +111,7 @@ async def test_a_printer_that_is_off_is_one_line_and_R_prints_once_it_is_back(
 ) -> None:
     off = ReceiptListener("refuse").start()
     config = replace(shop, receipt_printer=off.url)
-    app = OrderHarness(config, SHORT)
+    app = app_for(config, order=SHORT)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert "Réessayer" not in footer_text(app)  # nothing to retry yet
@@ -142,7 +135,7 @@ async def test_a_printer_that_vanishes_mid_ticket_is_an_error_never_a_silent_hal
     shop: Config,
 ) -> None:
     with ReceiptListener("vanish", vanish_after=40) as printer:
-        app = OrderHarness(replace(shop, receipt_printer=printer.url), LONG)
+        app = app_for(replace(shop, receipt_printer=printer.url), order=LONG)
         async with app.run_test(size=(140, 40)) as pilot:
             await settle(pilot)
             await pilot.press("P", "t")
@@ -156,7 +149,7 @@ async def test_the_screen_stays_live_while_a_ticket_waits_for_a_slow_printer(
 ) -> None:
     """A printer that never confirms: the job waits in its worker, keys still work."""
     with ReceiptListener("silent") as printer:
-        app = OrderHarness(replace(shop, receipt_printer=printer.url), SHORT)
+        app = app_for(replace(shop, receipt_printer=printer.url), order=SHORT)
         async with app.run_test(size=(140, 40)) as pilot:
             await settle(pilot)
             await pilot.press("P", "t")
@@ -176,7 +169,7 @@ async def test_the_screen_stays_live_while_a_ticket_waits_for_a_slow_printer(
 async def test_P_then_b_prints_the_packing_slip_without_prices(
     shop: Config, cups_server: CupsServer
 ) -> None:
-    app = OrderHarness(cups_config(shop, cups_server), LONG)
+    app = app_for(cups_config(shop, cups_server), order=LONG)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert "Imprimer → PDF" in footer_text(app)
@@ -192,7 +185,7 @@ async def test_P_then_b_prints_the_packing_slip_without_prices(
 async def test_an_unknown_queue_is_one_line_and_R_retries_it(
     shop: Config, cups_server: CupsServer
 ) -> None:
-    app = OrderHarness(cups_config(shop, cups_server, "Bureau"), LONG)
+    app = app_for(cups_config(shop, cups_server, "Bureau"), order=LONG)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("P", "f")
@@ -213,7 +206,7 @@ async def test_an_unknown_queue_is_one_line_and_R_retries_it(
 async def test_finances_P_prints_the_selected_invoice(
     shop: Config, cups_server: CupsServer
 ) -> None:
-    app = OrderHarness(cups_config(shop, cups_server), LONG)
+    app = app_for(cups_config(shop, cups_server), order=LONG)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         screen = FinancesScreen(2020, 12)
@@ -237,7 +230,7 @@ async def test_finances_P_prints_the_selected_invoice(
 
 async def test_a_keyboard_wedge_scan_into_g_opens_the_order(shop: Config) -> None:
     """The scanner types the ticket's number as one fast burst of keys, then Enter."""
-    app = OrderHarness(shop, SHORT)
+    app = app_for(shop, order=SHORT)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("escape")  # back to Commandes
@@ -262,7 +255,7 @@ async def test_m_mails_the_invoice_to_the_customer_once_through_the_outbox(
 ) -> None:
     with SmtpServer() as server:
         config = replace(shop, smtp_url=server.url)
-        app = OrderHarness(config, LONG)
+        app = app_for(config, order=LONG)
         async with app.run_test(size=(140, 40)) as pilot:
             await settle(pilot)
             await pilot.press("e")

@@ -30,7 +30,7 @@ EN = {
     "FRAIS DE PORT": "SHIPPING",
     "TOTAL": "TOTAL",
     "N° DE COMMANDE": "ORDER NUMBER",
-    "Changer le statut (s)": "Change the status (s)",
+    "Changer le statut ({key})": "Change the status ({key})",
     "Statut définitif": "Final status",
     "remboursée : {amount}": "refunded: {amount}",
     "Produits": "Products",

@@ -129,11 +129,29 @@ def waiting_orders() -> list[Order]:
     )
 
 
+# Set when an order is taken without its invoice (the profile lacked a seller's mentions),
+# cleared by the call that issues the waiting ones: an intake looks for waiting orders only
+# when one may exist, instead of reading every order of the shop each time.
+_WAITING = "invoices_waiting"
+
+
+def note_invoice_waiting() -> None:
+    """Record that an order waits for its invoice; inside that order's write transaction."""
+    Meta.insert(key=_WAITING, value="1").on_conflict(
+        conflict_target=[Meta.key], update={Meta.value: "1"}
+    ).execute()
+
+
 def issue_waiting_invoices(now: datetime, seller: ProfileData | None = None) -> list[Document]:
     """Issue the waiting invoices (and the credit notes of those since cancelled), in order,
     dated `now`, if the profile is complete; call inside a write transaction."""
     seller = seller or load_profile()
     if seller.missing_for_invoices:
+        return []
+    # The mark is cleared before the orders are read: its row lock puts this transaction
+    # after any intake that set it, whose order the read below then sees (PostgreSQL reads
+    # each statement at its start; SQLite's writers take turns anyway).
+    if not Meta.update(value="0").where((Meta.key == _WAITING) & (Meta.value == "1")).execute():
         return []
     issued: list[Document] = []
     for order in waiting_orders():

@@ -500,7 +500,9 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     )
     if status is OrderStatus.REGISTERED:
         seller = load_profile()
-        if not seller.missing_for_invoices:  # else the invoice waits for the profile
+        if seller.missing_for_invoices:  # the invoice waits for the profile
+            issuing.note_invoice_waiting()
+        else:
             issuing.issue_invoice(order, now, seller)
         # What the messages show: the order at intake, from what was just written.
         lines = [

@@ -42,6 +42,7 @@ def scopes() -> list[KeyScope]:
     from screens.cancel import CancelOrderModal
     from screens.choose import ChooseModal
     from screens.commandes import CommandesScreen, StatusFilterScreen
+    from screens.confirm import ConfirmModal, UnsavedModal
     from screens.finances import FinancesScreen
     from screens.goto import GoToOrderScreen
     from screens.help import HelpScreen
@@ -62,6 +63,8 @@ def scopes() -> list[KeyScope]:
         KeyScope(_("Aller à"), GoToOrderScreen, modal=True),
         KeyScope(_("Aide"), HelpScreen, modal=True),
         KeyScope(_("Connexion"), SignInScreen),
+        KeyScope(_("Confirmation"), ConfirmModal, modal=True),
+        KeyScope(_("Saisies non enregistrées"), UnsavedModal, modal=True),
     ]
 
 
