@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import IO, Any
 
 from app import locations
 
@@ -25,7 +25,7 @@ LOGGERS = ("comptoir", "storage")
 class PrivateRotatingFileHandler(RotatingFileHandler):
     """A rotating file handler whose files are created 0600."""
 
-    def _open(self) -> IO[Any]:
+    def _open(self) -> TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         return open(fd, "a", encoding=self.encoding, errors=self.errors)
 

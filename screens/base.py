@@ -9,7 +9,7 @@ imports the screens).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 
 
-def forward_failure(screen: Screen[object], event: Worker.StateChanged) -> None:
+def forward_failure(screen: Screen[Any], event: Worker.StateChanged) -> None:
     """Hand a failed worker to the App, whose one policy tells and logs it (Textual sends a
     worker's state only to the node that runs it)."""
     if event.state is WorkerState.ERROR:

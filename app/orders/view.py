@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from app import money
@@ -143,9 +142,14 @@ _LINE_AMOUNTS = ("unit_price", "unit_price_ht", "rate", "ht", "vat", "total")
 _ORDER_AMOUNTS = ("shipping_fee", "total", "refund", "total_ht", "total_vat")
 
 
-@cache
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def _plain(value: Any) -> Any:
