@@ -18,6 +18,7 @@ from app import __version__
 from app.config import LANGUAGES, Config, load_config
 from app.errors import SHOWN, ComptoirError
 from app.i18n import _, language, set_language
+from app.logbook import open_log
 from app.text import check_text, printable
 
 Handler = Callable[[argparse.Namespace, Config], int]
@@ -382,6 +383,7 @@ def cmd_worker(args: argparse.Namespace, config: Config) -> int:
     from app.messages.notifier import Notifier
 
     _open(config)
+    open_log()  # the notifier's warnings: app.locations.log_file()
     notifier = Notifier(config, batch_size=args.batch)
     if args.drain:
         result = asyncio.run(notifier.drain())
@@ -469,6 +471,7 @@ def cmd_service(args: argparse.Namespace, config: Config) -> int:
     tls = service.tls_context(args.cert, args.key)
     _open(config)
     service.configure_logging()
+    open_log()
 
     def announce(line: str) -> None:
         print(line, flush=True)

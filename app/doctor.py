@@ -286,12 +286,35 @@ def check_intake(config: Config) -> Check:
     return Check(name, True, _("{url} répond", url=url))
 
 
+def check_outbox() -> Check:
+    """No message has failed (the footers' « ⚠ N message(s) en échec »)."""
+    from app.messages.outbox import outbox_counts
+
+    name = _("Messages")
+    try:
+        counts = outbox_counts()
+    except Exception as exc:  # no database: already reported by check_database
+        return Check(name, False, _("illisible ({reason})", reason=type(exc).__name__))
+    if counts.failed:
+        return Check(
+            name,
+            False,
+            _(
+                "⚠ {failed} message(s) en échec, {waiting} en attente : voir les commandes "
+                "concernées (r renvoie)",
+                failed=counts.failed,
+                waiting=counts.waiting,
+            ),
+        )
+    return Check(name, True, _("aucun en échec, {waiting} en attente", waiting=counts.waiting))
+
+
 def run_checks(config: Config) -> list[Check]:
     """Every check, in the order shown."""
     database = check_database(config)
     checks = [database, check_smtp(config), check_vonage(config), check_wkhtmltopdf()]
     if database.ok:
-        checks.append(check_profile())
+        checks += [check_profile(), check_outbox()]
     else:
         checks.append(Check(_("Profil"), False, _("non vérifié : base de données inaccessible")))
     checks += [check_printer(config), check_receipt_printer(config)]

@@ -52,3 +52,8 @@ def documents_dir() -> Path:
     """Where PDFs and exports are saved when no output file is given."""
     home = _home()
     return home / "documents" if home else Path(_DIRS.user_documents_dir) / "Comptoir"
+
+
+def log_file() -> Path:
+    """Comptoir's log (worker failures, the notifier's warnings), rotated, in the data folder."""
+    return data_dir() / "comptoir.log"

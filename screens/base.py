@@ -9,9 +9,10 @@ imports the screens).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from textual import getters
@@ -21,11 +22,22 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 
 
+def forward_failure(screen: Screen[Any], event: Worker.StateChanged) -> None:
+    """Hand a failed worker to the App, whose one policy tells and logs it (Textual sends a
+    worker's state only to the node that runs it)."""
+    if event.state is WorkerState.ERROR:
+        screen.app.post_message(Worker.StateChanged(event.worker, event.state))
+
+
 class ComptoirScreen(Screen[ResultType]):
     """A full screen of Comptoir."""
 
     if TYPE_CHECKING:
         app = getters.app(ComptoirApp)
+
+    # Textual calls this as well as a subclass's own `on_worker_state_changed`.
+    def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_failure(self, event)
 
 
 class ComptoirModal(ModalScreen[ResultType]):
@@ -33,3 +45,6 @@ class ComptoirModal(ModalScreen[ResultType]):
 
     if TYPE_CHECKING:
         app = getters.app(ComptoirApp)
+
+    def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_failure(self, event)

@@ -232,7 +232,13 @@ class CommandesScreen(ComptoirScreen[None]):
     def calendar(self) -> MonthCalendar:
         return self.query_one(MonthCalendar)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="calendar")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="calendar",
+        description="Chargement du calendrier",
+    )
     def load_month(self) -> None:
         year, month = self.query_state.year, self.query_state.month
         with thread_connection():
@@ -333,7 +339,7 @@ class CommandesScreen(ComptoirScreen[None]):
 
     # Not exclusive: a cancelled worker fails `workers.wait_for_complete`; what is read for
     # a month that is no longer a neighbour (or after a change) is simply not kept.
-    @work(thread=True, exit_on_error=False, group="ahead")
+    @work(thread=True, exit_on_error=False, group="ahead", description="Lecture du mois suivant")
     def read_ahead(self, queries: list[ListQuery], epoch: int) -> None:
         with thread_connection():
             for query in queries:
@@ -411,7 +417,13 @@ class CommandesScreen(ComptoirScreen[None]):
         if announce:
             self._show_title()
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="orders")
+    @work(
+        thread=True,
+        exclusive=False,
+        exit_on_error=False,
+        group="orders",
+        description="Chargement des commandes",
+    )
     def load_page(
         self, query: ListQuery, generation: int, offset: int, limit: int, *, replace: bool
     ) -> None:
@@ -451,7 +463,7 @@ class CommandesScreen(ComptoirScreen[None]):
             self.exhausted = len(rows) < limit
             self._show_title()
 
-    @work(thread=True, exit_on_error=False, group="warm-up")
+    @work(thread=True, exit_on_error=False, group="warm-up", description="Préparation de l'écran")
     def _warm_up(self) -> None:
         """Load what the first search needs once the screen is painted, not when `/` is hit."""
         import app.intake.files  # noqa: F401 - phonenumbers and email-validator, a few hundred ms

@@ -10,7 +10,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from app.documents.render import render_month, write_document_pdf
@@ -31,6 +31,7 @@ from screens._translate import translate_bindings
 from screens.base import ComptoirScreen
 from screens.printing import RETRY_BINDING, PrintingScreen, print_label, set_binding
 from widgets.banner import show_banner
+from widgets.footer import Footer
 from widgets.tables import fill_table
 
 
@@ -110,7 +111,7 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
         with Horizontal(id="finances-progress-row"):
             yield Static(_("Factures du mois :"), id="finances-progress-label")
             yield ProgressBar(id="finances-progress", show_eta=False)
-        yield Footer()
+        yield Footer(compact=False, show_command_palette=True)  # with the outbox warning
 
     def on_mount(self) -> None:
         translate_bindings(self)  # the print keys are declared in French, as elsewhere
@@ -153,7 +154,13 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
         )
         self._load(year, month)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="finances-load")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="finances-load",
+        description="Chargement des finances",
+    )
     def _load(self, year: int, month: int) -> None:
         view = month_finances(year, month, config=self.app.config)
         self.app.call_from_thread(self._show, view)
@@ -279,7 +286,7 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
         event.stop()
         self.action_open_document()
 
-    @work(thread=True, exit_on_error=False, group="finances-pdf")
+    @work(thread=True, exit_on_error=False, group="finances-pdf", description="Création du PDF")
     def _save_document(self, number: str) -> Path:
         path = write_document_pdf(number)
         self.app.call_from_thread(self.notify, _("PDF enregistré : {path}", path=path))
@@ -288,7 +295,7 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
     def action_export_csv(self) -> None:
         self._export(*self.month)
 
-    @work(thread=True, exit_on_error=False, group="finances-export")
+    @work(thread=True, exit_on_error=False, group="finances-export", description="Export CSV")
     def _export(self, year: int, month: int) -> Path:
         path = export_csv(year, month, config=self.app.config)
         self.app.call_from_thread(self.notify, _("CSV enregistré : {path}", path=path))
@@ -300,7 +307,13 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
         self.query_one("#finances-progress", ProgressBar).update(total=None, progress=0)
         self._render_month(*self.month)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="finances-month-pdf")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="finances-month-pdf",
+        description="PDF du mois",
+    )
     def _render_month(self, year: int, month: int) -> list[Path]:
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
@@ -321,13 +334,9 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
         self.query_one("#finances-progress", ProgressBar).update(total=total, progress=done)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed worker becomes one readable message, never a traceback."""
+        """A failed month PDF hides its progress bar; the App tells and logs the failure."""
         if event.state is WorkerState.ERROR:
             if event.worker.group == "finances-month-pdf":
                 self.query_one("#finances-progress-row").display = False
-            error = event.worker.error
-            self.notify(
-                str(error) or type(error).__name__, severity="error", timeout=10, markup=False
-            )
         elif event.state is WorkerState.SUCCESS and event.worker.group == "finances-month-pdf":
             self.query_one("#finances-progress-row").display = False

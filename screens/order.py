@@ -40,7 +40,9 @@ from app.messages.documents import (
     mail_choices,
     queue_document_mail,
 )
-from app.messages.outbox import STATE_LABELS, resend
+from app.messages.outbox import resend
+from app.messages.states import RESENDABLE, WAITING, state_label
+from app.messages.states import NotificationState as N
 from app.orders.rules import ChangeResult, by_label, change_status, reason_label, status_label
 from app.orders.statuses import (
     FINAL_REASONS,
@@ -72,7 +74,14 @@ from widgets.status_badge import status_text as short_status_text
 from widgets.tables import fill_table
 from widgets.textual_keys import in_effect
 
-RESENDABLE = ("failed", "not_configured")
+# The workers that write the order: one at a time, each told by the App's policy if it fails.
+_order_change = work(
+    thread=True,
+    exclusive=True,
+    group="order-change",
+    exit_on_error=False,
+    description="Modification de la commande",
+)
 # What `P` prints here, and how the notice names each.
 PRINTED_HERE = (Kind.TICKET, Kind.SLIP)
 PRINT_TITLES = (
@@ -346,7 +355,13 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
         with contextlib.suppress(RuntimeError):  # the app closed while the worker ran
             self.app.call_from_thread(callback, *args)
 
-    @work(thread=True, exclusive=True, group="order-load", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="order-load",
+        exit_on_error=False,
+        description="Chargement de la commande",
+    )
     def reload(self) -> None:
         """Read the order again and show it."""
         with thread_connection():
@@ -357,7 +372,13 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
         if self.detail is not None:
             self._poll_worker(self.detail.fingerprint)
 
-    @work(thread=True, exclusive=True, group="order-poll", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="order-poll",
+        exit_on_error=False,
+        description="Suivi de la commande",
+    )
     def _poll_worker(self, shown: Any) -> None:
         with thread_connection():
             if fingerprint(self.number) == shown:
@@ -547,10 +568,8 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
             room=self._table_room(scrolls=True),
             shrink={2: 14, 3: 12, 4: 10},
         )
-        waiting = sum(
-            n.state in ("pending", "sending", "not_configured") for n in detail.notifications
-        )
-        failed = sum(n.state == "failed" for n in detail.notifications)
+        waiting = sum(n.state in WAITING for n in detail.notifications)
+        failed = sum(n.state == N.FAILED for n in detail.notifications)
         title = _("Notifications")
         if waiting or failed:
             title += " · " + _(
@@ -563,23 +582,24 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
     @staticmethod
     def _state_text(state: str, attempts: int, sent: Any) -> Text:
         """'Envoyé le 15/03 09:31', 'Échec (3 essai(s))', 'En attente'."""
-        label = _(STATE_LABELS.get(state, state))
-        if state == "sent" and sent is not None:
+        label = _(state_label(state))
+        if state == N.SENT and sent is not None:
             label = _("Envoyé le {when}", when=format_short_datetime(sent))
-        elif attempts and state != "sent":
+        elif attempts and state != N.SENT:
             label += " " + _("({n} essai(s))", n=attempts)
-        return Text(label, style="bold red" if state == "failed" else "")
+        return Text(label, style="bold red" if state == N.FAILED else "")
 
     # -- messages to the user -------------------------------------------------------------
 
-    def say(self, message: str, *, severity: str = "information") -> None:
-        """A notice on the screen and as a toast."""
+    def say(self, message: str, *, severity: str = "information", toast: bool = True) -> None:
+        """A notice on the screen, and as a toast unless the App gives one already."""
         if not self.is_attached:
             return
         notice = self.query_one("#order-notice", Static)
         notice.update(Text(message))
         notice.display = True
-        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+        if toast:
+            self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a worker's failure becomes a readable line."""
@@ -587,10 +607,11 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
             return
         self._written()
         error = event.worker.error
+        # The App's policy gives the toast and the log line; the screen keeps the notice.
         if isinstance(error, SHOWN):
-            self.say(str(error), severity="error")
+            self.say(str(error), severity="error", toast=False)
         else:
-            self.say(_("Erreur inattendue : {error}", error=error), severity="error")
+            self.say(_("Erreur inattendue : {error}", error=error), severity="error", toast=False)
 
     # -- status changes -------------------------------------------------------------------
 
@@ -688,7 +709,7 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
         # s and n still reach the status from there.
         self.query_one("#order-body").focus()
 
-    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    @_order_change
     def apply_change(self, pending: PendingChange) -> None:
         """Write the change with the version that was on screen as the lock."""
         config = self.config
@@ -773,7 +794,7 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
         """Ctrl+Z: undo the order's latest change while the grace period allows."""
         self._undo()
 
-    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    @_order_change
     def _undo(self) -> None:
         with thread_connection():
             try:
@@ -809,7 +830,7 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
             note = failed[0]
         self._resend(note.id)
 
-    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    @_order_change
     def _resend(self, notification_id: int) -> None:
         with thread_connection():
             note = resend(notification_id)
@@ -825,7 +846,13 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
         self.say(_("PDF en cours de création…"))
         self._save_pdf()
 
-    @work(thread=True, exclusive=True, group="order-pdf", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="order-pdf",
+        exit_on_error=False,
+        description="PDF de la commande",
+    )
     def _save_pdf(self) -> None:
         from app.documents.render import write_order_pdf  # Jinja2 and wkhtmltopdf on demand
 

@@ -11,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
-from textual.worker import Worker, WorkerState
 
 from app.errors import ValidationError
 from app.i18n import _
@@ -120,7 +119,13 @@ class ProfileScreen(ComptoirScreen[None]):
         """Show the stored profile again, dropping what was typed."""
         self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="profile-load")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="profile-load",
+        description="Chargement du profil",
+    )
     def _load(self) -> None:
         profile = load_profile()
         self.app.call_from_thread(self._fill, profile)
@@ -231,7 +236,13 @@ class ProfileScreen(ComptoirScreen[None]):
             answered,
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="profile-save")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="profile-save",
+        description="Enregistrement du profil",
+    )
     def _save(self, values: dict[str, str], then: Callable[[], object] | None = None) -> None:
         profile = save_profile(**values)
         self.app.call_from_thread(self._saved_ok, profile, then)
@@ -262,11 +273,3 @@ class ProfileScreen(ComptoirScreen[None]):
             UnsavedModal(_("Modifications non enregistrées : {fields}.", fields=labels)),
             answered,
         )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed load or save becomes one readable message."""
-        if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(
-                str(error) or type(error).__name__, severity="error", timeout=10, markup=False
-            )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from app.i18n import _
 from app.shop import staff
 from screens.base import ComptoirScreen
+from storage.db import database_error, first_line
 
 
 class NameInput(Input):
@@ -93,11 +96,22 @@ class SignInScreen(ComptoirScreen[str]):
             return
         self._check(name, code)
 
-    @work(thread=True, exclusive=True, group="signin")
+    @work(thread=True, exclusive=True, group="signin", exit_on_error=False, description="Connexion")
     def _check(self, name: str, code: str) -> None:
         # argon2 takes tens of milliseconds on purpose: off the UI thread.
         result = staff.sign_in(name, code)
         self.app.call_from_thread(self._done, result)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The database failed during a sign-in: say so here and stay (the App tells and
+        logs it too); the App is never ended by it."""
+        if event.state is WorkerState.ERROR and event.worker.group == "signin":
+            error = event.worker.error
+            reason = first_line(database_error(error) or error) if error else ""
+            self.query_one("#signin-message", Label).update(
+                Text(_("Connexion impossible : {reason}", reason=reason))
+            )
+            self.query_one("#signin-code", Input).value = ""
 
     def _done(self, result: staff.SignInResult) -> None:
         code = self.query_one("#signin-code", Input)

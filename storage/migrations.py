@@ -167,6 +167,16 @@ def _v5_document_mail(db: Database) -> None:
     migrate(migrator.add_column(table, "attachment", Notification.attachment))
 
 
+def _v7_outbox_snapshots(db: Database) -> None:
+    """Version 7: each notification keeps the order as it was when it was queued
+    (`snapshot`) and the message that replaced it (`superseded_by`); `not_configured` rows
+    become `skipped` (a channel without configuration records the message, never sends it
+    later by itself)."""
+    _add_missing_columns(db, Notification, ("snapshot", "superseded_by"))
+    table = Notification._meta.table_name
+    db.execute_sql(f"UPDATE \"{table}\" SET state = 'skipped' WHERE state = 'not_configured'")
+
+
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
 STEPS: list[Callable[[Database], None]] = [
     _v2_staff,
@@ -174,6 +184,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v4_intake,
     _v5_document_mail,
     _v6_books,
+    _v7_outbox_snapshots,
 ]
 LATEST = len(STEPS) + 1
 

@@ -158,7 +158,10 @@ class Notification(BaseModel):
     """The outbox: a message owed to someone, written in the same transaction as its cause.
 
     `recipient` is NULL for the seller until sent: it is read from the profile at sending
-    time, so that a profile completed later still gets the message.
+    time, so that a profile completed later still gets the message. `snapshot` is the order
+    as it was when the message was queued (app.orders.view.OrderView.to_dict as JSON): the
+    message shows it, not the order as it is when it leaves. `superseded_by` is the id of the
+    newer message that replaced this one (state `superseded`). States: app.messages.states.
     """
 
     id = AutoField()
@@ -185,6 +188,8 @@ class Notification(BaseModel):
     # A `document` mail's PDF, rendered at sending time: "document:F2021-000001" (an issued
     # invoice or credit note), "order" (the order's PDF) or "slip" (its packing slip).
     attachment = TextField(null=True)
+    snapshot = TextField(null=True)
+    superseded_by = IntegerField(null=True)
 
     class Meta:
         indexes = ((("state", "due_at"), False),)

@@ -185,3 +185,94 @@ class VonageStub:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class SlowSmtp:
+    """A real asyncio SMTP server on 127.0.0.1 that answers every command after `delay`
+    seconds, in a thread of its own. The first `hang_connections` connections never answer
+    the command named `hang_on` (BANNER, EHLO, MAIL, RCPT, DATA or END, the reply to the
+    message's final dot). A message counts as received when its final dot arrives."""
+
+    def __init__(self, delay: float = 0.0, *, hang_on: str = "", hang_connections: int = 0):
+        self.delay = delay
+        self.hang_on = hang_on
+        self.hang_connections = hang_connections
+        self.lock = threading.Lock()
+        self.received: list[EmailMessage] = []
+        self.connections = 0
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.port = 0
+        self._server: asyncio.Server | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def message_ids(self) -> Counter[str]:
+        with self.lock:
+            return Counter(str(m["Message-ID"]) for m in self.received)
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.received)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with self.lock:
+            self.connections += 1
+            hangs = self.connections <= self.hang_connections
+
+        async def reply(command: str, line: bytes) -> None:
+            if hangs and command == self.hang_on:
+                await asyncio.Event().wait()  # for ever (until the client goes)
+            await asyncio.sleep(self.delay)
+            writer.write(line + b"\r\n")
+            await writer.drain()
+
+        try:
+            await reply("BANNER", b"220 127.0.0.1 slow ESMTP")
+            while line := await reader.readline():
+                command = line.split(b" ")[0].strip().upper().decode("ascii", "replace")
+                if command in ("EHLO", "HELO"):
+                    await reply("EHLO", b"250 127.0.0.1")
+                elif command == "DATA":
+                    await reply("DATA", b"354 go ahead")
+                    content = bytearray()
+                    while (chunk := await reader.readline()) not in (b".\r\n", b""):
+                        content += chunk[1:] if chunk.startswith(b"..") else chunk
+                    with self.lock:
+                        self.received.append(
+                            message_from_bytes(bytes(content), policy=default)  # type: ignore[arg-type]
+                        )
+                    await reply("END", b"250 OK queued")
+                elif command == "QUIT":
+                    await reply("QUIT", b"221 bye")
+                    break
+                else:  # MAIL, RCPT, RSET, NOOP
+                    await reply(command, b"250 OK")
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    def __enter__(self) -> SlowSmtp:
+        self.thread.start()
+
+        async def start() -> int:
+            self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+            return int(self._server.sockets[0].getsockname()[1])
+
+        self.port = asyncio.run_coroutine_threadsafe(start(), self.loop).result(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        async def stop() -> None:
+            if self._server is not None:
+                self._server.close()
+            for task in asyncio.all_tasks():
+                if task is not asyncio.current_task():
+                    task.cancel()
+
+        asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)

@@ -46,20 +46,21 @@ def healthy(sqlite_url: str, smtp_port: int, monkeypatch: pytest.MonkeyPatch) ->
     return sqlite_url
 
 
-def test_everything_fine_is_seven_ticks_and_exit_zero(
+def test_everything_fine_is_eight_ticks_and_exit_zero(
     healthy: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["doctor"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 7 and all(line.startswith("✓ ") for line in lines)
+    assert len(lines) == 8 and all(line.startswith("✓ ") for line in lines)
     assert lines[0].startswith("✓ Base de données : sqlite:///") and "(schéma v" in lines[0]
     assert lines[1].startswith("✓ SMTP : répond à EHLO (127.0.0.1:")
     assert lines[2] == "✓ Vonage (SMS) : identifiants présents"
     assert lines[3].startswith("✓ wkhtmltopdf : 0.12") and "rend une page de test" in lines[3]
     assert lines[4] == "✓ Profil : complet"
     # Printers are optional: not configured is said, and is no failure (issue 14).
-    assert lines[5] == "✓ Imprimante (CUPS) : non configurée (facultatif : COMPTOIR_PRINTER)"
-    assert lines[6] == (
+    assert lines[5] == "✓ Messages : aucun en échec, 0 en attente"
+    assert lines[6] == "✓ Imprimante (CUPS) : non configurée (facultatif : COMPTOIR_PRINTER)"
+    assert lines[7] == (
         "✓ Imprimante de tickets : non configurée (facultatif : COMPTOIR_RECEIPT_PRINTER)"
     )
 

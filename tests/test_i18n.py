@@ -40,7 +40,7 @@ def _shown_literals(path: Path) -> set[str]:
 def shown_texts() -> set[str]:
     """Every French text Comptoir shows: each module of app/ (not the catalogue), screens/
     and widgets/, every template, and the label tables."""
-    from app.messages.outbox import STATE_LABELS
+    from app.messages.states import STATE_LABELS
     from app.money.books import CSV_HEADER, PAYOUT_LABELS
     from app.orders.statuses import FINAL_REASONS, STATUS_LABELS
     from app.shop.profile import LABELS

@@ -42,6 +42,29 @@ def test_a_new_database_is_created_at_the_latest_version(db_url: str) -> None:
     handle.close()
 
 
+def test_version_5_keeps_snapshots_and_turns_not_configured_into_skipped(db_url: str) -> None:
+    from app.config import Config
+    from app.intake.files import import_drafts, parse_document
+    from storage.models import Notification
+    from tests.factories import order_doc
+
+    open_database(db_url)
+    import_drafts(parse_document([order_doc()]), config=Config(undo_seconds=0))
+    db = database.obj
+    # Back to version 4: no snapshot columns, and the state of that time.
+    for column in ("snapshot", "superseded_by"):
+        db.execute_sql(f'ALTER TABLE "notification" DROP COLUMN "{column}"')
+    db.execute_sql("UPDATE \"notification\" SET state = 'not_configured'")
+    Meta.update(value="4").where(Meta.key == "schema_version").execute()
+    database.close()
+    open_database(db_url)
+    assert migrations.schema_version(database.obj) == migrations.LATEST
+    rows = list(Notification.select())
+    assert rows and {n.state for n in rows} == {"skipped"}
+    assert {n.snapshot for n in rows} == {None}  # rendered from the order as it is now
+    database.close()
+
+
 def test_a_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     open_database(url)

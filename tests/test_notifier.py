@@ -21,8 +21,10 @@ from app.errors import ConfigError
 from app.intake.files import import_drafts, parse_document
 from app.messages.capture import MailCapture, free_port
 from app.messages.notifier import Notifier
+from app.messages.outbox import resend
 from app.messages.render import GSM_BASIC, GSM_EXTENDED, gsm_length
 from app.messages.senders import parse_smtp_url
+from app.messages.states import NotificationState as N
 from app.orders.rules import change_status, undo_change
 from app.orders.statuses import OrderStatus as S
 from app.shop.profile import save_profile
@@ -106,7 +108,7 @@ async def test_status_mails_go_out_with_tracker_text_and_html(db: str) -> None:
         result = await drain(config)
         assert result.ok and result.sent == 3
         received = {str(m["Subject"]): m for m in server.recorder.received}
-    assert states() == {"sent": 3}
+    assert states() == {N.SENT: 3}
     processing = next(m for s, m in received.items() if "En cours de traitement" in s)
     assert processing["To"] == "hugo.bernard@example.org"
     # From the shop by its name (the configured address), answers to the profile's mail.
@@ -234,7 +236,7 @@ async def test_starttls_with_a_wrong_password_waits(
         assert server.recorder.count() == 0
     assert result.pending == 1 and not result.ok
     row = Notification.get()
-    assert row.state == "pending" and "535" in row.last_error
+    assert row.state == N.PENDING and "535" in row.last_error
 
 
 async def test_implicit_tls(db: str, server_tls: ssl.SSLContext, trust_ca: Path) -> None:
@@ -274,7 +276,7 @@ async def test_451_then_421_then_success_delivers_once(db: str) -> None:
         assert result.ok and result.sent == 1 and result.retried == 2
         assert recorder.message_ids() == {f"<notif-{Notification.get().id}.T-0001@comptoir>": 1}
     row = Notification.get()
-    assert row.state == "sent" and row.attempts == 3
+    assert row.state == N.SENT and row.attempts == 3
 
 
 async def test_554_fails_after_one_attempt_with_the_servers_words(db: str) -> None:
@@ -285,7 +287,7 @@ async def test_554_fails_after_one_attempt_with_the_servers_words(db: str) -> No
         result = await drain(config)
     assert result.failed == 1 and not result.ok and result.sent == 0
     row = Notification.get()
-    assert row.state == "failed" and row.attempts == 1
+    assert row.state == N.FAILED and row.attempts == 1
     assert "554" in row.last_error and "Message rejected as spam" in row.last_error
 
 
@@ -305,7 +307,7 @@ async def test_refused_recipient_fails_and_the_next_one_goes(db: str) -> None:
         result = await drain(config)
         assert server.recorder.count() == 1
     assert result.failed == 1 and result.sent == 1
-    failed = Notification.get(Notification.state == "failed")
+    failed = Notification.get(Notification.state == N.FAILED)
     assert "550" in failed.last_error and "No such user here" in failed.last_error
 
 
@@ -317,7 +319,7 @@ async def test_server_down_then_up_delivers(db: str) -> None:
     # Nothing goes while the server is down; how many quick retries fit in depends on load.
     assert down.pending == 1 and down.sent == 0 and down.retried >= 1 and not down.ok
     row = Notification.get()
-    assert row.state == "pending" and row.last_error
+    assert row.state == N.PENDING and row.last_error
     with SmtpServer(port=port) as server:
         up = await Notifier(config, "b").drain(retry_wait=5)
         assert up.ok and up.sent == 1 and server.recorder.count() == 1
@@ -330,34 +332,34 @@ async def test_temporary_failures_give_up_after_the_last_attempt(db: str) -> Non
         add_orders(config, no_mobile())
         result = await Notifier(config, "x", max_attempts=3).drain(retry_wait=5)
     row = Notification.get()
-    assert row.state == "failed" and row.attempts == 3 and result.failed == 1
+    assert row.state == N.FAILED and row.attempts == 3 and result.failed == 1
     assert "450" in row.last_error and "3" in row.last_error
 
 
 # -- configuration ---------------------------------------------------------------------------
 
 
-async def test_missing_configuration_waits_as_not_configured(db: str) -> None:
+async def test_a_channel_without_configuration_is_skipped_never_sent_later(db: str) -> None:
     config = make_config()  # no SMTP URL
     add_orders(config, no_mobile(), seller=True)  # seller mail (profile empty) + customer mail
     result = await drain(config)
-    assert result.not_configured == 2 and not result.ok
+    # Nothing is left to send: a shop without a mail server is not a failure at every run.
+    assert result.skipped == 2 and result.ok and result.pending == 0
     rows = {n.audience: n for n in Notification.select()}
-    assert rows["customer"].state == "not_configured"
+    assert rows["customer"].state == N.SKIPPED
     assert "COMPTOIR_SMTP_URL" in rows["customer"].last_error
     with SmtpServer() as server:
         configured = make_config(smtp_url=server.url)
-        result = await drain(configured)
-        # The customer's goes; the seller's still lacks an address in the profile.
-        assert result.sent == 1 and result.not_configured == 1
-        seller = Notification.get(Notification.audience == "seller")
-        assert seller.state == "not_configured" and "Profil" in seller.last_error
         save_profile(name="Shop", email="seller@example.org")
         result = await drain(configured)
-        assert result.ok and result.sent == 1
-        assert sorted(m["To"] for m in server.recorder.received) == [
-            "hugo.bernard@example.org",
-            "seller@example.org",
+        # Recorded as not sent: configuring the channel later does not send them by itself.
+        assert result.sent == 0 and result.ok and server.recorder.count() == 0
+        assert states() == {N.SKIPPED: 2}
+        # Staff may still send one again by hand.
+        resend(rows["customer"].id)
+        result = await drain(configured)
+        assert result.sent == 1 and [m["To"] for m in server.recorder.received] == [
+            "hugo.bernard@example.org"
         ]
 
 
@@ -372,7 +374,41 @@ async def test_grace_period_is_waited_out_and_undo_withdraws(db: str) -> None:
         subjects = sorted(str(m["Subject"]) for m in server.recorder.received)
     assert result.ok and result.sent == 3
     assert sum("Confirmation en cours" in s for s in subjects) == 1
-    assert Notification.get(Notification.state == "withdrawn").order.number == "T-0002"
+    assert Notification.get(Notification.state == N.WITHDRAWN).order.number == "T-0002"
+
+
+def _status_lines(text: str) -> tuple[str, str]:
+    """The status a status mail's heading announces, and the one its summary shows."""
+    heading = text.split("est maintenant au statut :")[1].split(".\n")[0].strip()
+    summary = text.split("Statut : ")[1].split("\n")[0].strip()
+    return heading, summary
+
+
+async def test_each_message_shows_the_order_as_it_was_at_its_change(db: str) -> None:
+    """Issue 10 item 6: Confirmation then Terminé within the grace period: the customer gets
+    one mail, for Terminé, whose heading and summary agree; the seller's new-order mail,
+    sent after both changes, shows the order as it was at intake."""
+    with SmtpServer() as server:
+        config = make_config(smtp_url=server.url, undo_seconds=0.5)
+        save_profile(name="Shop", email="seller@example.org")
+        add_orders(config, no_mobile(), seller=True)
+        change_status("T-0001", S.CONFIRMING, config=config)
+        change_status("T-0001", S.FINISHED, config=config)
+        result = await drain(config)
+        mails = list(server.recorder.received)
+    assert result.ok and result.sent == 3
+    customer = [m for m in mails if m["To"] == "hugo.bernard@example.org"]
+    subjects = sorted(str(m["Subject"]).split("— ")[1] for m in customer)
+    assert subjects == ["Commande Enregistrée", "Terminé"]  # no Confirmation mail
+    for mail in customer:
+        text, html = parts(mail)
+        heading, summary = _status_lines(text)
+        assert heading == summary == str(mail["Subject"]).split("— ")[1]
+        assert html.count(heading) >= 2
+    seller_text, _html = parts(next(m for m in mails if m["To"] == "seller@example.org"))
+    assert "Statut : Commande Enregistrée" in seller_text
+    superseded = Notification.get(Notification.order_status == "confirming")
+    assert superseded.state == N.SUPERSEDED and superseded.sent_at is None
 
 
 async def test_an_expired_lease_is_taken_over_and_a_live_one_is_not(db: str) -> None:
@@ -383,7 +419,7 @@ async def test_an_expired_lease_is_taken_over_and_a_live_one_is_not(db: str) -> 
         with write_transaction():
             for number, until in (("T-0001", -60), ("T-0002", 60)):
                 Notification.update(
-                    state="sending",
+                    state=N.SENDING,
                     lease_owner="dead-notifier",
                     lease_until=now + timedelta(seconds=until),
                     attempts=1,
@@ -392,8 +428,8 @@ async def test_an_expired_lease_is_taken_over_and_a_live_one_is_not(db: str) -> 
         assert handled == 1
         assert [m["To"] for m in server.recorder.received] == ["hugo.bernard@example.org"]
     rows = {n.order.number: n for n in Notification.select()}
-    assert rows["T-0001"].state == "sent" and rows["T-0001"].attempts == 2
-    assert rows["T-0002"].state == "sending" and rows["T-0002"].lease_owner == "dead-notifier"
+    assert rows["T-0001"].state == N.SENT and rows["T-0001"].attempts == 2
+    assert rows["T-0002"].state == N.SENDING and rows["T-0002"].lease_owner == "dead-notifier"
 
 
 def _order_ids(number: str) -> list[int]:
@@ -406,12 +442,12 @@ async def test_a_notifier_that_lost_its_lease_does_not_mark(db: str) -> None:
     config = make_config(smtp_url="smtp://127.0.0.1:1")
     add_orders(config, no_mobile())
     mine = Notifier(config, "first")
-    jobs, _shop, _until = mine.claim()
+    jobs, _shop, _until = mine.store.claim()
     assert len(jobs) == 1
     with write_transaction():
         Notification.update(lease_owner="second").execute()
-    assert mine.mark(jobs[0].id, "sent", None, "x@example.org") is False
-    assert Notification.get().state == "sending"
+    assert mine.store.mark(jobs[0].id, N.SENT, None, "x@example.org") is False
+    assert Notification.get().state == N.SENDING
 
 
 # -- SMS -------------------------------------------------------------------------------------
@@ -437,8 +473,8 @@ async def test_sms_to_the_customer_and_the_seller(
         doc = order_doc(customer={**order_doc()["customer"], "name": long_name})
         add_orders(config, doc, seller=True)
         result = await drain(config)
-    assert result.sent == 2  # the two SMS; both mails wait for a mail server
-    assert result.not_configured == 2
+    assert result.sent == 2  # the two SMS; both mails are skipped: no mail server
+    assert result.skipped == 2
     by_to = {r["to"]: r for r in stub.requests}
     assert set(by_to) == {"33612345678", "33611223344"}
     for request in stub.requests:
@@ -453,7 +489,7 @@ async def test_sms_to_the_customer_and_the_seller(
     assert seller_text.startswith("Nouvelle commande T-0001 : 1,00 €, Marie-Hélène")
     assert seller_text.endswith("... comptoir --order T-0001")  # the long name was cut
     seller = Notification.get((Notification.channel == "sms") & (Notification.audience == "seller"))
-    assert seller.state == "sent" and seller.recipient == "+33611223344"
+    assert seller.state == N.SENT and seller.recipient == "+33611223344"
 
 
 @pytest.mark.parametrize(
@@ -491,7 +527,7 @@ async def test_sms_invalid_number_fails_with_vonages_words(
             Notification.delete().where(Notification.channel == "mail").execute()
         result = await drain(config)
     row = Notification.get()
-    assert row.state == "failed" and row.attempts == 1 and result.failed == 1
+    assert row.state == N.FAILED and row.attempts == 1 and result.failed == 1
     assert "to address is invalid" in row.last_error and "3" in row.last_error
 
 
@@ -532,7 +568,7 @@ async def test_run_sends_what_becomes_due_until_stopped(db: str) -> None:
         await eventually(lambda: server.recorder.count() == 2, "the second mail")
         stop.set()
         await asyncio.wait_for(task, timeout=30)
-    assert states() == {"sent": 2}
+    assert states() == {N.SENT: 2}
 
 
 # -- the order's PDF -------------------------------------------------------------------------
@@ -570,10 +606,10 @@ def test_smtp_urls() -> None:
         parse_smtp_url("http://mail.example.org")
 
 
-async def test_sms_without_vonage_configuration_waits(db: str) -> None:
+async def test_sms_without_vonage_configuration_is_skipped(db: str) -> None:
     config = make_config()
     add_orders(config, order_doc())  # the customer has a mobile: mail + SMS
     result = await drain(config)
-    assert result.not_configured == 2 and result.sent == 0
+    assert result.skipped == 2 and result.sent == 0 and result.ok
     sms = Notification.get(Notification.channel == "sms")
-    assert sms.state == "not_configured" and "COMPTOIR_VONAGE_API_KEY" in sms.last_error
+    assert sms.state == N.SKIPPED and "COMPTOIR_VONAGE_API_KEY" in sms.last_error

@@ -12,6 +12,7 @@ from app.config import Config, NotifyRule
 from app.errors import TransitionError
 from app.intake.files import import_files
 from app.messages.outbox import resend
+from app.messages.states import NotificationState as N
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus as S
 from app.orders.view import change_preview, fingerprint, load_order_detail, undo_latest
@@ -81,7 +82,7 @@ def test_the_fingerprint_moves_only_when_something_changed(order: Order, config:
     load_order_detail(NUMBER)  # reading changes nothing
     assert fingerprint(NUMBER) == first
     note = Notification.get((Notification.order == order) & (Notification.channel == "sms"))
-    Notification.update(state="failed").where(Notification.id == note.id).execute()
+    Notification.update(state=N.FAILED).where(Notification.id == note.id).execute()
     failed = fingerprint(NUMBER)
     assert failed != first
     resend(note.id)

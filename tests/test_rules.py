@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from app.clock import utcnow
 from app.config import Config
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.intake.files import import_files
+from app.messages.states import NotificationState as N
 from app.orders.rules import can_undo, change_status, history, undo_change
 from app.orders.statuses import TRANSITIONS, allowed_targets, next_in_flow
 from app.orders.statuses import OrderStatus as S
@@ -185,7 +187,7 @@ def test_a_change_queues_the_customer_messages_after_the_grace_period(
     }
     assert all(n.due_at == now + timedelta(seconds=20) for n in result.notifications)
     assert all(
-        n.state == "pending" and n.change_id == result.change.id for n in result.notifications
+        n.state == N.PENDING and n.change_id == result.change.id for n in result.notifications
     )
 
 
@@ -197,8 +199,36 @@ def test_undo_within_the_grace_period_restores_and_withdraws(seeded: str, config
     assert order.status == S.REGISTERED
     assert (undo.from_status, undo.to_status, undo.kind) == ("confirming", "registered", "undo")
     states = {n.state for n in Notification.select().where(Notification.change == result.change.id)}
-    assert states == {"withdrawn"}
+    assert states == {N.WITHDRAWN}
     assert StatusChange.get_by_id(result.change.id).undone
+
+
+def test_a_change_in_the_grace_period_supersedes_the_previous_customer_messages(
+    seeded: str, config: Config
+) -> None:
+    now = utcnow()
+    first = change_status(FIRST, S.CONFIRMING, config=config, now=now)
+    second = change_status(FIRST, S.FINISHED, config=config, now=now + timedelta(seconds=5))
+    earlier = {n.channel: Notification.get_by_id(n.id) for n in first.notifications}
+    later = {n.channel: n for n in second.notifications}
+    for channel in ("mail", "sms"):
+        assert earlier[channel].state == N.SUPERSEDED
+        assert earlier[channel].superseded_by == later[channel].id
+        assert later[channel].state == N.PENDING
+    # Each message keeps the order as it was at its change.
+    snapshots = {n.order_status: json.loads(n.snapshot)["status"] for n in Notification.select()}
+    assert snapshots["confirming"] == "confirming" and snapshots["finished"] == "finished"
+    # Undone, the later change gives the earlier messages back: the order is back there.
+    undo_change(second.change.id, config=config, now=now + timedelta(seconds=6))
+    assert {Notification.get_by_id(n.id).state for n in first.notifications} == {N.PENDING}
+    assert {Notification.get_by_id(n.id).state for n in second.notifications} == {N.WITHDRAWN}
+
+
+def test_a_message_past_its_grace_period_is_not_superseded(seeded: str, config: Config) -> None:
+    now = utcnow()
+    first = change_status(FIRST, S.CONFIRMING, config=config, now=now)
+    change_status(FIRST, S.PROCESSING, config=config, now=now + timedelta(seconds=21))
+    assert {Notification.get_by_id(n.id).state for n in first.notifications} == {N.PENDING}
 
 
 def test_undo_is_refused_after_the_grace_period_or_once_sent(seeded: str, config: Config) -> None:
@@ -207,7 +237,7 @@ def test_undo_is_refused_after_the_grace_period_or_once_sent(seeded: str, config
     assert not can_undo(result.change, config=config, now=now + timedelta(seconds=21))
     with pytest.raises(TransitionError):
         undo_change(result.change.id, config=config, now=now + timedelta(seconds=21))
-    Notification.update(state="sent").where(Notification.change == result.change.id).execute()
+    Notification.update(state=N.SENT).where(Notification.change == result.change.id).execute()
     with pytest.raises(TransitionError):
         undo_change(result.change.id, config=config, now=now + timedelta(seconds=1))
     assert Order.get(Order.number == FIRST).status == S.CONFIRMING

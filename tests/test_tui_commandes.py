@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, OptionList
 
 from app.config import Config
 from app.errors import ComptoirError
+from app.messages.states import NotificationState as N
 from app.orders.statuses import OrderStatus
 from app.tui.factory import parse_month
 from screens.commandes import PAGE, PREFETCH, CommandesScreen, StatusFilterScreen
@@ -786,7 +787,7 @@ async def test_the_tui_runs_the_notifier(seeded: Config, tmp_path: Path) -> None
         return len(list((maildir / "new").iterdir())) if (maildir / "new").exists() else 0
 
     def marked_sent() -> int:
-        return Notification.select().where(Notification.state == "sent").count()
+        return Notification.select().where(Notification.state == N.SENT).count()
 
     with MailCapture(maildir) as smtp_url:
         app = app_for(replace(seeded, smtp_url=smtp_url), notifier=True)

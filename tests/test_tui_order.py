@@ -15,6 +15,7 @@ from textual.widgets import DataTable, OptionList, Select, Static
 
 from app.config import Config
 from app.intake.files import import_files
+from app.messages.states import NotificationState as N
 from app.orders.rules import change_status
 from app.orders.statuses import FINAL_REASONS, STATUS_LABELS, allowed_targets
 from app.orders.statuses import OrderStatus as S
@@ -262,8 +263,8 @@ async def test_a_change_from_the_keyboard_updates_order_history_and_outbox(
     assert (change.by, change.from_status, change.to_status) == ("Léa", "registered", "confirming")
     queued = list(Notification.select().where(Notification.change == change))
     assert sorted((n.channel, n.recipient, n.state) for n in queued) == [
-        ("mail", "camille.martin@example.org", "pending"),
-        ("sms", "+33612345678", "pending"),
+        ("mail", "camille.martin@example.org", N.PENDING),
+        ("sms", "+33612345678", N.PENDING),
     ]
 
 
@@ -430,7 +431,7 @@ async def test_ctrl_z_undoes_the_change_and_withdraws_its_messages(seeded: Confi
     change = StatusChange.get((StatusChange.kind == "change") & (StatusChange.order == order))
     assert change.undone
     states = {n.state for n in Notification.select().where(Notification.change == change)}
-    assert states == {"withdrawn"}
+    assert states == {N.WITHDRAWN}
 
 
 async def test_the_undo_notice_goes_when_the_grace_period_ends(
@@ -479,7 +480,7 @@ async def test_r_resends_a_failed_notification(seeded: Config) -> None:
         .where((Notification.order == order) & (Notification.channel == "sms"))
         .get()
     )
-    Notification.update(state="failed", attempts=1, last_error="Invalid number").where(
+    Notification.update(state=N.FAILED, attempts=1, last_error="Invalid number").where(
         Notification.id == failed.id
     ).execute()
     app = app_for(seeded, order=SEED_ORDER)
@@ -497,7 +498,7 @@ async def test_r_resends_a_failed_notification(seeded: Config) -> None:
         assert "3 en attente, 0 en échec" in text_of(app, "#notifications-title")
         assert "Notification renvoyée à +33612345678" in text_of(app, "#order-notice")
     again = Notification.get_by_id(failed.id)
-    assert (again.state, again.attempts) == ("pending", 0)
+    assert (again.state, again.attempts) == (N.PENDING, 0)
 
 
 async def test_p_saves_the_order_pdf(seeded: Config) -> None:

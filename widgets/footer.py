@@ -12,15 +12,18 @@ from textual.widgets import Footer as TextualFooter
 
 from app.i18n import _
 from widgets.compat import FooterKey, FooterLabel
+from widgets.outbox_status import OutboxStatus
 from widgets.textual_keys import translate_description
 
 
 class Footer(TextualFooter):
     """Textual's footer, translated, compact (80 columns hold more keys)."""
 
-    def __init__(self, *, show_command_palette: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self, *, show_command_palette: bool = False, compact: bool = True, id: str | None = None
+    ) -> None:
         # By default the top bar shows Ctrl+P, not the footer.
-        super().__init__(compact=True, show_command_palette=show_command_palette, id=id)
+        super().__init__(compact=compact, show_command_palette=show_command_palette, id=id)
 
     _shown: tuple[object, ...] | None = None
 
@@ -44,3 +47,4 @@ class Footer(TextualFooter):
             elif isinstance(widget, FooterLabel):
                 widget = FooterLabel(_(str(widget.content)) + " ")
             yield widget
+        yield OutboxStatus()  # failed messages, an unreachable mail server: on every screen

@@ -57,11 +57,6 @@ EN = {
     "Abandon après {attempts} tentatives : {error}": "Gave up after {attempts} attempts: {error}",
     "PDF de la commande impossible à produire : {reason}": "Cannot produce the order's PDF: {reason}",
     # comptoir worker
-    "Envoyés : {sent}, nouvelles tentatives : {retried}, en échec : {failed}, "
-    "non configurés : {not_configured}, en attente : {pending}.": (
-        "Sent: {sent}, retries: {retried}, failed: {failed}, "
-        "not configured: {not_configured}, pending: {pending}."
-    ),
     "Notificateur démarré ({owner}) ; Ctrl+C pour l'arrêter.": (
         "Notifier started ({owner}); Ctrl+C to stop it."
     ),

@@ -26,6 +26,7 @@ from app.documents.views import (
 from app.errors import ComptoirError, NotFoundError
 from app.i18n import _, format_day, format_local_datetime, format_money, format_rate, language
 from app.orders.rules import get_order, mode_label, status_label
+from app.orders.view import OrderView
 from storage.models import Document, Order
 
 Progress = Callable[[int, int], None]
@@ -57,16 +58,17 @@ def _render(template: str, **context: object) -> str:
     return environment().get_template(template).render(lang=language(), **context)
 
 
-def order_html(number: str) -> str:
-    """The order detail page of order `number` as HTML."""
+def order_html(number: str, view: OrderView | None = None) -> str:
+    """The order detail page of order `number` as HTML; `view` shows the order as it was
+    then (a message's snapshot) rather than as it is."""
     order = get_order(number)
     from app.shop.profile import load_profile
 
-    view, sheet = order_sheet(order)
+    current, sheet = order_sheet(order)
     seller = load_profile()
     return _render(
         "order.html",
-        order=view,
+        order=view or current,
         sheet=sheet,
         seller=seller,
         capital=capital_text(seller),
@@ -119,9 +121,9 @@ def document_html(document: Document) -> str:
     return record_html(document_view(document))
 
 
-def render_order_pdf(number: str) -> bytes:
-    """The order's PDF (everything of the order detail)."""
-    return html_to_pdf(order_html(number))
+def render_order_pdf(number: str, view: OrderView | None = None) -> bytes:
+    """The order's PDF (everything of the order detail); `view` as in `order_html`."""
+    return html_to_pdf(order_html(number, view))
 
 
 def document_pdf(document: Document) -> bytes:

@@ -24,7 +24,12 @@ from app.config import Config
 from app.documents import issuing
 from app.errors import IntakeError
 from app.i18n import _
-from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
+from app.orders.rules import (
+    SYSTEM,
+    order_snapshot,
+    queue_new_order_notifications,
+    queue_status_notifications,
+)
 from app.orders.statuses import OrderStatus
 from app.shop.profile import load_profile
 from app.text import fold, forbidden_character, printable, refusal
@@ -499,9 +504,24 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
             issuing.note_invoice_waiting()
         else:
             issuing.issue_invoice(order, now, seller)
-        queue_new_order_notifications(order, config, now)
+        # What the messages show: the order at intake, from what was just written.
+        lines = [
+            OrderLine(
+                position=position,
+                product=line.product,
+                category=line.category,
+                seller=line.seller,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                vat_rate=str(line.vat_rate),
+                total=line.total,
+            )
+            for position, line in enumerate(draft.lines, start=1)
+        ]
+        snapshot = order_snapshot(order, lines)
+        queue_new_order_notifications(order, config, now, snapshot)
         # The registration mail is due at once: an intake cannot be undone.
-        queue_status_notifications(order, status, None, _at_once(config), now, SYSTEM)
+        queue_status_notifications(order, status, None, _at_once(config), now, SYSTEM, snapshot)
     return order
 
 

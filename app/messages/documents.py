@@ -18,13 +18,14 @@ from app.clock import utcnow
 from app.config import Config
 from app.errors import ValidationError
 from app.i18n import _
+from app.messages.states import WAITING
+from app.messages.states import NotificationState as N
 from app.orders.rules import get_order
 from storage.db import write_transaction
 from storage.models import Document, Notification
 
 TEMPLATE = "document"
 CUSTOMER, SHOP = "customer", "seller"
-_UNSENT = ("pending", "sending", "not_configured")
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def queue_document_mail(
                 & (Notification.template == TEMPLATE)
                 & (Notification.attachment == attachment)
                 & (Notification.audience == audience)
-                & Notification.state.in_(_UNSENT)
+                & Notification.state.in_(WAITING)
             )
             .first()
         )
@@ -156,7 +157,7 @@ def queue_document_mail(
             order_status=order.status,
             lang=config.lang,
             recipient=recipient,
-            state="pending",
+            state=N.PENDING,
             due_at=now,
             created_at=now,
             created_by=by,

@@ -32,6 +32,7 @@ from app import webhooks
 from app.config import Config
 from app.i18n import _
 from app.messages.senders import DeliveryError, NotConfigured
+from app.messages.states import NotificationState as N
 from storage.models import MarketplaceMessage, Notification, Order, StatusChange
 
 # The outbox's columns: channel `webhook` (at most 8 characters), audience `marketplace`.
@@ -92,7 +93,7 @@ def queue_status_message(
         order_status=change.to_status,
         lang=config.lang,
         recipient=None,
-        state="pending",
+        state=N.PENDING,
         due_at=due,
         created_at=change.at,
         created_by=change.by,

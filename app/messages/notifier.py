@@ -1,13 +1,20 @@
 """The notifier: claims due messages of the outbox under a lease and sends them.
 
-Several notifiers may run on one database (terminals, `comptoir worker`). Each claims a
-batch in a write transaction, moving the rows from `pending` (due) — or from `sending`
-whose lease ran out, left by a notifier that died — to `sending` with its own name and a
-lease, on the condition that the rows are still as it read them; so no two notifiers hold
-the same row. A row is marked `sent` right after the server accepted it, and only while
-the lease is still this notifier's. A notifier killed between the server's acceptance and
-that mark leaves one row that another notifier sends again after the lease: it carries the
-same Message-ID, so the copy can be recognised.
+The outbox's data layer (claims, renewals, outcomes) is app.messages.store; this is the
+send loop. A message is never sent twice while its sender is alive:
+
+- while a batch is being sent, a renewal task extends the lease of the rows still held
+  every quarter of the lease, however long one SMTP exchange takes, so no other notifier
+  takes them over;
+- every SMTP command (and every Vonage request) is bounded by a timeout shorter than the
+  lease, so a server that hangs ends in a retry rather than in a message held for ever;
+- should the renewals fail (the database away), a mail still on the wire is abandoned —
+  its connection closed — a quarter of a lease before the lease can run out; a mail whose
+  lease another notifier took over meanwhile is abandoned at once and never marked.
+
+A notifier killed between the server's acceptance and the mark `sent` leaves one row that
+another notifier sends again after the lease: it carries the same Message-ID, so the copy
+can be recognised.
 
 Database work runs in one dedicated thread (peewee is synchronous; a busy SQLite must not
 freeze a screen); SMTP is asyncio; the vonage SDK runs in a thread of its own.
@@ -19,23 +26,23 @@ import asyncio
 import contextlib
 import logging
 import os
-import random
 import socket
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import Message
 from typing import Any, TypeVar
 
-from peewee import fn
-
 from app.clock import utcnow
 from app.config import Config
 from app.i18n import _
-from app.messages.marketplace import AUDIENCE, MarketplaceSender, Outgoing
+from app.messages import store
 from app.messages.marketplace import CHANNEL as MARKETPLACE
+from app.messages.marketplace import TIMEOUT_SECONDS as MARKETPLACE_TIMEOUT
+from app.messages.marketplace import MarketplaceSender, Outgoing
 from app.messages.render import (
     Job,
     ShopView,
@@ -44,14 +51,13 @@ from app.messages.render import (
     sms_text,
 )
 from app.messages.senders import DeliveryError, MailSender, NotConfigured, SmsSender
-from app.orders.view import order_views
-from storage.db import is_sqlite, tuples, write_transaction
-from storage.models import Notification, Profile, database
+from app.messages.states import WAITING
+from app.messages.states import NotificationState as N
 
 log = logging.getLogger("comptoir.notifier")
 T = TypeVar("T")
 
-MAX_RETRY_SECONDS = 3600.0
+COMMAND_TIMEOUT = 30.0  # seconds for one SMTP command or Vonage request, at most
 
 
 @dataclass
@@ -60,27 +66,37 @@ class DrainResult:
 
     sent: int = 0
     retried: int = 0
-    failed: int = 0  # failed rows in the outbox (not only this run's)
-    not_configured: int = 0
-    pending: int = 0  # still pending or sending (temporary failures waiting)
+    failed: int = 0  # failed in this drain
+    skipped: int = 0  # not sent in this drain: their channel is not configured
+    pending: int = 0  # still pending or sending when the drain ends
+    failed_before: int = 0  # failed rows of earlier runs still in the outbox
     errors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when the outbox holds nothing left to send and nothing failed."""
-        return self.failed == 0 and self.not_configured == 0 and self.pending == 0
+        """Nothing is left to send and nothing failed in this drain.
+
+        Skipped messages and the failures of earlier runs (shown on their order, sent again
+        by hand) do not count: a cron job reports each failure once, not at every run."""
+        return self.failed == 0 and self.pending == 0
 
     def summary(self) -> str:
         """One line for the terminal."""
-        return _(
+        line = _(
             "Envoyés : {sent}, nouvelles tentatives : {retried}, en échec : {failed}, "
-            "non configurés : {not_configured}, en attente : {pending}.",
+            "non envoyés (canal non configuré) : {skipped}, en attente : {pending}.",
             sent=self.sent,
             retried=self.retried,
             failed=self.failed,
-            not_configured=self.not_configured,
+            skipped=self.skipped,
             pending=self.pending,
         )
+        if self.failed_before:
+            line += " " + _(
+                "{count} message(s) en échec d'avant restent à renvoyer (comptoir --order).",
+                count=self.failed_before,
+            )
+        return line
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,27 @@ class Prepared:
 
     recipient: str
     payload: Message | str | Outgoing
+
+
+class LeaseLost(Exception):
+    """The row is no longer safely this notifier's: the send was abandoned."""
+
+
+class Lease:
+    """The lease of one claimed batch as this notifier knows it (monotonic time)."""
+
+    def __init__(self, ids: list[int], seconds: float, started: float) -> None:
+        self.held = set(ids)  # claimed, not yet settled
+        self.lost: set[int] = set()  # taken over by another notifier
+        self.seconds = seconds
+        self.ends = started + seconds  # no earlier than the lease_until in the database
+
+    def safe(self) -> bool:
+        """True while the lease has more than a quarter of its length to run."""
+        return time.monotonic() < self.ends - self.seconds / 4
+
+    def settled(self, job_id: int) -> None:
+        self.held.discard(job_id)
 
 
 def default_owner() -> str:
@@ -109,27 +146,30 @@ class Notifier:
         retry_seconds: float | None = None,
         max_attempts: int = 10,
         poll_seconds: float = 2.0,
-        recheck_seconds: float = 30.0,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.config = config
         self.owner = (owner_id or default_owner())[:64]
-        self.batch_size = batch_size
         self.lease = timedelta(
             seconds=config.notify_lease_seconds if lease_seconds is None else lease_seconds
         )
         self.retry_seconds = config.notify_retry_seconds if retry_seconds is None else retry_seconds
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
-        self.recheck_seconds = recheck_seconds
         self.clock = clock
-        self.mail = MailSender(config)
-        self.sms = SmsSender(config)
-        self.marketplace = MarketplaceSender(config)
+        self.store = store.Store(self.owner, lease=self.lease, batch_size=batch_size, clock=clock)
+        # One exchange with a server always ends well within the lease.
+        self.command_timeout = min(COMMAND_TIMEOUT, self.lease.total_seconds() / 2)
+        self.mail = MailSender(config, timeout=self.command_timeout)
+        self.sms = SmsSender(config, timeout=max(1, int(self.command_timeout)))
+        self.marketplace = MarketplaceSender(
+            config, timeout=min(self.command_timeout, MARKETPLACE_TIMEOUT)
+        )
         self._executor: ThreadPoolExecutor | None = None
         self._wake = asyncio.Event()
         self._result = DrainResult()
         self.last_error: str | None = None  # why the last round failed (database lost…)
+        self.mail_unreachable: str | None = None  # why the mail server could not be reached
 
     # -- the database thread ---------------------------------------------------------------
 
@@ -145,7 +185,7 @@ class Notifier:
         await self.marketplace.close()
         if self._executor is not None:
             with contextlib.suppress(Exception):
-                await self._db(_close_connection)
+                await self._db(store.close_connection)
             self._executor.shutdown(wait=False)
             self._executor = None
 
@@ -159,32 +199,27 @@ class Notifier:
         """Send due messages until `stop` is set.
 
         Never raises for a message that fails, nor when the database or a server is away
-        for a while: the problem is kept in `last_error` (for the footer) and the loop tries
-        again at the next poll.
+        for a while: the problem is kept in `last_error` (for the footer), written to the
+        log, and the loop tries again at the next poll.
         """
-        last_recheck: datetime | None = None
         try:
             while not stop.is_set():
                 delay = self.poll_seconds
                 try:
-                    now = self.clock()
-                    if last_recheck is None or (now - last_recheck).total_seconds() >= (
-                        self.recheck_seconds
-                    ):
-                        await self._db(self.requeue_configured)
-                        last_recheck = now
                     if await self.run_once():
                         self.last_error = None
                         continue
-                    next_due = await self._db(self._next_due)
+                    next_due = await self._db(self.store.next_due)
                     if next_due is not None:
                         delay = min(delay, max((next_due - self.clock()).total_seconds(), 0.05))
                     self.last_error = None
                 except Exception as exc:
-                    self.last_error = f"{type(exc).__name__}: {exc}"
-                    log.warning("notifier: %s", self.last_error)
+                    error = f"{type(exc).__name__}: {exc}"
+                    if error != self.last_error:  # once per problem, not once per poll
+                        log.warning("notifier: %s", error)
+                    self.last_error = error
                     with contextlib.suppress(Exception):
-                        await self._db(_close_connection)  # reconnect at the next round
+                        await self._db(store.close_connection)  # reconnect at the next round
                 await self._sleep(stop, delay)
         finally:
             await self.aclose()
@@ -199,22 +234,20 @@ class Notifier:
         self._result = DrainResult()
         never = asyncio.Event()
         try:
-            await self._db(self.requeue_configured)
             while True:
                 if await self.run_once():
                     continue
-                wait_until = await self._db(self._drain_horizon, retry_wait)
+                wait_until = await self._db(self.store.drain_horizon, retry_wait)
                 if wait_until is None:
                     break
                 delay = min(max((wait_until - self.clock()).total_seconds(), 0.02), 1.0)
                 await self._sleep(never, delay)
-            counts = await self._db(_state_counts)
+            counts = await self._db(store.state_counts)
         finally:
             await self.aclose()
         result = self._result
-        result.failed = counts.get("failed", 0)
-        result.not_configured = counts.get("not_configured", 0)
-        result.pending = counts.get("pending", 0) + counts.get("sending", 0)
+        result.failed_before = max(counts.get(N.FAILED, 0) - result.failed, 0)
+        result.pending = sum(counts.get(state, 0) for state in WAITING)
         return result
 
     async def _sleep(self, stop: asyncio.Event, delay: float) -> None:
@@ -233,44 +266,59 @@ class Notifier:
 
         The next message is prepared (templates, MIME) while the current one is on the
         wire, but sent only once the current one is marked: a notifier killed at any point
-        leaves at most one message sent and not marked.
+        leaves at most one message sent and not marked. The batch's lease is renewed by a
+        task of its own while the batch is sent.
         """
-        jobs, shop, lease_until = await self._db(self.claim)
+        started = time.monotonic()
+        jobs, shop, _until = await self._db(self.store.claim)
         if not jobs:
             return 0
+        lease = Lease([job.id for job in jobs], self.lease.total_seconds(), started)
+        renewer = asyncio.ensure_future(self._keep_leased(lease))
         handled = 0
         upcoming: asyncio.Future[Prepared] | None = None
         try:
-            index = 0
-            while index < len(jobs):
-                if self.clock() >= lease_until - self.lease / 2:
-                    lease_until, kept = await self._db(self.renew, [j.id for j in jobs[index:]])
-                    if jobs[index].id not in kept and upcoming is not None:
-                        upcoming.cancel()
-                        upcoming = None
-                    # Rows whose lease ran out may be another notifier's now: leave them.
-                    jobs = jobs[:index] + [j for j in jobs[index:] if j.id in kept]
-                    if index >= len(jobs):
-                        break
-                job = jobs[index]
-                current = (
-                    upcoming
-                    if upcoming is not None
-                    else asyncio.ensure_future(self._prepare(job, shop))
-                )
+            for index, job in enumerate(jobs):
+                if not lease.safe():
+                    break  # renewals fail: leave the rest before their lease can run out
+                current = upcoming or asyncio.ensure_future(self._prepare(job, shop))
                 upcoming = (
                     asyncio.ensure_future(self._prepare(jobs[index + 1], shop))
                     if index + 1 < len(jobs)
                     else None
                 )
-                await self._handle(job, current)
+                if job.id in lease.lost:
+                    current.cancel()  # another notifier holds it now: its business
+                    continue
+                await self._handle(job, current, lease)
+                lease.settled(job.id)
                 handled += 1
-                index += 1
         finally:
+            renewer.cancel()
             if upcoming is not None:
                 upcoming.cancel()
             await self.mail.close()
         return handled
+
+    async def _keep_leased(self, lease: Lease) -> None:
+        """Renew the batch's lease every quarter of it until cancelled."""
+        while True:
+            await asyncio.sleep(lease.seconds / 4)
+            ids = sorted(lease.held)
+            if not ids:
+                continue
+            started = time.monotonic()
+            try:
+                _until, kept = await self._db(self.store.renew, ids)
+            except Exception as exc:  # the database is away: `lease.safe()` turns false
+                log.warning("notifier: lease not renewed: %s: %s", type(exc).__name__, exc)
+                continue
+            lease.ends = started + lease.seconds
+            lost = set(ids) - kept
+            if lost:
+                lease.lost |= lost
+                lease.held -= lost
+                log.warning("notifier: lease of message(s) %s taken over", sorted(lost))
 
     async def _prepare(self, job: Job, shop: ShopView) -> Prepared:
         """The recipient and the ready message; raises NotConfigured or DeliveryError."""
@@ -293,23 +341,25 @@ class Notifier:
             return Prepared(recipient, message)
         return Prepared(recipient, sms_text(job, shop, self.config.timezone))
 
-    async def _handle(self, job: Job, preparing: asyncio.Future[Prepared]) -> None:
+    async def _handle(self, job: Job, preparing: asyncio.Future[Prepared], lease: Lease) -> None:
         recipient: str | None = None
         try:
             prepared = await preparing
             recipient = prepared.recipient
-            if isinstance(prepared.payload, Message):
-                await self.mail.send(prepared.payload, recipient)
-            elif isinstance(prepared.payload, Outgoing):
-                await self.marketplace.send(prepared.payload)
-            else:
-                await self.sms.send(recipient, prepared.payload, reference=f"notif-{job.id}")
+            await self._transmit(job, prepared, lease)
+        except LeaseLost:
+            # Taken over: the other notifier sends it. Renewals failing: the lease runs out
+            # and whoever claims it next sends it; no mark either way.
+            return
         except NotConfigured as exc:
-            await self._db(self.mark, job.id, "not_configured", str(exc), None)
+            await self._db(self.store.mark, job.id, N.SKIPPED, str(exc), None)
+            self._result.skipped += 1
             return
         except DeliveryError as exc:
+            if job.channel == "mail" and exc.unreachable:
+                self.mail_unreachable = str(exc)
             if exc.temporary and job.attempts < self.max_attempts:
-                await self._db(self.mark_retry, job, str(exc))
+                await self._db(self.store.retry, job, str(exc), self.retry_seconds)
                 self._result.retried += 1
             else:
                 words = str(exc)
@@ -319,16 +369,59 @@ class Notifier:
                         attempts=job.attempts,
                         error=words,
                     )
-                await self._db(self.mark, job.id, "failed", words, None)
-                if len(self._result.errors) < 20:
-                    self._result.errors.append(words)
+                log.warning("notifier: message %s failed: %s", job.id, words)
+                await self._fail(job, words)
             return
         except Exception as exc:  # a bug or a broken template: fail loudly, stay alive
             log.exception("notifier: message %s", job.id)
-            await self._db(self.mark, job.id, "failed", f"{type(exc).__name__}: {exc}", None)
+            await self._fail(job, f"{type(exc).__name__}: {exc}")
             return
-        if await self._db(self.mark, job.id, "sent", None, recipient):
+        if job.channel == "mail":
+            self.mail_unreachable = None
+        if await self._db(self.store.mark, job.id, N.SENT, None, recipient):
             self._result.sent += 1
+
+    async def _fail(self, job: Job, words: str) -> None:
+        if await self._db(self.store.mark, job.id, N.FAILED, words, None):
+            self._result.failed += 1
+            if len(self._result.errors) < 20:
+                self._result.errors.append(words)
+
+    async def _transmit(self, job: Job, prepared: Prepared, lease: Lease) -> None:
+        """Hand the message to its channel's server; DeliveryError, NotConfigured, LeaseLost."""
+        if isinstance(prepared.payload, Message):
+            sending = self.mail.send(prepared.payload, prepared.recipient)
+            await self._guarded(sending, job, lease, self.mail.drop)
+        elif isinstance(prepared.payload, Outgoing):
+            await self._guarded(self.marketplace.send(prepared.payload), job, lease)
+        else:
+            # The SDK's thread cannot be stopped: its requests are bounded by the timeout
+            # instead, and the lease is renewed while it runs.
+            await self.sms.send(prepared.recipient, prepared.payload, reference=f"notif-{job.id}")
+
+    async def _guarded(
+        self,
+        sending: Coroutine[Any, Any, None],
+        job: Job,
+        lease: Lease,
+        drop: Callable[[], Coroutine[Any, Any, None]] | None = None,
+    ) -> None:
+        """Await `sending` (a message on the wire), abandoning it if the lease is in danger;
+        `drop` then forgets the connection it left half-used."""
+        task = asyncio.ensure_future(sending)
+        check = min(lease.seconds / 20, 0.5)
+        while True:
+            done, _pending = await asyncio.wait({task}, timeout=check)
+            if done:
+                return task.result()
+            if job.id in lease.lost or not lease.safe():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+                if drop is not None:
+                    await drop()
+                log.warning("notifier: message %s abandoned on the wire (lease)", job.id)
+                raise LeaseLost
 
     def _recipient(self, job: Job, shop: ShopView) -> str:
         if job.audience == "seller":
@@ -365,246 +458,12 @@ class Notifier:
         from app.documents.render import render_order_pdf
 
         try:
-            return await asyncio.to_thread(render_order_pdf, job.order.number)
+            return await asyncio.to_thread(render_order_pdf, job.order.number, job.order)
         except Exception as exc:
             raise DeliveryError(
                 _("PDF de la commande impossible à produire : {reason}", reason=exc),
                 temporary=True,
             ) from exc
-
-    # -- database work (runs in the database thread) -----------------------------------------
-
-    def claim(self) -> tuple[list[Job], ShopView, datetime]:
-        """Lease up to `batch_size` due messages to this notifier; read what they need."""
-        now = self.clock()
-        lease_until = now + self.lease
-        due = ((Notification.state == "pending") & (Notification.due_at <= now)) | (
-            (Notification.state == "sending") & (Notification.lease_until < now)
-        )
-        with write_transaction():
-            query = (
-                Notification.select(Notification.id)
-                .where(due)
-                .order_by(Notification.due_at, Notification.id)
-                .limit(self.batch_size)
-            )
-            if not is_sqlite():
-                # Two notifiers on PostgreSQL take different rows instead of queueing.
-                query = query.for_update(skip_locked=True)
-            ids = [row_id for (row_id,) in tuples(query)]
-            if not ids:
-                return [], ShopView("", "", ""), lease_until
-            (
-                Notification.update(
-                    state="sending",
-                    lease_owner=self.owner,
-                    lease_until=lease_until,
-                    attempts=Notification.attempts + 1,
-                )
-                .where(Notification.id.in_(ids) & due)
-                .execute()
-            )
-            rows = list(
-                Notification.select()
-                .where(
-                    Notification.id.in_(ids)
-                    & (Notification.state == "sending")
-                    & (Notification.lease_owner == self.owner)
-                    & (Notification.lease_until == lease_until)
-                )
-                .order_by(Notification.due_at, Notification.id)
-            )
-        orders = order_views(row.order_id for row in rows)
-        profile = Profile.get_or_none(Profile.id == 1)
-        shop = ShopView(
-            name=profile.name if profile else "",
-            email=profile.email if profile else "",
-            mobile=profile.mobile if profile else "",
-        )
-        jobs = [
-            Job(
-                id=row.id,
-                audience=row.audience,
-                channel=row.channel,
-                template=row.template,
-                order_status=row.order_status,
-                lang=row.lang,
-                recipient=row.recipient,
-                attempts=row.attempts,
-                order=orders[row.order_id],
-                attachment=row.attachment,
-            )
-            for row in rows
-        ]
-        return jobs, shop, lease_until
-
-    def renew(self, ids: list[int]) -> tuple[datetime, set[int]]:
-        """Extend the lease of the rows still held; returns the new end and those rows."""
-        lease_until = self.clock() + self.lease
-        with write_transaction():
-            (
-                Notification.update(lease_until=lease_until)
-                .where(
-                    Notification.id.in_(ids)
-                    & (Notification.state == "sending")
-                    & (Notification.lease_owner == self.owner)
-                )
-                .execute()
-            )
-            kept = {
-                row_id
-                for (row_id,) in tuples(
-                    Notification.select(Notification.id).where(
-                        Notification.id.in_(ids)
-                        & (Notification.state == "sending")
-                        & (Notification.lease_owner == self.owner)
-                    )
-                )
-            }
-        return lease_until, kept
-
-    def _held(self, notification_id: int) -> Any:
-        return (
-            (Notification.id == notification_id)
-            & (Notification.state == "sending")
-            & (Notification.lease_owner == self.owner)
-        )
-
-    def mark(
-        self, notification_id: int, state: str, error: str | None, recipient: str | None
-    ) -> bool:
-        """Record the outcome, only if this notifier still holds the row.
-
-        Runs once per message, so it is one prepared statement rather than a query built
-        by peewee each time (which costs three times the UPDATE itself on SQLite).
-        """
-        sent_at = self.clock() if state == "sent" else None
-        params = (
-            state,
-            error,
-            Notification.sent_at.db_value(sent_at),
-            recipient if state == "sent" else None,
-            notification_id,
-            self.owner,
-        )
-        with write_transaction():
-            cursor = database.execute_sql(_mark_sql(), params)
-        changed: int = cursor.rowcount
-        return changed == 1
-
-    def mark_retry(self, job: Job, error: str) -> bool:
-        """Back to pending, due after an exponential delay with jitter."""
-        delay = min(self.retry_seconds * 2 ** max(job.attempts - 1, 0), MAX_RETRY_SECONDS)
-        delay = delay / 2 + random.uniform(0, delay / 2)
-        with write_transaction():
-            updated: int = (
-                Notification.update(
-                    state="pending",
-                    due_at=self.clock() + timedelta(seconds=delay),
-                    last_error=error,
-                    lease_until=None,
-                    lease_owner=None,
-                )
-                .where(self._held(job.id))
-                .execute()
-            )
-        return updated == 1
-
-    def requeue_configured(self) -> int:
-        """Put back in the queue the `not_configured` messages whose channel now works."""
-        profile = Profile.get_or_none(Profile.id == 1)
-        audiences: dict[str, list[str]] = {"mail": [], "sms": [], MARKETPLACE: []}
-        if self.marketplace.configured:
-            audiences[MARKETPLACE].append(AUDIENCE)
-        if self.mail.configured:
-            audiences["mail"].append("customer")
-            if profile is not None and profile.email:
-                audiences["mail"].append("seller")
-        if self.sms.configured:
-            audiences["sms"].append("customer")
-            if profile is not None and profile.mobile:
-                audiences["sms"].append("seller")
-        condition = None
-        for channel, who in audiences.items():
-            if who:
-                part = (Notification.channel == channel) & Notification.audience.in_(who)
-                condition = part if condition is None else condition | part
-        if condition is None:
-            return 0
-        with write_transaction():
-            requeued: int = (
-                Notification.update(
-                    state="pending", due_at=self.clock(), last_error=None, attempts=0
-                )
-                .where((Notification.state == "not_configured") & condition)
-                .execute()
-            )
-        return requeued
-
-    def _next_due(self) -> datetime | None:
-        pending = (
-            Notification.select(fn.MIN(Notification.due_at))
-            .where(Notification.state == "pending")
-            .scalar()
-        )
-        leased = (
-            Notification.select(fn.MIN(Notification.lease_until))
-            .where(Notification.state == "sending")
-            .scalar()
-        )
-        times = [t for t in (pending, leased) if t is not None]
-        return min(times) if times else None
-
-    def _drain_horizon(self, retry_wait: float) -> datetime | None:
-        """When a drain should look again, or None when nothing is worth waiting for."""
-        limit = self.clock() + timedelta(seconds=retry_wait)
-        grace = (
-            Notification.select(fn.MIN(Notification.due_at))
-            .where((Notification.state == "pending") & (Notification.attempts == 0))
-            .scalar()
-        )
-        retry = (
-            Notification.select(fn.MIN(Notification.due_at))
-            .where(
-                (Notification.state == "pending")
-                & (Notification.attempts > 0)
-                & (Notification.due_at <= limit)
-            )
-            .scalar()
-        )
-        leased = (
-            Notification.select(fn.MIN(Notification.lease_until))
-            .where(Notification.state == "sending")
-            .scalar()
-        )
-        times = [t for t in (grace, retry, leased) if t is not None]
-        return min(times) if times else None
-
-
-def _mark_sql() -> str:
-    p = database.param
-    return (
-        f'UPDATE "{Notification._meta.table_name}" SET "state" = {p}, "last_error" = {p}, '
-        f'"lease_until" = NULL, "sent_at" = COALESCE({p}, "sent_at"), '
-        f'"recipient" = COALESCE({p}, "recipient") '
-        f'WHERE "id" = {p} AND "state" = \'sending\' AND "lease_owner" = {p}'
-    )
-
-
-def _close_connection() -> None:
-    if not database.is_closed():
-        database.close()
-
-
-def _state_counts() -> dict[str, int]:
-    return {
-        state: int(count)
-        for state, count in tuples(
-            Notification.select(Notification.state, fn.COUNT(Notification.id)).group_by(
-                Notification.state
-            )
-        )
-    }
 
 
 __all__ = ["DrainResult", "Notifier", "default_owner", "message_id"]

@@ -27,11 +27,13 @@ _VONAGE_STATUS = re.compile(r"error code (\d+):\s*(.*)", re.S)
 
 
 class DeliveryError(Exception):
-    """Sending failed; `temporary` when a later attempt may succeed."""
+    """Sending failed; `temporary` when a later attempt may succeed, `unreachable` when the
+    server could not be reached or did not answer in time."""
 
-    def __init__(self, message: str, *, temporary: bool) -> None:
+    def __init__(self, message: str, *, temporary: bool, unreachable: bool = False) -> None:
         super().__init__(message)
         self.temporary = temporary
+        self.unreachable = unreachable
 
 
 class NotConfigured(Exception):
@@ -87,11 +89,16 @@ def classify_smtp(exc: BaseException) -> DeliveryError:
             _("Le serveur de mail répond : {words}", words=_words(exc)), temporary=temporary
         )
     if isinstance(exc, aiosmtplib.SMTPTimeoutError | TimeoutError):
-        return DeliveryError(_("Le serveur de mail ne répond pas (délai dépassé)."), temporary=True)
+        return DeliveryError(
+            _("Le serveur de mail ne répond pas (délai dépassé)."),
+            temporary=True,
+            unreachable=True,
+        )
     if isinstance(exc, aiosmtplib.SMTPException | OSError):
         return DeliveryError(
             _("Serveur de mail injoignable : {reason}", reason=str(exc) or type(exc).__name__),
             temporary=True,
+            unreachable=True,
         )
     return DeliveryError(f"{type(exc).__name__}: {exc}", temporary=True)
 
@@ -100,6 +107,7 @@ class MailSender:
     """Sends mails over one SMTP connection, opened on first use and kept until `close`."""
 
     def __init__(self, config: Config, *, timeout: float = 30.0) -> None:
+        # `timeout` bounds each SMTP command (connect, EHLO, MAIL, RCPT, DATA…).
         self.settings = parse_smtp_url(config.smtp_url) if config.smtp_url else None
         self.mail_from = config.mail_from
         self.timeout = timeout
@@ -136,10 +144,10 @@ class MailSender:
         except NotConfigured:
             raise
         except Exception as exc:
-            await self._drop()
+            await self.drop()
             raise classify_smtp(exc) from exc
 
-    async def _drop(self) -> None:
+    async def drop(self) -> None:
         """Forget the connection after an error: the next message starts a clean one."""
         smtp, self._smtp = self._smtp, None
         if smtp is not None:

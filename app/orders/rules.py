@@ -7,6 +7,7 @@ the notifications it owes, so that either all of it happens or none of it does.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,18 +20,26 @@ from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.i18n import _
 from app.messages.marketplace import CHANNEL as MARKETPLACE
 from app.messages.marketplace import queue_status_message
+from app.messages.states import NOT_LEFT, UNSENT, WAITING
+from app.messages.states import NotificationState as N
 from app.orders.statuses import (
     STATUS_LABELS,
     OrderStatus,
     allowed_targets,
 )
 from app.text import check_text
-from storage.db import insert_row, write_transaction
-from storage.models import Document, Notification, Order, Profile, StatusChange, database
+from storage.db import insert_row, tuples, write_transaction
+from storage.models import (
+    Document,
+    Notification,
+    Order,
+    OrderLine,
+    Profile,
+    StatusChange,
+    database,
+)
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
-# Notification states of messages that have not left: an undo may still withdraw them.
-UNSENT = ("pending", "not_configured")
 
 
 def by_label(by: str) -> str:
@@ -108,6 +117,7 @@ class ChangeResult:
     change: StatusChange
     order: Order
     notifications: list[Notification]
+    superseded: tuple[int, ...] = ()  # earlier messages this change's messages replaced
 
 
 def change_status(
@@ -161,7 +171,8 @@ def change_status(
         )
         if target is OrderStatus.CANCELLED:
             _issue_credit_note(order, now, reason or "")
-        notifications = queue_status_notifications(order, target, change, config, now, by)
+        fresh = Order.get_by_id(order.id)
+        notifications = queue_status_notifications(fresh, target, change, config, now, by)
         refund = order.total if target is OrderStatus.CANCELLED else None
         told = queue_status_message(
             order,
@@ -171,8 +182,17 @@ def change_status(
             refund=refund,
         )
         notifications += [told] if told is not None else []
-        fresh = Order.get_by_id(order.id)
-    return ChangeResult(change=change, order=fresh, notifications=notifications)
+        superseded = tuple(
+            row_id
+            for (row_id,) in tuples(
+                Notification.select(Notification.id).where(
+                    Notification.superseded_by.in_([n.id for n in notifications])
+                )
+            )
+        )
+    return ChangeResult(
+        change=change, order=fresh, notifications=notifications, superseded=superseded
+    )
 
 
 def _changed_meanwhile(order: Order) -> ConcurrentChangeError:
@@ -201,6 +221,19 @@ def _issue_credit_note(order: Order, now: datetime, reason: str) -> None:
     issue_credit_note(order, invoice, now, reason)
 
 
+def order_snapshot(order: Order, lines: list[OrderLine] | None = None) -> str:
+    """The order as the JSON a notification keeps: `order` with `lines` as given (an intake
+    has them at hand), else both as they are now in this transaction."""
+    # Imported here: app.orders.view builds on these rules (it imports this module).
+    from app.orders.view import order_lines, order_view
+
+    if lines is None:
+        order = Order.get_by_id(order.id)
+        lines = order_lines(order)
+    view = order_view(order, lines)
+    return json.dumps(view.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
 def queue_status_notifications(
     order: Order,
     status: OrderStatus,
@@ -208,44 +241,63 @@ def queue_status_notifications(
     config: Config,
     now: datetime,
     by: str,
+    snapshot: str | None = None,
 ) -> list[Notification]:
-    """Write the customer messages `status` owes (config.notify), due after the undo delay."""
+    """Write the customer messages `status` owes (config.notify), due after the undo delay.
+
+    Each keeps the order as it is at this change (`snapshot`, read here when not given).
+    A customer message of an earlier status still in its grace period on the same channel
+    is superseded by the new one: the customer gets one message, of the latest status.
+    """
     rule = config.notify[status]
     due = now + timedelta(seconds=config.undo_seconds)
-    created: list[Notification] = []
+    wanted = []
     if rule.mail and order.customer_email:
-        created.append(
-            _notify(
-                order,
-                change,
-                "customer",
-                "mail",
-                "status",
-                status,
-                order.customer_email,
-                _not_before_earlier(order, "mail", due),
-                now,
-                config,
-                by,
-            )
-        )
+        wanted.append(("mail", order.customer_email))
     if rule.sms and config.sms_enabled and order.customer_mobile:
-        created.append(
-            _notify(
-                order,
-                change,
-                "customer",
-                "sms",
-                "status",
-                status,
-                order.customer_mobile,
-                _not_before_earlier(order, "sms", due),
-                now,
-                config,
-                by,
-            )
+        wanted.append(("sms", order.customer_mobile))
+    if not wanted:
+        return []
+    snapshot = snapshot or order_snapshot(order)
+    created: list[Notification] = []
+    for channel, recipient in wanted:
+        note = _notify(
+            order,
+            change,
+            "customer",
+            channel,
+            "status",
+            status,
+            recipient,
+            _not_before_earlier(order, channel, due),
+            now,
+            config,
+            by,
+            snapshot,
         )
+        if change is not None:  # an intake's first message has nothing to supersede
+            _supersede(order, note, now)
+        created.append(note)
     return created
+
+
+def _supersede(order: Order, newer: Notification, now: datetime) -> None:
+    """Mark `superseded` the customer status messages of `order` on `newer`'s channel that
+    still wait for the end of their grace period."""
+    (
+        Notification.update(state=N.SUPERSEDED, superseded_by=newer.id, last_error=None)
+        .where(
+            (Notification.order == order)
+            & (Notification.id != newer.id)
+            & (Notification.audience == "customer")
+            & (Notification.template == "status")
+            & (Notification.channel == newer.channel)
+            & (Notification.state == N.PENDING)
+            & (Notification.attempts == 0)
+            & (Notification.due_at > now)
+        )
+        .execute()
+    )
 
 
 def _not_before_earlier(order: Order, channel: str, due: datetime) -> datetime:
@@ -262,43 +314,36 @@ def _not_before_earlier(order: Order, channel: str, due: datetime) -> datetime:
     ).fetchall()
     field: Any = Notification.due_at  # untyped in peewee: reads the column's value
     at = field.python_value
-    waiting: list[datetime] = [at(due) for due, state in rows if state in ("pending", "sending")]
+    waiting: list[datetime] = [at(due) for due, state in rows if state in WAITING]
     return max([due, *waiting])
 
 
 def queue_new_order_notifications(
-    order: Order, config: Config, now: datetime
+    order: Order, config: Config, now: datetime, snapshot: str | None = None
 ) -> list[Notification]:
-    """The seller's new-order mail (and SMS when the profile has a mobile), due at once."""
-    created = [
-        _notify(
-            order,
-            None,
-            "seller",
-            "mail",
-            "new_order",
-            OrderStatus(order.status),
-            None,
-            now,
-            now,
-            config,
-            SYSTEM,
-        )
-    ]
+    """The seller's new-order mail (and SMS when the profile has a mobile), due at once,
+    each showing the order as it is at intake."""
+    snapshot = snapshot or order_snapshot(order)
+    channels = ["mail"]
     if config.sms_enabled and _seller_mobile():
+        channels.append("sms")
+    status = OrderStatus(order.status)
+    created = []
+    for channel in channels:
         created.append(
             _notify(
                 order,
                 None,
                 "seller",
-                "sms",
+                channel,
                 "new_order",
-                OrderStatus(order.status),
+                status,
                 None,
                 now,
                 now,
                 config,
                 SYSTEM,
+                snapshot,
             )
         )
     return created
@@ -324,6 +369,7 @@ def _notify(
     now: datetime,
     config: Config,
     by: str,
+    snapshot: str,
 ) -> Notification:
     return insert_row(
         Notification,
@@ -335,10 +381,11 @@ def _notify(
         order_status=status.value,
         lang=config.lang,
         recipient=recipient,
-        state="pending",
+        state=N.PENDING,
         due_at=due,
         created_at=now,
         created_by=by,
+        snapshot=snapshot,
     )
 
 
@@ -378,7 +425,7 @@ def undo_change(
         if updated != 1:
             raise _changed_meanwhile(Order.get_by_id(order.id))
         (
-            Notification.update(state="withdrawn", last_error=None)
+            Notification.update(state=N.WITHDRAWN, last_error=None)
             .where((Notification.change == change) & (Notification.state.in_(UNSENT)))
             .execute()
         )
@@ -389,7 +436,7 @@ def undo_change(
             Notification.select()
             .where(
                 (Notification.change == change)
-                & (Notification.state != "withdrawn")
+                & (Notification.state != N.WITHDRAWN)
                 & (Notification.channel != MARKETPLACE)
             )
             .exists()
@@ -397,11 +444,18 @@ def undo_change(
             raise TransitionError(
                 _("Rien à annuler : le délai est passé ou les messages sont partis.")
             )
+        # The messages this change had superseded are owed again: the order is back there.
+        withdrawn = Notification.select(Notification.id).where(Notification.change == change)
+        (
+            Notification.update(state=N.PENDING, superseded_by=None)
+            .where((Notification.state == N.SUPERSEDED) & Notification.superseded_by.in_(withdrawn))
+            .execute()
+        )
         told = (
             Notification.select()
             .where(
                 (Notification.change == change)
-                & (Notification.state != "withdrawn")
+                & (Notification.state != N.WITHDRAWN)
                 & (Notification.channel == MARKETPLACE)
             )
             .exists()
@@ -439,7 +493,7 @@ def can_undo(change: StatusChange, *, config: Config, now: datetime | None = Non
         Notification.select()
         .where(
             (Notification.change == change)
-            & (Notification.state.not_in([*UNSENT, "withdrawn"]))
+            & (Notification.state.not_in(NOT_LEFT))
             & (Notification.channel != MARKETPLACE)
         )
         .exists()

@@ -28,6 +28,7 @@ from app.config import Config
 from app.errors import TransitionError
 from app.i18n import _, format_money
 from app.messages.outbox import for_order
+from app.messages.states import NotificationState
 from app.orders.rules import ChangeResult, get_order, history, status_label, undo_change
 from app.orders.statuses import OrderStatus
 from app.shop import placeholders
@@ -99,7 +100,7 @@ class OrderView:
 
     def to_dict(self) -> dict[str, Any]:
         """The view as JSON-ready values (amounts and times as text), for keeping."""
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        plain: dict[str, Any] = _plain(self)
         return plain
 
     @classmethod
@@ -141,13 +142,31 @@ _LINE_AMOUNTS = ("unit_price", "unit_price_ht", "rate", "ht", "vat", "total")
 _ORDER_AMOUNTS = ("shipping_fee", "total", "refund", "total_ht", "total_vat")
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    """Dataclasses as dicts, tuples as lists, amounts and times as text (walked directly:
+    `dataclasses.asdict` deep-copies everything first, twice the cost of an intake's
+    snapshot)."""
+    kind = type(value)
+    if kind is Decimal:
+        return str(value)
+    if kind is datetime:
+        return value.isoformat()
+    if kind is tuple or kind is list:
         return [_plain(v) for v in value]
-    if isinstance(value, Decimal | datetime):
-        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
@@ -267,6 +286,12 @@ class OrderDetail:
     def with_change(self, result: ChangeResult) -> OrderDetail:
         """This detail after `result`, a change just written on it, without reading again."""
         history = sorted([*self.history, result.change], key=lambda c: (c.at, c.id))
+        for note in self.notifications:
+            if note.id in result.superseded:
+                note.state = NotificationState.SUPERSEDED
+                note.superseded_by = next(
+                    (n.id for n in result.notifications if n.channel == note.channel), None
+                )
         notifications = sorted(
             [*self.notifications, *result.notifications], key=lambda n: (n.created_at, n.id)
         )

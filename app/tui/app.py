@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import importlib
+import logging
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -17,7 +18,7 @@ from time import monotonic
 from typing import Any
 
 from rich.text import Text
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -28,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from app.config import Config
 from app.errors import ConfigError
 from app.i18n import _
+from app.logbook import open_log
 from app.shop import staff
 from app.text import printable
 from screens.commandes import CommandesScreen
@@ -37,6 +39,8 @@ from storage.queries import order_exists
 from storage.watch import Change, ChangeWatcher
 from widgets.compat import style_first_screen
 from widgets.textual_keys import comptoir_bindings, describe
+
+log = logging.getLogger("comptoir.tui")
 
 # The screens a key opens (Aller à, Aide, the sign-in once staff exist) are imported when
 # first shown: the help screen's table alone is a few hundredths of a second at start.
@@ -165,6 +169,7 @@ class ComptoirApp(App[None]):
     # The sections are modes, and Commandes the one the App composes first: no empty
     # default screen, no mode switch (one restyle of everything less) before it shows.
     DEFAULT_MODE = "commandes"
+    outbox_seconds = 5.0  # between two counts of the failed messages (every footer shows it)
 
     # Not in the footer: the SectionBar at the top of each screen shows these.
     BINDINGS = [
@@ -210,6 +215,8 @@ class ComptoirApp(App[None]):
         self.poll_seconds = poll_seconds
         self.watcher: ChangeWatcher | None = None
         self._poll_failing = False
+        self._reported: set[int] = set()  # failed workers already told (by id)
+        self.outbox_notice = ""  # the footers' warning (widgets.outbox_status)
         self._staff_required = False
         self._locked = False
         self._last_input = monotonic()
@@ -245,6 +252,7 @@ class ComptoirApp(App[None]):
             gc.enable()
 
     def on_mount(self) -> None:
+        open_log()  # worker failures and the notifier's warnings: app.locations.log_file()
         if self.demo_maildir is not None:
             self.notify(
                 _("Démonstration : les mails envoyés arrivent dans {path}", path=self.demo_maildir),
@@ -270,6 +278,9 @@ class ComptoirApp(App[None]):
             # worker once the first screen is painted, never on the way to it (issue 14).
             self.set_timer(PRELOAD_SECONDS, self._preload_printing, name="print-preload")
         self.watcher = ChangeWatcher()
+        self._count_outbox()
+        if self.outbox_seconds > 0:
+            self.set_interval(self.outbox_seconds, self._count_outbox, name="outbox")
         self._poll()  # record where things stand before the first tick
         if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self._poll, name="poll")
@@ -288,7 +299,12 @@ class ComptoirApp(App[None]):
 
     def _start_notifier(self) -> None:
         if not self._notifier_stop.is_set():
-            self.run_worker(self._notify(), group="notifier", exit_on_error=False)
+            self.run_worker(
+                self._notify(),
+                group="notifier",
+                exit_on_error=False,
+                description="Envoi des messages",
+            )
 
     async def _notify(self) -> None:
         """The notifier inside the TUI (SPEC §4): sends the outbox while the counter is open."""
@@ -346,7 +362,13 @@ class ComptoirApp(App[None]):
         """Open an order by its number, or say plainly that there is none."""
         self._find_order(number.strip())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="find-order")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="find-order",
+        description="Recherche de la commande",
+    )
     def _find_order(self, number: str) -> None:
         with thread_connection():
             found = order_exists(number)
@@ -414,7 +436,13 @@ class ComptoirApp(App[None]):
 
     # Live refresh
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="poll",
+        description="Suivi en direct",
+    )
     def _poll(self) -> None:
         if self.watcher is None:
             return
@@ -456,15 +484,58 @@ class ComptoirApp(App[None]):
         for screen in self.screen_stack:
             screen.post_message(DataChanged(new_orders=change.new_orders))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """One place where a failed worker becomes a readable message."""
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            from storage.db import database_error
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one policy for failed workers, the App's and (forwarded by
+        screens.base) every screen's: a one-line French notice and a line in the log file."""
+        worker = event.worker
+        if event.state is not WorkerState.ERROR or worker.error is None:
+            return
+        if id(worker) in self._reported:
+            return  # a screen forwarded one the App already saw
+        self._reported.add(id(worker))
+        from storage.db import database_error
 
-            error = database_error(event.worker.error) or event.worker.error
-            self.notify(
-                _("Erreur : {error}", error=str(error) or type(error).__name__),
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
+        error = database_error(worker.error) or worker.error
+        what = _(worker.description) if worker.description else worker.group
+        log.error(
+            "worker %s (%s) failed: %s",
+            worker.group,
+            worker.description or worker.name,
+            first_line(error),
+            exc_info=(type(worker.error), worker.error, worker.error.__traceback__),
+        )
+        self.notify(
+            _("{what} : {error}", what=what, error=first_line(error) or type(error).__name__),
+            title=_("Échec"),
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
+
+    # The outbox's warning in every footer (widgets.outbox_status)
+
+    @work(
+        thread=True,
+        exit_on_error=False,
+        group="outbox",
+        description="Comptage des messages en échec",
+    )
+    def _count_outbox(self) -> None:
+        """How many messages failed: one indexed count, every `outbox_seconds`."""
+        from app.messages.outbox import outbox_counts
+
+        try:
+            with thread_connection():
+                failed = outbox_counts().failed
+        except Exception:  # the database is away: the poll says so already
+            return
+        self.call_from_thread(self._show_outbox, failed)
+
+    def _show_outbox(self, failed: int) -> None:
+        parts = []
+        if failed:
+            parts.append(_("⚠ {count} message(s) en échec", count=failed))
+        if self.notifier is not None and self.notifier.mail_unreachable:
+            parts.append(_("serveur de mail injoignable"))
+        self.outbox_notice = " · ".join(parts)

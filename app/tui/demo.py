@@ -23,6 +23,7 @@ from typing import Any
 from app.config import Config
 from app.i18n import _
 from app.intake.files import import_files, normalise_mobile, parse_document, record_order
+from app.messages.states import NotificationState as N
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus
 from app.shop.profile import save_profile
@@ -245,8 +246,8 @@ def _write(
             )
     # Messages of the past are long sent; only the last day's still wait in the outbox.
     recent = datetime.combine(today - timedelta(days=1), time(0))
-    Notification.update(state="sent", sent_at=Notification.due_at).where(
-        (Notification.due_at < recent) & (Notification.state == "pending")
+    Notification.update(state=N.SENT, sent_at=Notification.due_at).where(
+        (Notification.due_at < recent) & (Notification.state == N.PENDING)
     ).execute()
 
 
