@@ -191,7 +191,7 @@ class OrderScreen(PrintingScreen, ComptoirScreen[None]):
         Binding(
             "r",
             "resend",
-            "Renvoyer",
+            "Relance",  # a failed message sent again (« Renvoyer » does not fit at 80 columns)
             id="order-resend",
             tooltip="Renvoyer la notification en échec sélectionnée",
         ),

@@ -251,7 +251,8 @@ async def test_the_order_screen_fits_80_columns(shop: Config) -> None:
         footer = screen_lines(app)[-1]
         for key in ("esc Retour", "n Suite", "^z Défaire", "h Journal", "m Envois"):
             assert key in footer, footer
-        assert "r Renvoyer" in footer and "P Imprimer" in footer
+        assert "r Relance" in footer and "P Imprimer" in footer
+        assert "⚠2" in footer  # the failed messages, counted in the room left
         # Headers whole once scrolled to.
         await pilot.press("m")
         await settle(pilot)

@@ -33,8 +33,10 @@ class OutboxStatus(Static):
         self.set_interval(1.0, self._refresh_notice, name="outbox-notice")
 
     def _refresh_notice(self) -> None:
-        notice = str(getattr(self.app, "outbox_notice", "") or "")
+        narrow = self.app.size.width < 100
+        notice = str(getattr(self.app, "outbox_short" if narrow else "outbox_notice", "") or "")
         if notice != self._shown or self.display != bool(notice):
             self._shown = notice
             self.update(Text(notice))
             self.display = bool(notice)
+        self.styles.padding = (0, 0) if narrow else (0, 1)

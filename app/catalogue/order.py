@@ -19,6 +19,7 @@ EN = {
     "Enregistrer le PDF de la commande": "Save the order's PDF",
     "Annuler la modification": "Undo the change",
     "Renvoyer": "Resend",
+    "Relance": "Resend",
     "PDF": "PDF",
     "Valider": "Validate",
     "Confirmer": "Confirm",

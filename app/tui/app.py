@@ -217,6 +217,7 @@ class ComptoirApp(App[None]):
         self._poll_failing = False
         self._reported: set[int] = set()  # failed workers already told (by id)
         self.outbox_notice = ""  # the footers' warning (widgets.outbox_status)
+        self.outbox_short = ""  # the same below 100 columns
         self._staff_required = False
         self._locked = False
         self._last_input = monotonic()
@@ -539,3 +540,9 @@ class ComptoirApp(App[None]):
         if self.notifier is not None and self.notifier.mail_unreachable:
             parts.append(_("serveur de mail injoignable"))
         self.outbox_notice = " · ".join(parts)
+        # Below 100 columns the footer's keys take the row: the count alone (help and the
+        # order screen say the rest).
+        short = [f"⚠{failed}"] if failed else []
+        if len(parts) > len(short):
+            short.append("✉ ✗")
+        self.outbox_short = " ".join(short)
