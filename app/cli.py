@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from app import __version__
@@ -60,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "import orders from JSON files (all or nothing per file)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    p = command("status", "change an order's status (same rules and messages as the TUI)")
-    p.add_argument("number", metavar="NUMBER")
+    p = command("status", "change the status of one or several orders (same rules as the TUI)")
+    p.add_argument("number", metavar="NUMBER", nargs="+", help="one or several order numbers")
     p.add_argument("status", metavar="STATUS", help="e.g. confirming, ready, cancelled")
     p.add_argument("--reason", help="why (required for cancelled)")
     p.add_argument("--by", default=None, metavar="NAME", help="staff member making the change")
@@ -127,6 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     command("doctor", "check database, SMTP, Vonage and wkhtmltopdf")
+
+    p = command("picklist", "the products to prepare, summed over the day's orders")
+    p.add_argument("--day", metavar="YYYY-MM-DD", help="the orders of this day (default today)")
+    p.add_argument("--to", metavar="YYYY-MM-DD", help="up to this day too (a range)")
+    p.add_argument("--format", choices=("text", "csv", "pdf"), default="text")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    p = command("remove-line", "out of stock: remove a line (or part of it), refund it")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("line", metavar="LINE", help="the line's position from 1, or its product")
+    p.add_argument("--quantity", type=int, metavar="N", help="remove only N of its units")
+    p.add_argument("--reason", required=True, help="why (told to the customer)")
+    p.add_argument("--by", default=None, metavar="NAME", help="staff member")
     return parser
 
 
@@ -152,7 +166,11 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
 
     _open(config)
     target = parse_status(args.status)
-    result = change_status(args.number, target, config=config, by=args.by or "", reason=args.reason)
+    if len(args.number) > 1:
+        return _bulk_status(args, config, target)
+    result = change_status(
+        args.number[0], target, config=config, by=args.by or "", reason=args.reason
+    )
     print(
         _(
             "{number} : {current} → {target}",
@@ -161,6 +179,84 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
             target=status_label(target),
         )
     )
+    return 0
+
+
+def _bulk_status(args: argparse.Namespace, config: Config, target: object) -> int:
+    """Several numbers: each order in its own transaction; a line per order, then a summary."""
+    from app.orders.statuses import OrderStatus
+    from app.preparation.bulk import apply_batch
+
+    assert isinstance(target, OrderStatus)
+    batch = apply_batch(args.number, target, config=config, by=args.by or "", reason=args.reason)
+    for line in batch.lines():
+        print(line, file=sys.stderr if line.startswith("✗") else sys.stdout)
+    print(batch.summary())
+    return 0 if not batch.refused else 1
+
+
+def cmd_picklist(args: argparse.Namespace, config: Config) -> int:
+    from datetime import datetime
+
+    from app.preparation.picklist import PickQuery, as_csv, as_pdf, as_text, pick_list
+
+    first = _day(args.day) if args.day else datetime.now(config.tz).date()
+    last = _day(args.to) if args.to else first
+    if last < first:
+        raise ComptoirError(_("--to doit venir après --day."))
+    _open(config)
+    picks = pick_list(PickQuery(first=first, last=last), config=config)
+    if args.format == "pdf":
+        data = as_pdf(picks)
+        path = args.output or Path(f"preparation-{first.isoformat()}.pdf")
+        from app.documents.pdf import write_atomically
+
+        print(write_atomically(path, data))
+        return 0
+    text = as_csv(picks) if args.format == "csv" else as_text(picks)
+    if args.output:
+        from app.documents.pdf import write_atomically
+
+        print(write_atomically(args.output, text.encode("utf-8")))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ComptoirError(
+            _("Date attendue AAAA-MM-JJ (par exemple 2021-01-18), pas « {value} ».", value=text)
+        ) from None
+
+
+def cmd_remove_line(args: argparse.Namespace, config: Config) -> int:
+    from app.i18n import format_money
+    from app.preparation.removal import remove_line
+
+    _open(config)
+    result = remove_line(
+        args.number,
+        args.line,
+        quantity=args.quantity,
+        reason=args.reason,
+        config=config,
+        by=args.by or "",
+    )
+    print(
+        _(
+            "{number} : {quantity} × {product} retiré(s), {amount} remboursé(s) ; avoir {credit}.",
+            number=result.number,
+            quantity=result.quantity,
+            product=result.product,
+            amount=format_money(result.amount),
+            credit=result.credit_number or "—",
+        )
+    )
+    if result.cancelled:
+        print(_("Dernière ligne retirée : la commande est annulée."))
     return 0
 
 
@@ -365,6 +461,8 @@ HANDLERS: dict[str | None, Handler] = {
     "export": cmd_export,
     "serve": cmd_serve,
     "doctor": cmd_doctor,
+    "picklist": cmd_picklist,
+    "remove-line": cmd_remove_line,
 }
 
 

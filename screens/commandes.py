@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +25,8 @@ from app.i18n import _, format_day, language, month_title
 from app.orders.month import MonthView, month_view
 from app.orders.rules import status_label
 from app.orders.statuses import OrderStatus
+from app.preparation.timers import LATE
+from screens.bulk import BULK_BINDINGS, BulkActions
 from screens.events import DataChanged
 from storage.db import thread_connection
 from storage.queries import OrderRow, list_orders
@@ -80,6 +84,9 @@ class ListQuery:
     day: date | None = None
     search: str = ""
     statuses: frozenset[OrderStatus] = field(default_factory=frozenset)
+    late: bool = False  # only the orders past their status's target (« En retard »)
+    # Now, as naive UTC, for « En retard » (the App's clock; tests fix it).
+    clock: Callable[[], datetime] | None = field(default=None, compare=False, hash=False)
 
     def bounds(self, config: Config) -> tuple[datetime | None, datetime | None]:
         """The `placed_at` range (naive UTC) of the month or day; none for a search."""
@@ -104,6 +111,7 @@ class ListQuery:
             until=until,
             words=search_words(self.search),
             statuses=[s.value for s in self.statuses] or None,
+            late_before=late_thresholds(config, self.clock) if self.late else None,
             offset=offset,
             limit=limit,
         )
@@ -121,13 +129,25 @@ class ListQuery:
         if self.statuses:
             labels = ", ".join(status_label(s) for s in OrderStatus if s in self.statuses)
             text += " · " + _("statuts : {labels}", labels=labels)
+        if self.late:
+            text += " · " + _("en retard")
         return text
 
 
 MONTHS = Binding.Group("Mois")
 
 
-class CommandesScreen(Screen[None]):
+def late_thresholds(
+    config: Config, clock: Callable[[], datetime] | None = None
+) -> dict[str, datetime]:
+    """Per status, the time before which an order that entered it is late (age timers)."""
+    from app.clock import utcnow
+
+    now = (clock or utcnow)()
+    return {s.value: now - timedelta(seconds=t) for s, t in config.timers.items()}
+
+
+class CommandesScreen(BulkActions, Screen[None]):
     """The month's orders at a glance, then the list to work through."""
 
     BINDINGS = [
@@ -151,6 +171,7 @@ class CommandesScreen(Screen[None]):
         Binding("slash", "search", "Chercher", id="commandes-search"),
         Binding("f", "status_filter", "Statuts", id="commandes-filter"),
         Binding("escape", "clear", "Tout afficher", id="commandes-clear"),
+        *BULK_BINDINGS,
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -208,6 +229,7 @@ class CommandesScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load_month()
         self.reload_list()
+        self.setup_preparation()
 
     # The calendar
 
@@ -371,6 +393,8 @@ class CommandesScreen(Screen[None]):
             "day": state.day,
             "search": state.search,
             "statuses": state.statuses,
+            "late": state.late,
+            "clock": getattr(self.app, "clock", None),
         }
         values.update(changes)
         self.query_state = ListQuery(**values)
@@ -471,12 +495,12 @@ class CommandesScreen(Screen[None]):
 
     def _filtered(self) -> bool:
         state = self.query_state
-        return bool(state.day or state.search or state.statuses)
+        return bool(state.day or state.search or state.statuses or state.late)
 
     def _known_count(self) -> int | None:
         """The number of orders listed, when the calendar already knows it."""
         state = self.query_state
-        if state.search or state.statuses or self.view is None:
+        if state.search or state.statuses or state.late or self.view is None:
             return None
         if state.day is None:
             return self.view.count
@@ -517,11 +541,14 @@ class CommandesScreen(Screen[None]):
             self.query_one(OrderList).focus()
 
     def action_status_filter(self) -> None:
-        def chosen(statuses: frozenset[OrderStatus] | None) -> None:
+        def chosen(statuses: frozenset[OrderStatus | str] | None) -> None:
             if statuses is not None:
-                self._set_query(statuses=statuses)
+                late = LATE in statuses
+                kept = frozenset(s for s in statuses if isinstance(s, OrderStatus))
+                self._set_query(statuses=kept, late=late)
 
-        self.app.push_screen(StatusFilterScreen(self.query_state.statuses), chosen)
+        current = self.query_state.statuses | ({LATE} if self.query_state.late else set())
+        self.app.push_screen(StatusFilterScreen(frozenset(current)), chosen)
 
     def action_clear(self) -> None:
         field = self.query_one("#search", Input)
@@ -529,7 +556,7 @@ class CommandesScreen(Screen[None]):
         field.display = False
         self.refresh_bindings()
         if self._filtered():
-            self._set_query(day=None, search="", statuses=frozenset())
+            self._set_query(day=None, search="", statuses=frozenset(), late=False)
         if field.has_focus or self.focused is None:
             self.query_one(OrderList).focus()
 
@@ -553,8 +580,8 @@ class CommandesScreen(Screen[None]):
         self._read_ahead_soon(0.5)
 
 
-class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
-    """Pick the statuses to list (none picked: all of them)."""
+class StatusFilterScreen(ModalScreen[frozenset[OrderStatus | str] | None]):
+    """Pick the statuses to list (none picked: all of them), and maybe « En retard »."""
 
     BINDINGS = [
         Binding("enter", "apply", "Appliquer", priority=True, id="filter-apply"),
@@ -567,7 +594,7 @@ class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
         border: round $accent; }
     """
 
-    def __init__(self, current: frozenset[OrderStatus]) -> None:
+    def __init__(self, current: frozenset[OrderStatus | str]) -> None:
         super().__init__()
         self.current = current
 
@@ -579,6 +606,9 @@ class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
             Selection(status_text(status), status.value, status in self.current)
             for status in OrderStatus
         ]
+        selections.append(
+            Selection(Text("! " + _("En retard"), style="bold red"), LATE, LATE in self.current)
+        )
         listing = SelectionList[str](*selections, id="statuses")
         listing.border_title = _("Statuts (Espace : cocher, Entrée : appliquer)")
         yield listing
@@ -587,7 +617,7 @@ class StatusFilterScreen(ModalScreen[frozenset[OrderStatus] | None]):
         from textual.widgets import SelectionList
 
         chosen = self.query_one(SelectionList).selected
-        self.dismiss(frozenset(OrderStatus(value) for value in chosen))
+        self.dismiss(frozenset(LATE if v == LATE else OrderStatus(v) for v in chosen))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -28,7 +28,7 @@ from app.config import Config
 from app.errors import SHOWN, ConcurrentChangeError, TransitionError
 from app.i18n import _, format_day, format_local_datetime, format_money, format_rate
 from app.messages.outbox import STATE_LABELS, resend
-from app.orders.rules import ChangeResult, by_label, change_status, status_label
+from app.orders.rules import ChangeResult, change_status, status_label
 from app.orders.statuses import (
     FINAL_REASONS,
     STATUS_COLOURS,
@@ -47,6 +47,7 @@ from app.orders.view import (
 )
 from screens._translate import translate_bindings
 from screens.cancel import CancelOrderModal
+from screens.order_prep import PreparationActions, history_table_rows, line_marks
 from storage.db import thread_connection
 from widgets.footer import Footer
 from widgets.tables import fill_table
@@ -123,7 +124,7 @@ class ConfirmBar(Static, can_focus=True):
         self.post_message(self.Answered(accepted))
 
 
-class OrderScreen(Screen[None]):
+class OrderScreen(PreparationActions, Screen[None]):
     """The detail of one order; pushed as `OrderScreen(number)`."""
 
     BINDINGS = [
@@ -157,6 +158,29 @@ class OrderScreen(Screen[None]):
             tooltip="Renvoyer la notification en échec sélectionnée",
         ),
         Binding("p", "pdf", "PDF", id="order.pdf", tooltip="Enregistrer le PDF de la commande"),
+        # The preparation (issue 13): screens/order_prep.py holds what these do.
+        Binding(
+            "space",
+            "tick_line",
+            "Préparé",
+            id="order.tick",
+            tooltip="Cocher (ou décocher) la ligne comme préparée",
+        ),
+        Binding(
+            "c",
+            "prepared_ready",
+            "Commande prête",
+            id="order.ready",
+            tooltip="Toutes les lignes sont cochées : passer la commande en « Commande prête »",
+        ),
+        Binding("m", "note", "Note", id="order.note", tooltip="Ajouter une note interne"),
+        Binding(
+            "x",
+            "remove_line",
+            "Rupture",
+            id="order.remove-line",
+            tooltip="Retirer la ligne (ou une partie) et la rembourser",
+        ),
     ]
     AUTO_FOCUS = "#order-body"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -305,8 +329,13 @@ class OrderScreen(Screen[None]):
         self._put("#summary-status", self._status_cell(order))
         if previous is None or previous.order.status != order.status:
             self._fill_status_select(detail.status)
-        if previous is None or previous.view.lines != detail.view.lines:
-            self._fill_lines(detail)  # lines never change once imported: drawn once
+        if (
+            previous is None
+            or previous.view.lines != detail.view.lines
+            or previous.prepared != detail.prepared
+        ):
+            self._fill_lines(detail)  # drawn again only when a line or its tick changed
+        self._show_preparation(detail)
         self._fill_history(detail)
         self._fill_notifications(detail)
 
@@ -334,11 +363,23 @@ class OrderScreen(Screen[None]):
         self._put("#status-reason", _(reason) if reason else "")
 
     def _fill_lines(self, detail: OrderDetail) -> None:
+        marks = line_marks(detail)
+        table = self.query_one("#order-lines", DataTable)
+        row = table.cursor_row
         fill_table(
-            self.query_one("#order-lines", DataTable),
-            (_("Produit"), _("Catégorie"), _("Vendu par"), _("Total"), _("TVA"), _("Quantité")),
+            table,
+            (
+                "✓",
+                _("Produit"),
+                _("Catégorie"),
+                _("Vendu par"),
+                _("Total"),
+                _("TVA"),
+                _("Quantité"),
+            ),
             [
                 (
+                    marks[line.position],
                     Text(line.product),
                     Text(line.category),
                     Text(line.seller),
@@ -349,29 +390,14 @@ class OrderScreen(Screen[None]):
                 for line in detail.view.lines
             ],
         )
+        if detail.view.lines:
+            table.move_cursor(row=min(row, len(detail.view.lines) - 1))
 
     def _fill_history(self, detail: OrderDetail) -> None:
-        rows = []
-        for change in detail.history:
-            when = local_time(change.at, self.config)
-            moves = status_label(change.to_status)
-            if change.from_status:
-                moves = f"{status_label(change.from_status)} → {moves}"
-            reason = change.reason or ""
-            if change.undone:
-                reason = f"{reason} ({_('annulée')})" if reason else _("annulée")
-            rows.append(
-                (
-                    Text(format_local_datetime(when) if when else ""),
-                    Text(by_label(change.by)),
-                    Text(moves),
-                    Text(reason),
-                )
-            )
         fill_table(
             self.query_one("#order-history", DataTable),
             (_("Quand"), _("Par"), _("De → À"), _("Motif")),
-            rows,
+            history_table_rows(detail, self.config),
         )
 
     def _fill_notifications(self, detail: OrderDetail) -> None:
@@ -622,7 +648,9 @@ class OrderScreen(Screen[None]):
     # -- undo, resend, PDF ---------------------------------------------------------------
 
     def action_undo(self) -> None:
-        """Ctrl+Z: undo the order's latest change while the grace period allows."""
+        """Ctrl+Z: undo the order's latest change (or line removal) in the grace period."""
+        if self.undo_removal_first():
+            return
         self._undo()
 
     @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)

@@ -14,7 +14,7 @@ from datetime import UTC
 from peewee import Database, DatabaseError, SqliteDatabase
 
 from storage.errors import StorageError
-from storage.models import ALL_MODELS, Meta, Order, Staff
+from storage.models import ALL_MODELS, Meta, Notification, Order, OrderEvent, OrderLine, Staff
 
 
 def _v2_staff(db: Database) -> None:
@@ -96,8 +96,28 @@ def _v3_search_index(db: Database) -> None:
         )
 
 
+def _v4_preparation(db: Database) -> None:
+    """Version 4: the preparation day (issue 13): line ticks, status age, order events."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    migrator = SqliteMigrator(db) if isinstance(db, SqliteDatabase) else PostgresqlMigrator(db)
+    wanted = [
+        (Order, "status_at", Order.status_at),
+        (OrderLine, "prepared_at", OrderLine.prepared_at),
+        (OrderLine, "prepared_by", OrderLine.prepared_by),
+        (Notification, "detail", Notification.detail),
+    ]
+    steps = []
+    for model, name, column in wanted:
+        table = model._meta.table_name
+        if name not in {c.name for c in db.get_columns(table)}:
+            steps.append(migrator.add_column(table, name, column))
+    migrate(*steps)
+    db.create_tables([OrderEvent], safe=True)
+
+
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
-STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index]
+STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index, _v4_preparation]
 LATEST = len(STEPS) + 1
 
 

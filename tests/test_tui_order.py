@@ -176,7 +176,7 @@ async def test_the_seed_order_shows_every_block(seeded: Config) -> None:
         assert text_of(app, "#summary-number") == f"N° DE COMMANDE\n{SEED_ORDER}"
         assert text_of(app, "#summary-status") == "Statut\n● Commande Enregistrée"
         assert rows(app, "#order-lines") == [
-            ["Thé de Noël", "Thé", "Point d'activité", "1,00 €", "20,00 %", "1"]
+            ["☐", "Thé de Noël", "Thé", "Point d'activité", "1,00 €", "20,00 %", "1"]
         ]
         assert rows(app, "#order-history") == [
             ["30/12/2020 09:45", "système", "Commande Enregistrée", ""]

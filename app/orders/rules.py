@@ -124,9 +124,11 @@ def change_status(
             Order.status: target.value,
             Order.version: Order.version + 1,
             Order.updated_at: now,
+            Order.status_at: now,
         }
         if target is OrderStatus.CANCELLED:
-            values[Order.refund] = order.total
+            # What is still kept: lines removed for lack of stock were refunded already.
+            values[Order.refund] = order.refund + order.total
             values[Order.cancel_reason] = reason
         updated = (
             Order.update(values)
@@ -147,6 +149,10 @@ def change_status(
         if target is OrderStatus.CANCELLED:
             _issue_credit_note(order, now, config)
         notifications = queue_status_notifications(order, target, change, config, now, by)
+        # Pickup reminders: scheduled on « Commande prête », withdrawn once it is left.
+        from app.preparation.pickup import on_status_change
+
+        notifications += on_status_change(order, current, target, change, config, now, by)
         fresh = Order.get_by_id(order.id)
     return ChangeResult(change=change, order=fresh, notifications=notifications)
 
@@ -172,7 +178,8 @@ def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
     if invoice is None:
         return  # an order without invoice (never paid) has nothing to credit
     year = now.replace(tzinfo=UTC).astimezone(config.tz).year
-    documents_numbering.issue("credit", order, invoice.amount, now, year, refers_to=invoice)
+    # The amount still kept (= the invoice's, unless lines were removed and credited before).
+    documents_numbering.issue("credit", order, order.total, now, year, refers_to=invoice)
 
 
 def queue_status_notifications(
@@ -313,6 +320,7 @@ def undo_change(
                     Order.status: restored.value,
                     Order.version: Order.version + 1,
                     Order.updated_at: now,
+                    Order.status_at: change_started(order, change),
                 }
             )
             .where(
@@ -349,6 +357,17 @@ def undo_change(
             reason=_("Annulation de la modification"),
             kind="undo",
         )
+
+
+def change_started(order: Order, change: StatusChange) -> datetime:
+    """When the order entered the status `change` left (an undo gives that age back)."""
+    before = (
+        StatusChange.select(StatusChange.at)
+        .where((StatusChange.order == order.id) & (StatusChange.id < change.id))
+        .order_by(StatusChange.id.desc())
+        .first()
+    )
+    return before.at if before is not None else order.created_at
 
 
 def can_undo(change: StatusChange, *, config: Config, now: datetime | None = None) -> bool:

@@ -238,6 +238,10 @@ class OrderDetail:
     history: list[StatusChange]
     notifications: list[Notification]
     fingerprint: Fingerprint
+    # The preparation (issue 13): events (ticks, notes, removals) and each ticked line's
+    # position with who ticked it and when.
+    events: tuple[Any, ...] = ()
+    prepared: tuple[tuple[int, datetime, str], ...] = ()
 
     @property
     def status(self) -> OrderStatus:
@@ -263,6 +267,8 @@ class OrderDetail:
             history=history,
             notifications=notifications,
             fingerprint=(order.version, str(order.updated_at), messages),
+            events=self.events,
+            prepared=self.prepared,
         )
 
 
@@ -288,14 +294,23 @@ def fingerprint(number: str) -> Fingerprint:
 
 def load_order_detail(number: str) -> OrderDetail:
     """The order `number` with its lines, history and notifications, or NotFoundError."""
+    from app.preparation.journal import events  # the preparation's rows of the history
+
     stamp = fingerprint(number)
     order = get_order(number)
+    lines = order_lines(order)
     return OrderDetail(
         order=order,
-        view=order_view(order, order_lines(order)),
+        view=order_view(order, lines),
         history=history(order),
         notifications=for_order(order),
         fingerprint=stamp,
+        events=tuple(events(order)),
+        prepared=tuple(
+            (line.position, line.prepared_at, line.prepared_by or "")
+            for line in lines
+            if line.prepared_at is not None
+        ),
     )
 
 

@@ -10,7 +10,7 @@ import asyncio
 import gc
 import importlib
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from time import monotonic
@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.worker import Worker, WorkerState
 
+from app.clock import utcnow
 from app.config import Config
 from app.errors import ConfigError
 from app.i18n import _
@@ -31,7 +32,7 @@ from app.shop import staff
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
 from storage.db import first_line, thread_connection
-from storage.queries import order_exists
+from storage.queries import numbers_starting, order_exists
 from storage.watch import Change, ChangeWatcher
 from widgets.textual_keys import describe
 
@@ -124,6 +125,10 @@ class ScreenActionsProvider(Provider):
                 yield Hit(score, matcher.highlight(name), run, text=name, help=key)
 
 
+# `g` with the start of several numbers lists this many of them to choose from.
+GO_TO_CHOICES = 9
+
+
 class ComptoirApp(App[None]):
     """Comptoir at the counter: Commandes (1), Finances (2), Profil (3)."""
 
@@ -141,6 +146,7 @@ class ComptoirApp(App[None]):
         Binding("1", "section('commandes')", "Commandes", show=False, id="go-commandes"),
         Binding("2", "section('finances')", "Finances", show=False, id="go-finances"),
         Binding("3", "section('profil')", "Profil", show=False, id="go-profil"),
+        Binding("4", "section('preparation')", "Préparation", show=False, id="go-preparation"),
         Binding("g", "go_to_order", "Aller à", show=False, id="go-to-order"),
         Binding("question_mark", "help", "Aide", show=False, id="help"),
         Binding("q", "quit", "Quitter", show=False, id="quit"),
@@ -178,11 +184,13 @@ class ComptoirApp(App[None]):
         self._staff_required = False
         self._locked = False
         self._last_input = monotonic()
+        self.clock: Callable[[], datetime] = utcnow  # now, naive UTC (the factory may fix it)
         self.staff_name = ""  # who signed in, recorded in the history ("" = système)
         self.section_factories: dict[str, Callable[[], Screen[Any]]] = {
             "commandes": self._make_commandes,
             "finances": _finances_screen,
             "profil": _profile_screen,
+            "preparation": self._make_preparation,
         }
         for name, factory in self.section_factories.items():
             self.add_mode(name, factory)
@@ -199,6 +207,11 @@ class ComptoirApp(App[None]):
             self.stylesheet.update(self, animate=True)
             screen._css_update_count = 0
         return screen
+
+    def _make_preparation(self) -> Screen[Any]:
+        from screens.preparation import PreparationScreen  # loaded when first shown
+
+        return PreparationScreen(self.config, day=self.today())
 
     async def run_async(self, *args: Any, **kwargs: Any) -> Any:
         """Run with the garbage collector paused until the first screen is painted.
@@ -258,7 +271,7 @@ class ComptoirApp(App[None]):
 
         def chosen(number: str | None) -> None:
             if number:
-                self.open_order(number)
+                self.go_to_start(number)
 
         self.push_screen(GoToOrderScreen(), chosen)
 
@@ -277,6 +290,30 @@ class ComptoirApp(App[None]):
         with thread_connection():
             found = order_exists(number)
         self.call_from_thread(self._found_order, number, found)
+
+    def go_to_start(self, start: str) -> None:
+        """`g`: the order whose number starts with `start`; several: a short list to choose."""
+        self._find_start(start.strip())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="find-order")
+    def _find_start(self, start: str) -> None:
+        with thread_connection():
+            found = numbers_starting(start, limit=GO_TO_CHOICES + 1)
+        self.call_from_thread(self._found_start, start, found)
+
+    def _found_start(self, start: str, found: list[str]) -> None:
+        if not found:
+            self._found_order(start, False)
+        elif found[0] == start or len(found) == 1:
+            self._found_order(found[0], True)
+        else:
+            from screens.goto import ChooseOrderScreen
+
+            def chosen(number: str | None) -> None:
+                if number:
+                    self._found_order(number, True)
+
+            self.push_screen(ChooseOrderScreen(start, found[:GO_TO_CHOICES]), chosen)
 
     def _found_order(self, number: str, found: bool) -> None:
         if not found:

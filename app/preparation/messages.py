@@ -1,0 +1,44 @@
+"""The customer messages of the preparation (removed lines, pickup reminders) in the outbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+from app.config import Config
+from storage.models import Notification, Order, StatusChange
+
+
+def queue_customer(
+    order: Order,
+    *,
+    template: str,
+    channels: Iterable[tuple[str, str]],
+    due: datetime,
+    config: Config,
+    now: datetime,
+    by: str,
+    detail: dict[str, object],
+    change: StatusChange | None = None,
+    status: str | None = None,
+) -> list[Notification]:
+    """One pending message per (channel, recipient), due at `due`, telling `detail` (JSON)."""
+    return [
+        Notification.create(
+            order=order,
+            change=change,
+            audience="customer",
+            channel=channel,
+            template=template,
+            order_status=status or order.status,
+            lang=config.lang,
+            recipient=recipient,
+            state="pending",
+            due_at=due,
+            created_at=now,
+            created_by=by,
+            detail=json.dumps(detail, ensure_ascii=False),
+        )
+        for channel, recipient in channels
+    ]
