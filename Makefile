@@ -13,8 +13,10 @@ PYTEST_ARGS ?=
 # System tools the app and its tests drive: PDFs (wkhtmltopdf, pdftotext from poppler),
 # the PostgreSQL the suite starts, the sshd and tmux of the SSH end-to-end test, the headless
 # Chromium that tests/test_serve_browser.py drives through Playwright (which cannot download
-# a browser of its own here).
+# a browser of its own here), the cupsd (with lp/lpstat) and cups-pdf virtual printer the
+# printing tests start.
 DEBS := wkhtmltopdf poppler-utils postgresql openssh-server tmux chromium
+DEBS += cups printer-driver-cups-pdf
 # Debian's python3 cannot create a venv without python3-venv (no ensurepip); other
 # Pythons (pyenv, python.org) ship it, so only ask for the package when it is lacking.
 DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
@@ -31,7 +33,7 @@ STAMP_TEST := $(VENV)/.stamp-test
 help:
 	@echo 'make run     set up, then start the demo (comptoir --demo)'
 	@echo 'make test    set up with test extras, then pytest (PYTEST_ARGS="...")'
-	@echo 'make lint    ruff check, ruff format --check, lint-imports'
+	@echo 'make lint    ruff check, ruff format --check, lint-imports, mypy'
 	@echo 'make bench   python -m bench'
 	@echo 'make clean   remove the venv and caches'
 
@@ -88,6 +90,7 @@ lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: setup-test
 	$(BIN)/python -m bench

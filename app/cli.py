@@ -175,7 +175,7 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
         _(
             "{number} : {current} → {target}",
             number=result.order.number,
-            current=status_label(result.change.from_status),
+            current=status_label(result.change.from_status or target),
             target=status_label(target),
         )
     )
@@ -440,13 +440,6 @@ def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
     for check in checks:
         print(check.line())
     return 0 if all(check.ok for check in checks) else 1
-
-
-def _not_yet(name: str) -> Handler:
-    def handler(args: argparse.Namespace, config: Config) -> int:
-        raise ComptoirError(f"'comptoir {name}' is not available in this version yet")
-
-    return handler
 
 
 HANDLERS: dict[str | None, Handler] = {

@@ -98,6 +98,9 @@ class Config:
     pickup_cancel_days: float = 7.0
     pickup_reminder_sms: bool = True
     opening_hours: OpeningHours = field(default_factory=lambda: dict(DEFAULT_OPENING))
+    # `[keymap] order-status = "ctrl+s"`: binding id → key(s), comma-separated. The ids and
+    # clashes are checked against the screens when the App is built (app/tui/keys.py).
+    keymap: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -149,7 +152,7 @@ def load_config(environ: Mapping[str, str] | None = None, path: Path | None = No
 
 def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    known = set(_STRING_SETTINGS) | set(_NUMBER_SETTINGS) | {"sms_enabled", "notify"}
+    known = set(_STRING_SETTINGS) | set(_NUMBER_SETTINGS) | {"sms_enabled", "notify", "keymap"}
     known |= {"timers", "picklist_statuses", "pickup_reminder_sms", "opening_hours"}
     for key, value in raw.items():
         if key not in known:
@@ -170,9 +173,28 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             values[key] = _statuses(value, path)
         elif key == "opening_hours":
             values[key] = _opening_hours(value, path)
+        elif key == "keymap":
+            values[key] = _keymap(value, path)
         else:
             values[key] = _notify_rules(value, path)
     return values
+
+
+def _keymap(value: Any, path: Path) -> dict[str, str]:
+    """`[keymap] order-status = "ctrl+s"`: each value one key or keys separated by commas."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: 'keymap' must be a table of binding id = \"key\"")
+    keymap: dict[str, str] = {}
+    for binding_id, keys in value.items():
+        if not isinstance(keys, str):
+            raise ConfigError(f'{path}: keymap.{binding_id}: expected a key such as "ctrl+s"')
+        parts = [part.strip() for part in keys.split(",")]
+        if not all(parts) or any(" " in part for part in parts):
+            raise ConfigError(
+                f"{path}: keymap.{binding_id}: expected keys separated by commas, got '{keys}'"
+            )
+        keymap[binding_id] = ",".join(parts)
+    return keymap
 
 
 def _notify_rules(value: Any, path: Path) -> dict[OrderStatus, NotifyRule]:

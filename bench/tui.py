@@ -41,6 +41,8 @@ from typing import Any
 
 from rich.cells import get_character_cell_size
 
+from widgets.compat import display_hook, send_to_driver, update_regions
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
@@ -156,7 +158,7 @@ def timed_pair(
 class FrameClock:
     """Timestamps every frame the app writes, and what the screen shows after each.
 
-    Wraps the App's `_display` (where a terminal driver is handed each compositor update):
+    Hooked on where the App hands its driver each compositor update (`display_hook`):
     each update is rendered to the bytes a terminal would be sent (as a real driver would;
     the headless one skips that), time-stamped, then applied to a text copy of the screen
     that the expectations are checked against. The bookkeeping after the time stamp (the
@@ -171,10 +173,8 @@ class FrameClock:
         self.overhead = 0.0  # seconds of bookkeeping since the last key_to_frame
         self._expected: Callable[[FrameClock], bool] | None = None
         self._done: asyncio.Future[float] | None = None
-        original = app._display
 
-        def display(screen: Any, update: Any) -> None:
-            original(screen, update)
+        def frame(screen: Any, update: Any) -> None:
             if update is None:
                 return
             if hasattr(update, "render_segments"):
@@ -189,7 +189,7 @@ class FrameClock:
                     self._done.set_result(moment)
             self.overhead = time.perf_counter() - moment
 
-        app._display = display
+        display_hook(app, frame)
 
     def _write(self, x: int, y: int, strip: Any, x1: int = 0, x2: int | None = None) -> None:
         if not 0 <= y < self.height:
@@ -208,22 +208,8 @@ class FrameClock:
                 x += width
 
     def _apply(self, update: Any) -> None:
-        from textual._compositor import ChopsUpdate, LayoutUpdate
-
-        if isinstance(update, LayoutUpdate):
-            x = update.region.x
-            for y, line in enumerate(update.strips, update.region.y):
-                offset = x
-                for strip in line:
-                    self._write(offset, y, strip)
-                    offset += strip.cell_length
-        elif isinstance(update, ChopsUpdate):
-            for y, x1, x2 in update.spans:
-                for end, (x, strip) in zip(
-                    update.chop_ends[y], update.chops[y].items(), strict=False
-                ):
-                    if strip is not None and not (x > x2 or end <= x1):
-                        self._write(x, y, strip, x1, x2)
+        for x, y, strip, x1, x2 in update_regions(update):
+            self._write(x, y, strip, x1, x2)
 
     def text(self, region: Any = None) -> str:
         """What the screen shows (or the part in `region`), one line per row."""
@@ -244,11 +230,10 @@ class FrameClock:
         self._done = loop.create_future()
         self._expected = expected
         self.overhead = 0.0
-        driver = self.app._driver
         event = events.Key(*key_event_args(key))
         event.set_sender(self.app)
         began = time.perf_counter()
-        driver.send_message(event)
+        send_to_driver(self.app, event)
         try:
             moment = await asyncio.wait_for(self._done, timeout)
         except TimeoutError:

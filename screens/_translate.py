@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.binding import Binding
 from textual.dom import DOMNode
 
 from app.i18n import _
+from widgets.compat import rewrite_bindings
+
+
+def _translated(binding: Binding) -> Binding:
+    return replace(
+        binding,
+        description=_(binding.description) if binding.description else "",
+        tooltip=_(binding.tooltip) if binding.tooltip else "",
+    )
 
 
 def translate_bindings(node: DOMNode) -> None:
     """Replace the node's binding descriptions and tooltips by their translation."""
-    keys = node._bindings.key_to_bindings
-    for key, bindings in list(keys.items()):
-        keys[key] = [
-            replace(
-                binding,
-                description=_(binding.description) if binding.description else "",
-                tooltip=_(binding.tooltip) if binding.tooltip else "",
-            )
-            for binding in bindings
-        ]
+    rewrite_bindings(node, _translated)

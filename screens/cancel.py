@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.i18n import _
 from screens._translate import translate_bindings
+from screens.base import ComptoirModal
 
 # French source text; the last one asks for the free text.
 COMMON_REASONS: tuple[str, ...] = (
@@ -37,7 +37,7 @@ class ConfirmText(Static, can_focus=True):
     """The confirmation sentence; focused so that Enter and y reach the modal's bindings."""
 
 
-class CancelOrderModal(ModalScreen[str | None]):
+class CancelOrderModal(ComptoirModal[str | None]):
     """Ask why the order is cancelled, then ask to confirm; dismisses with the reason or None."""
 
     DEFAULT_CSS = """
@@ -78,9 +78,9 @@ class CancelOrderModal(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Retour", id="cancel-order.back"),
-        Binding("enter", "submit", "Valider", id="cancel-order.submit"),
-        Binding("y", "confirm", "Confirmer", id="cancel-order.confirm"),
+        Binding("escape", "back", "Retour", id="cancel-back"),
+        Binding("enter", "submit", "Valider", id="cancel-submit"),
+        Binding("y", "confirm", "Confirmer", id="cancel-confirm"),
     ]
 
     def __init__(self, number: str, refund: str) -> None:

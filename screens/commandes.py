@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label
 from textual.worker import get_current_worker
@@ -26,6 +25,7 @@ from app.orders.month import MonthView, month_view
 from app.orders.rules import status_label
 from app.orders.statuses import OrderStatus
 from app.preparation.timers import LATE
+from screens.base import ComptoirModal, ComptoirScreen
 from screens.bulk import BULK_BINDINGS, BulkActions
 from screens.events import DataChanged
 from storage.db import thread_connection
@@ -147,7 +147,7 @@ def late_thresholds(
     return {s.value: now - timedelta(seconds=t) for s, t in config.timers.items()}
 
 
-class CommandesScreen(BulkActions, Screen[None]):
+class CommandesScreen(BulkActions, ComptoirScreen[None]):
     """The month's orders at a glance, then the list to work through."""
 
     BINDINGS = [
@@ -208,7 +208,7 @@ class CommandesScreen(BulkActions, Screen[None]):
     # Layout
 
     def compose(self) -> ComposeResult:
-        yield SectionBar()
+        yield SectionBar(keymap=self.config.keymap)
         yield MonthCalendar(
             self.query_state.year,
             self.query_state.month,
@@ -465,8 +465,9 @@ class CommandesScreen(BulkActions, Screen[None]):
 
         # What is loaded by now lives as long as the app: out of the garbage collector's
         # sight, a full collection no longer walks it all again (a 100 ms pause, in the
-        # middle of a keypress, on the 1,000,000-order bench).
-        gc.freeze()
+        # middle of a keypress, on the 1,000,000-order bench). Frozen on the main thread,
+        # between two of its messages, not while it is allocating.
+        self.app.call_from_thread(gc.freeze)
 
     @on(OrderList.RowHighlighted, "#orders")
     def _maybe_load_more(self, event: OrderList.RowHighlighted) -> None:
@@ -478,7 +479,7 @@ class CommandesScreen(BulkActions, Screen[None]):
 
     @on(OrderList.RowSelected, "#orders")
     def _open(self, event: OrderList.RowSelected) -> None:
-        self.app.open_order(event.key)  # type: ignore[attr-defined]
+        self.app.open_order(event.key)
 
     def _show_title(self) -> None:
         text = self.query_state.describe()
@@ -580,7 +581,7 @@ class CommandesScreen(BulkActions, Screen[None]):
         self._read_ahead_soon(0.5)
 
 
-class StatusFilterScreen(ModalScreen[frozenset[OrderStatus | str] | None]):
+class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus | str] | None]):
     """Pick the statuses to list (none picked: all of them), and maybe « En retard »."""
 
     BINDINGS = [

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -26,6 +25,7 @@ from app.money.books import (
     shift_month,
 )
 from app.orders.statuses import OrderStatus
+from screens.base import ComptoirScreen
 from widgets.tables import fill_table
 
 
@@ -34,7 +34,7 @@ def _amount(amount: Decimal) -> Text:
     return Text(format_number(amount), justify="right")
 
 
-class FinancesScreen(Screen[None]):
+class FinancesScreen(ComptoirScreen[None]):
     """The month's orders: invoice, gross, fees, net, refund, payout date and state."""
 
     BINDINGS = [

@@ -6,13 +6,13 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from app.i18n import _
+from screens.base import ComptoirModal
 
 
-class GoToOrderScreen(ModalScreen[str | None]):
+class GoToOrderScreen(ComptoirModal[str | None]):
     """Returns the number typed, or None on Escape."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="goto-cancel")]

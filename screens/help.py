@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable
 
 from app.i18n import _
+from screens.base import ComptoirModal
 from widgets.textual_keys import describe
 
 
@@ -27,7 +28,7 @@ def screen_keys(screen: Screen[object]) -> list[tuple[str, str]]:
     return keys
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ComptoirModal[None]):
     """A table of keys; Escape or ? closes it."""
 
     BINDINGS = [

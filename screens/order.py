@@ -11,15 +11,15 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.css.styles import RulesMap
 from textual.message import Message
-from textual.screen import Screen
 from textual.visual import visualize
 from textual.widgets import DataTable, Select, Static
 from textual.worker import Worker, WorkerState
@@ -46,6 +46,7 @@ from app.orders.view import (
     undo_latest,
 )
 from screens._translate import translate_bindings
+from screens.base import ComptoirScreen
 from screens.cancel import CancelOrderModal
 from screens.order_prep import PreparationActions, history_table_rows, line_marks
 from storage.db import thread_connection
@@ -93,7 +94,8 @@ def update_in_place(widget: Static, content: Text) -> None:
     (a shorter text is padded with blank lines: the next full update lays it out)."""
     width = widget.size.width
     if width:
-        styles = widget.styles
+        # What Textual itself passes (widget.py); only its annotation asks for the TypedDict.
+        styles = cast(RulesMap, widget.styles)
         lines = visualize(widget, widget.content).get_height(styles, width)
         needed = visualize(widget, content).get_height(styles, width)
         if needed <= lines:
@@ -106,8 +108,8 @@ class ConfirmBar(Static, can_focus=True):
     """The preview line; while it has focus, Enter or y applies and Escape abandons."""
 
     BINDINGS = [
-        Binding("enter,y", "answer(True)", "Appliquer", id="order.confirm"),
-        Binding("escape", "answer(False)", "Abandonner", id="order.abandon"),
+        Binding("enter,y", "answer(True)", "Appliquer", id="order-confirm"),
+        Binding("escape", "answer(False)", "Abandonner", id="order-abandon"),
     ]
 
     @dataclass
@@ -124,61 +126,61 @@ class ConfirmBar(Static, can_focus=True):
         self.post_message(self.Answered(accepted))
 
 
-class OrderScreen(PreparationActions, Screen[None]):
+class OrderScreen(PreparationActions, ComptoirScreen[None]):
     """The detail of one order; pushed as `OrderScreen(number)`."""
 
     BINDINGS = [
-        Binding("escape", "back", "Retour", id="order.back", tooltip="Revenir à l'écran précédent"),
+        Binding("escape", "back", "Retour", id="order-back", tooltip="Revenir à l'écran précédent"),
         Binding(
             "s",
             "focus_status",
             "Statut",
-            id="order.status",
+            id="order-status",
             tooltip="Choisir le nouveau statut dans la liste",
         ),
         Binding(
             "n",
             "next_status",
             "Suivant",
-            id="order.next",
+            id="order-next",
             tooltip="Passer au statut suivant du parcours normal",
         ),
         Binding(
             "ctrl+z",
             "undo",
             "Annuler la modification",
-            id="undo",
+            id="order-undo",
             tooltip="Rétablir le statut précédent et retirer ses messages",
         ),
         Binding(
             "r",
             "resend",
             "Renvoyer",
-            id="order.resend",
+            id="order-resend",
             tooltip="Renvoyer la notification en échec sélectionnée",
         ),
-        Binding("p", "pdf", "PDF", id="order.pdf", tooltip="Enregistrer le PDF de la commande"),
+        Binding("p", "pdf", "PDF", id="order-pdf", tooltip="Enregistrer le PDF de la commande"),
         # The preparation (issue 13): screens/order_prep.py holds what these do.
         Binding(
             "space",
             "tick_line",
             "Préparé",
-            id="order.tick",
+            id="order-tick",
             tooltip="Cocher (ou décocher) la ligne comme préparée",
         ),
         Binding(
             "c",
             "prepared_ready",
             "Commande prête",
-            id="order.ready",
+            id="order-ready",
             tooltip="Toutes les lignes sont cochées : passer la commande en « Commande prête »",
         ),
-        Binding("m", "note", "Note", id="order.note", tooltip="Ajouter une note interne"),
+        Binding("m", "note", "Note", id="order-note", tooltip="Ajouter une note interne"),
         Binding(
             "x",
             "remove_line",
             "Rupture",
-            id="order.remove-line",
+            id="order-remove-line",
             tooltip="Retirer la ligne (ou une partie) et la rembourser",
         ),
     ]
@@ -227,11 +229,11 @@ class OrderScreen(PreparationActions, Screen[None]):
 
     @property
     def config(self) -> Config:
-        return self.app.config  # type: ignore[attr-defined, no-any-return]
+        return self.app.config
 
     @property
     def staff_name(self) -> str:
-        return str(getattr(self.app, "staff_name", "") or "")
+        return self.app.staff_name
 
     def on_mount(self) -> None:
         self.query_one("#client-block").border_title = _("Client")

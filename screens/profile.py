@@ -6,7 +6,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
@@ -14,6 +13,7 @@ from textual.worker import Worker, WorkerState
 from app.errors import ValidationError
 from app.i18n import _
 from app.shop.profile import LABELS, ProfileData, clean_field, load_profile, save_profile
+from screens.base import ComptoirScreen
 
 
 class ProfileFieldValidator(Validator):
@@ -31,7 +31,7 @@ class ProfileFieldValidator(Validator):
         return self.success()
 
 
-class ProfileScreen(Screen[None]):
+class ProfileScreen(ComptoirScreen[None]):
     """A form of the profile's fields; Ctrl+S saves them all at once."""
 
     BINDINGS = [

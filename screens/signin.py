@@ -6,11 +6,11 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from app.i18n import _
 from app.shop import staff
+from screens.base import ComptoirScreen
 
 
 class NameInput(Input):
@@ -23,7 +23,9 @@ class NameInput(Input):
 
     handed_off = False
 
-    async def _on_key(self, event: events.Key) -> None:
+    # Public handlers: Textual calls them before Input's own (a subclass comes first), and
+    # `prevent_default` keeps Input from handling a key as well.
+    async def on_key(self, event: events.Key) -> None:
         if self.handed_off:
             code = self.screen.query_one("#signin-code", Input)
             if event.is_printable and event.character is not None:
@@ -33,21 +35,18 @@ class NameInput(Input):
             elif event.key == "enter":
                 await code.action_submit()
             else:
-                await super()._on_key(event)
-                return
+                return  # Input moves the cursor in the name
             event.stop()
             event.prevent_default()
             return
         if event.key == "enter" and self.value.strip():
             self.handed_off = True
-        await super()._on_key(event)
 
-    def _on_focus(self, event: events.Focus) -> None:
+    def on_focus(self, event: events.Focus) -> None:
         self.handed_off = False
-        super()._on_focus(event)
 
 
-class SignInScreen(Screen[str]):
+class SignInScreen(ComptoirScreen[str]):
     """Name and code; dismissed with the member's name once the code is right."""
 
     DEFAULT_CSS = """

@@ -127,3 +127,9 @@ def thread_connection() -> Iterator[None]:
     finally:
         if opened:
             target.close()
+
+
+def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a select as plain tuples (peewee's `.tuples()`, which its bundled stubs
+    type as model instances: unpacking a row would not type-check)."""
+    return iter(query.tuples())

@@ -1,8 +1,20 @@
-"""peewee without its PostgreSQL driver until a PostgreSQL database is opened."""
+"""peewee without its PostgreSQL driver until a PostgreSQL database is opened.
+
+The only place that touches peewee's private parts: the module globals its own
+`import psycopg` would have set (`PEEWEE_GLOBALS`) and the transaction states of its
+psycopg 3 adapter. tests/test_driver.py fails, naming the one that moved, when a peewee
+upgrade renames any (peewee is pinned below 5 in pyproject.toml).
+"""
 
 from __future__ import annotations
 
 import sys
+
+# The module globals peewee's own `import psycopg` sets when it is imported.
+PEEWEE_GLOBALS = ("psycopg", "TransactionStatus", "Json_pg3", "Jsonb_pg3")
+# The psycopg 3 adapter's class attributes, set from TransactionStatus at the same moment.
+ADAPTER = "Psycopg3Adapter"
+ADAPTER_STATES = {"txn_idle": "IDLE", "txn_inerror": "INERROR", "txn_unknown": "UNKNOWN"}
 
 
 def import_peewee_without_psycopg() -> None:
@@ -20,21 +32,39 @@ def import_peewee_without_psycopg() -> None:
         del sys.modules["psycopg"]
 
 
+def missing_peewee_names() -> list[str]:
+    """The private names `use_psycopg` sets that this peewee's psycopg 3 adapter no longer
+    reads (so that setting them would not hand it the driver)."""
+    import peewee
+
+    adapter = getattr(peewee, ADAPTER, None)
+    if adapter is None:
+        return [f"peewee.{ADAPTER}"]
+    read: set[str] = set()
+    for cls in adapter.__mro__:
+        for member in vars(cls).values():
+            code = getattr(member, "__code__", None)
+            if code is not None:
+                read.update(code.co_names)
+    missing = [f"peewee.{name}" for name in PEEWEE_GLOBALS if name not in read]
+    return missing + [f"peewee.{ADAPTER}.{name}" for name in ADAPTER_STATES if name not in read]
+
+
 def use_psycopg() -> None:
     """Give peewee the psycopg 3 driver (what its own import would have done)."""
     import peewee
 
-    if peewee.psycopg is not None:
+    if getattr(peewee, "psycopg", None) is not None:  # peewee imported it itself, or we did
         return
+    missing = missing_peewee_names()
+    if missing:
+        raise RuntimeError(f"this peewee has no {', '.join(missing)}: see storage/driver.py")
     import psycopg
     from psycopg.pq import TransactionStatus
     from psycopg.types.json import Json, Jsonb
 
-    peewee.psycopg = psycopg
-    peewee.TransactionStatus = TransactionStatus
-    peewee.Json_pg3 = Json
-    peewee.Jsonb_pg3 = Jsonb
-    adapter = peewee.Psycopg3Adapter
-    adapter.txn_idle = TransactionStatus.IDLE
-    adapter.txn_inerror = TransactionStatus.INERROR
-    adapter.txn_unknown = TransactionStatus.UNKNOWN
+    for name, value in zip(PEEWEE_GLOBALS, (psycopg, TransactionStatus, Json, Jsonb), strict=True):
+        setattr(peewee, name, value)
+    adapter = getattr(peewee, ADAPTER)
+    for name, state in ADAPTER_STATES.items():
+        setattr(adapter, name, getattr(TransactionStatus, state))

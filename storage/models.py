@@ -8,7 +8,7 @@ both databases (the timezone it was computed in is recorded in `Meta`).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import (
     AutoField,
@@ -116,6 +116,8 @@ class OrderLine(BaseModel):
 
     id = AutoField()
     order = ForeignKeyField(Order, backref="lines", on_delete="CASCADE", index=True)
+    if TYPE_CHECKING:  # the column peewee adds beside each foreign key
+        order_id: int
     position = IntegerField()
     product = TextField()
     category = TextField(default="")
@@ -138,6 +140,8 @@ class StatusChange(BaseModel):
 
     id = AutoField()
     order = ForeignKeyField(Order, backref="history", on_delete="CASCADE", index=True)
+    if TYPE_CHECKING:  # the column peewee adds beside each foreign key
+        order_id: int
     at = DateTimeField()
     by = TextField()
     from_status = CharField(max_length=16, null=True)
@@ -157,6 +161,9 @@ class Notification(BaseModel):
     id = AutoField()
     order = ForeignKeyField(Order, backref="notifications", on_delete="CASCADE", index=True)
     change = ForeignKeyField(StatusChange, null=True, backref="notifications", on_delete="SET NULL")
+    if TYPE_CHECKING:  # the column peewee adds beside each foreign key
+        order_id: int
+        change_id: int | None
     audience = CharField(max_length=16)  # customer | seller
     channel = CharField(max_length=8)  # mail | sms
     template = CharField(max_length=32)  # new_order | status

@@ -43,10 +43,7 @@ def _day_totals_sql(no_amount: tuple[str, ...]) -> tuple[str, list[Any]]:
         amount = fn.SUM(Case(None, [(Order.status.in_(list(no_amount)), 0)], Order.total))
         query = (
             Order.select(Order.placed_day, fn.COUNT(Order.id), amount)
-            .where(
-                (Order.placed_day >= _Slot("first"))  # type: ignore[operator]
-                & (Order.placed_day <= _Slot("last"))  # type: ignore[operator]
-            )
+            .where((Order.placed_day >= _Slot("first")) & (Order.placed_day <= _Slot("last")))
             .group_by(Order.placed_day)
         )
         _built[key] = query.sql()

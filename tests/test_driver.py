@@ -48,3 +48,23 @@ def test_postgresql_works_when_peewee_came_first(db_url: str) -> None:
     )
     engine = "PostgresqlDatabase" if db_url.startswith("postgresql") else "SqliteDatabase"
     assert shown == f"0 {engine}"
+
+
+def test_the_peewee_private_names_storage_sets_are_still_there() -> None:
+    # storage/driver.py sets peewee's psycopg globals itself: an upgrade that renames one
+    # must fail here, by name, not in a PostgreSQL shop's first query.
+    from storage.driver import missing_peewee_names
+
+    assert missing_peewee_names() == [], "peewee changed: see storage/driver.py"
+
+
+def test_a_peewee_without_one_of_them_is_refused_by_name() -> None:
+    shown = _python(
+        "from storage import driver\n"
+        "driver.PEEWEE_GLOBALS += ('Json_pg4',)\n"
+        "try:\n"
+        "    driver.use_psycopg()\n"
+        "except RuntimeError as exc:\n"
+        "    print(exc)\n"
+    )
+    assert shown == "this peewee has no peewee.Json_pg4: see storage/driver.py"

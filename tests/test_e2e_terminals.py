@@ -104,7 +104,8 @@ def test_changes_show_everywhere_and_one_of_two_wins(shared_url: str, tmp_path: 
         a, b, c = windows
         for tmux in windows:
             wait_for(tmux, "Janvier 2021")
-            assert "Enregistrée" in _row(tmux.screen(), ORDER)
+            # The list is filled after the calendar's title: wait for the row, not the title.
+            _wait_row(tmux, ORDER, "Enregistrée", LIVE_WAIT)
 
         # A change at A: B and C (on the month's list) show it without a key.
         open_order(a)

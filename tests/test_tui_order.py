@@ -553,12 +553,12 @@ async def test_every_binding_has_an_id_a_description_and_a_footer_key(seeded: Co
         await settle(pilot)
         bindings = [b for bs in app.screen._bindings.key_to_bindings.values() for b in bs]
         assert {b.id for b in bindings} >= {
-            "order.back",
-            "order.status",
-            "order.next",
-            "undo",
-            "order.resend",
-            "order.pdf",
+            "order-back",
+            "order-status",
+            "order-next",
+            "order-undo",
+            "order-resend",
+            "order-pdf",
         }
         own = [*OrderScreen.BINDINGS, *ConfirmBar.BINDINGS, *CancelOrderModal.BINDINGS]
         assert all(b.id and b.description for b in own)  # type: ignore[union-attr]

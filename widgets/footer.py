@@ -9,9 +9,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
-from textual.widgets._footer import FooterKey, FooterLabel
 
 from app.i18n import _
+from widgets.compat import FooterKey, FooterLabel
 from widgets.textual_keys import translate_description
 
 
@@ -32,7 +32,7 @@ class Footer(TextualFooter):
             for key, active in screen.active_bindings.items()
             if active.binding.show
         )
-        if shown == self._shown and self._bindings_ready:
+        if shown == self._shown:  # set once Textual's footer was told (and is ready)
             return
         self._shown = shown
         super().bindings_changed(screen)

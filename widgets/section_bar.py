@@ -5,30 +5,42 @@ shows the keys of the screen itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.widget import Widget
 
 from app.i18n import _
+from widgets.textual_keys import keys_of
 
 
 class SectionBar(Widget):
-    """'Comptoir  1 Commandes  2 Finances  3 Profil   g Aller à  ? Aide  q Quitter  ^p …'."""
+    """'Comptoir  1 Commandes  2 Finances  3 Profil   g Aller à  ? Aide  q Quitter  ^p …'.
+
+    `keymap` is the configuration's `[keymap]`: each key shown is the one in effect.
+    """
 
     DEFAULT_CSS = """
     SectionBar { height: 1; width: 1fr; background: $panel; }
     """
+
+    def __init__(self, *, keymap: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.keymap = keymap or {}
 
     def render(self) -> Text:
         app = self.app
         current = getattr(app, "current_mode", "")
         wide = self.size.width >= 100
         text = Text(" Comptoir  " if wide else "", style="bold")
-        for binding in app.BINDINGS:  # type: ignore[union-attr]
-            key = app.get_key_display(binding)  # type: ignore[arg-type]
-            label = _(binding.description)  # type: ignore[union-attr]
-            action = binding.action  # type: ignore[union-attr]
-            active = action == f"section('{current}')"
+        for binding in Binding.make_bindings(app.BINDINGS):
+            remapped = self.keymap.get(binding.id or "")
+            if remapped:
+                binding = binding.with_key(keys_of(remapped)[0], key_display=None)
+            key = app.get_key_display(binding)
+            label = _(binding.description)
+            active = binding.action == f"section('{current}')"
             text.append(" " if wide else "")
             text.append(f" {key}", style="bold reverse" if active else "bold")
             text.append(f" {label}", style="bold reverse" if active else "")

@@ -64,6 +64,12 @@ TEXTUAL_DESCRIPTIONS: dict[str, str] = {
 }
 
 
+def keys_of(text: str) -> list[str]:
+    """`"?, ctrl+s"` as Textual names the keys, ["question_mark", "ctrl+s"] (its own parsing
+    of a binding's keys)."""
+    return [binding.key for binding in Binding.make_bindings([Binding(text, "noop")])]
+
+
 def translate_description(text: str) -> str:
     """A key description in the current language, whether ours (French) or Textual's."""
     return _(TEXTUAL_DESCRIPTIONS.get(text, text))

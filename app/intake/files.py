@@ -27,7 +27,7 @@ from app.errors import IntakeError
 from app.i18n import _
 from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
 from app.orders.statuses import OrderStatus
-from storage.db import write_transaction
+from storage.db import tuples, write_transaction
 from storage.models import Order, OrderLine, StatusChange
 
 MODES = ("pickup", "delivery")
@@ -108,8 +108,11 @@ def _obj(value: Any, path: str) -> dict[str, Any]:
 
 
 def _keys(
-    value: dict[str, Any], path: str, required: set[str], optional: set[str] = frozenset()
-) -> None:  # type: ignore[assignment]
+    value: dict[str, Any],
+    path: str,
+    required: set[str] | frozenset[str],
+    optional: set[str] | frozenset[str] = frozenset(),
+) -> None:
     missing = sorted(required - value.keys())
     if missing:
         raise _Invalid(f"{path}{missing[0]}" if path else missing[0], "is missing")
@@ -386,15 +389,11 @@ def import_drafts(
         try:
             with write_transaction():
                 numbers = [d.number for d in drafts]
-                known = set()
+                known: set[str] = set()
                 for start in range(0, len(numbers), 500):
                     chunk = numbers[start : start + 500]
-                    known |= {
-                        n
-                        for (n,) in Order.select(Order.number)
-                        .where(Order.number.in_(chunk))
-                        .tuples()
-                    }
+                    query = Order.select(Order.number).where(Order.number.in_(chunk))
+                    known |= {n for (n,) in tuples(query)}
                 for draft in drafts:
                     if draft.number in known:
                         result.skipped.append(draft.number)

@@ -44,7 +44,7 @@ from app.messages.render import (
 )
 from app.messages.senders import DeliveryError, MailSender, NotConfigured, SmsSender
 from app.orders.view import order_views
-from storage.db import is_sqlite, write_transaction
+from storage.db import is_sqlite, tuples, write_transaction
 from storage.models import Notification, Profile, database
 
 log = logging.getLogger("comptoir.notifier")
@@ -374,7 +374,7 @@ class Notifier:
             if not is_sqlite():
                 # Two notifiers on PostgreSQL take different rows instead of queueing.
                 query = query.for_update(skip_locked=True)
-            ids = [row_id for (row_id,) in query.tuples()]
+            ids = [row_id for (row_id,) in tuples(query)]
             if not ids:
                 return [], ShopView("", "", ""), lease_until
             (
@@ -436,13 +436,13 @@ class Notifier:
             )
             kept = {
                 row_id
-                for (row_id,) in Notification.select(Notification.id)
-                .where(
-                    Notification.id.in_(ids)
-                    & (Notification.state == "sending")
-                    & (Notification.lease_owner == self.owner)
+                for (row_id,) in tuples(
+                    Notification.select(Notification.id).where(
+                        Notification.id.in_(ids)
+                        & (Notification.state == "sending")
+                        & (Notification.lease_owner == self.owner)
+                    )
                 )
-                .tuples()
             }
         return lease_until, kept
 
@@ -472,14 +472,15 @@ class Notifier:
         )
         with write_transaction():
             cursor = database.execute_sql(_mark_sql(), params)
-        return cursor.rowcount == 1
+        changed: int = cursor.rowcount
+        return changed == 1
 
     def mark_retry(self, job: Job, error: str) -> bool:
         """Back to pending, due after an exponential delay with jitter."""
         delay = min(self.retry_seconds * 2 ** max(job.attempts - 1, 0), MAX_RETRY_SECONDS)
         delay = delay / 2 + random.uniform(0, delay / 2)
         with write_transaction():
-            updated = (
+            updated: int = (
                 Notification.update(
                     state="pending",
                     due_at=self.clock() + timedelta(seconds=delay),
@@ -512,13 +513,14 @@ class Notifier:
         if condition is None:
             return 0
         with write_transaction():
-            return (
+            requeued: int = (
                 Notification.update(
                     state="pending", due_at=self.clock(), last_error=None, attempts=0
                 )
                 .where((Notification.state == "not_configured") & condition)
                 .execute()
             )
+        return requeued
 
     def _next_due(self) -> datetime | None:
         pending = (
@@ -600,9 +602,11 @@ def _close_connection() -> None:
 def _state_counts() -> dict[str, int]:
     return {
         state: int(count)
-        for state, count in Notification.select(Notification.state, fn.COUNT(Notification.id))
-        .group_by(Notification.state)
-        .tuples()
+        for state, count in tuples(
+            Notification.select(Notification.state, fn.COUNT(Notification.id)).group_by(
+                Notification.state
+            )
+        )
     }
 
 

@@ -1,14 +1,10 @@
-"""The outbox as staff see it: the notifications of an order, counts, re-sending.
+"""The outbox as staff see it: the notifications of an order, re-sending.
 
 The sending itself is the notifier's; these are the reads and small writes that screens
 and commands make.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-from peewee import fn
 
 from app.clock import utcnow
 from app.errors import ComptoirError
@@ -18,7 +14,6 @@ from storage.models import Notification, Order
 # pending: waits for its due time; sending: leased by a notifier; sent; failed (permanent,
 # with the server's words); withdrawn (undone in the grace period); not_configured (the
 # channel has no configuration: it waits and goes once configured).
-STATES = ("pending", "sending", "sent", "failed", "withdrawn", "not_configured")
 STATE_LABELS = {
     "pending": "En attente",
     "sending": "Envoi en cours",
@@ -27,26 +22,6 @@ STATE_LABELS = {
     "withdrawn": "Retiré",
     "not_configured": "Non configuré",
 }
-
-
-@dataclass(frozen=True)
-class OutboxCounts:
-    """How many messages wait and how many failed, for the footer."""
-
-    pending: int
-    failed: int
-
-
-def counts() -> OutboxCounts:
-    """Pending (incl. sending, not configured) and failed notifications of all orders."""
-    rows = dict(
-        Notification.select(Notification.state, fn.COUNT(Notification.id))
-        .where(Notification.state.in_(["pending", "sending", "not_configured", "failed"]))
-        .group_by(Notification.state)
-        .tuples()
-    )
-    pending = sum(int(rows.get(s, 0)) for s in ("pending", "sending", "not_configured"))
-    return OutboxCounts(pending=pending, failed=int(rows.get("failed", 0)))
 
 
 def for_order(order: Order) -> list[Notification]:

@@ -19,6 +19,7 @@ from app.errors import ComptoirError, ValidationError
 from app.i18n import _, format_day
 from app.orders.statuses import OrderStatus
 from app.shop.profile import load_profile
+from storage.db import tuples
 from storage.models import Document, Order
 
 ZERO = Decimal("0.00")
@@ -141,9 +142,8 @@ def month_finances(
             .join(Order)
             .where((Order.placed_day >= first) & (Order.placed_day < after))
             .order_by(Document.id)
-            .tuples()
         )
-        for order_id, kind, number in documents:
+        for order_id, kind, number in tuples(documents):
             target = invoices if kind == "invoice" else credits
             target.setdefault(order_id, number)
     rows = tuple(

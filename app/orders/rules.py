@@ -313,6 +313,7 @@ def undo_change(
                 _("Rien à annuler : le délai est passé ou les messages sont partis.")
             )
         order = change.order
+        assert change.from_status is not None  # a "change" (can_undo) always has one
         restored = OrderStatus(change.from_status)
         updated = (
             Order.update(

@@ -84,11 +84,6 @@ def allowed_targets(status: OrderStatus) -> tuple[OrderStatus, ...]:
     return TRANSITIONS[status]
 
 
-def is_final(status: OrderStatus) -> bool:
-    """True when staff can no longer change the status."""
-    return not TRANSITIONS[status]
-
-
 def next_in_flow(status: OrderStatus) -> OrderStatus | None:
     """The next status of the normal flow, or None at its end or outside it."""
     if status not in NORMAL_FLOW or status is S.FINISHED:

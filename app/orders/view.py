@@ -86,7 +86,8 @@ class OrderView:
 
     def to_dict(self) -> dict[str, Any]:
         """The view as JSON-ready values (amounts and times as text), for keeping."""
-        return _plain(dataclasses.asdict(self))
+        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return plain
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OrderView:

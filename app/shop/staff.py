@@ -101,7 +101,7 @@ def set_secret(name: str, secret: str) -> None:
 
 def _wait_after(failures: int) -> timedelta:
     extra = failures - FREE_ATTEMPTS
-    return min(FIRST_WAIT * (2 ** max(extra, 0)), MAX_WAIT)
+    return min(FIRST_WAIT * (1 << max(extra, 0)), MAX_WAIT)  # doubled at each failure
 
 
 def sign_in(name: str, secret: str, *, now: datetime | None = None) -> SignInResult:

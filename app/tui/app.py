@@ -34,6 +34,7 @@ from screens.events import DataChanged
 from storage.db import first_line, thread_connection
 from storage.queries import numbers_starting, order_exists
 from storage.watch import Change, ChangeWatcher
+from widgets.compat import style_first_screen
 from widgets.textual_keys import describe
 
 # The screens a key opens (Aller à, Aide, the sign-in once staff exist) are imported when
@@ -175,6 +176,8 @@ class ComptoirApp(App[None]):
         self.notifier: Any = None  # app.messages.notifier.Notifier while it runs
         self._notifier_stop = asyncio.Event()
         self.config = config
+        if config.keymap:  # checked by make_app (app/tui/keys.py); Textual applies it
+            self.set_keymap(config.keymap)
         self.first_month = (year, month)
         self.first_order = order
         self.today = today
@@ -198,14 +201,8 @@ class ComptoirApp(App[None]):
     def _make_commandes(self) -> Screen[Any]:
         year, month = self.first_month
         screen = CommandesScreen(self.config, year=year, month=month, today=self.today())
-        if self._css_update_count == 0:
-            # Textual restyles the whole App for a mode's screen that has not seen the current
-            # CSS variables, reparsing every stylesheet (twice over: the reparse empties the
-            # parse cache). Nothing can have changed them before the first screen is built (a
-            # theme set in __init__ counts as a change), so only the App's own styles, which
-            # the screen inherits from, are applied here; the parse is then done once.
-            self.stylesheet.update(self, animate=True)
-            screen._css_update_count = 0
+        # The first screen is styled once, not twice over (see style_first_screen).
+        style_first_screen(self, screen)
         return screen
 
     def _make_preparation(self) -> Screen[Any]:

@@ -50,7 +50,6 @@ def make_app(
     *,
     month: str | None = None,
     order: str | None = None,
-    demo: bool = False,
     today: date | Callable[[], date] | None = None,
     poll_seconds: float = 1.0,
     notifier: bool = False,
@@ -60,8 +59,7 @@ def make_app(
     """The App for `config`: database open, language set, first month and order chosen.
 
     `today` fixes the date the calendar marks (tests and snapshots); by default it is the
-    shop's local date, read when a screen is built. `demo` only matters to `run_tui`, which
-    prepares the throwaway database before calling this. `notifier` runs the outbox's
+    shop's local date, read when a screen is built. `notifier` runs the outbox's
     sender inside the TUI (as `comptoir` does); tests leave it off, since it never ends.
     `clock` gives now as naive UTC (the age timers, reminders); tests fix it.
     Animations are off unless `animation_level` or Textual's own `TEXTUAL_ANIMATIONS`
@@ -78,6 +76,10 @@ def make_app(
         )
 
     set_language(config.lang)
+    if config.keymap:
+        from app.tui.keys import check_keymap
+
+        check_keymap(config.keymap)  # an unknown id or a clash: one line, before anything opens
     first = parse_month(month) if month else None
     ensure_database(config)
     if today is None:
@@ -119,7 +121,7 @@ def run_tui(
         from app.tui.demo import demo_environment
 
         with demo_environment(config) as demo_config:
-            make_app(demo_config, month=month, order=order, demo=True, notifier=True).run()
+            make_app(demo_config, month=month, order=order, notifier=True).run()
         return 0
     make_app(config, month=month, order=order, notifier=True).run()
     return 0

@@ -1,0 +1,11 @@
+"""The `[keymap]` of config.toml (app/tui/keys.py)."""
+
+EN = {
+    "Annulation": "Cancellation",
+    "Connexion": "Sign-in",
+    "[keymap] : aucune touche n'a l'identifiant « {id} »": "[keymap]: no key has the id '{id}'",
+    " (vouliez-vous dire « {id} » ?)": " (did you mean '{id}'?)",
+    "[keymap] : la touche {key} ferait deux choses sur l'écran {screen} : "
+    "« {first} » ({first_id}) et « {second} » ({second_id})": "[keymap]: the key {key} would do "
+    "two things on the {screen} screen: '{first}' ({first_id}) and '{second}' ({second_id})",
+}

@@ -1,0 +1,124 @@
+"""Start-up as a user sees it: a process launched in a real terminal (tmux) until the month's
+figures are painted, Comptoir and a bare Textual app timed in turns.
+
+    python -m bench.startup --db sqlite:///big.sqlite3 [--month 2021-01] [--runs 9]
+
+Each turn respawns one tmux pane with the command and reads the pane (`capture-pane`) every
+few milliseconds until the screen shows what the user waits for: for Comptoir the month's
+title with its amount (« Janvier 2021 2,00 € ») and the list's first order, for the bare app
+its one line of text. Both sides pay the same polling, the same terminal and the same tmux.
+The figure is Comptoir's median, the floor the bare app's median, and the ratio the goal's
+measure (≤ 1.5×).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BARE = (
+    "from textual.app import App\n"
+    "from textual.widgets import Footer, Static\n"
+    "class Bare(App):\n"
+    "    def compose(self):\n"
+    "        yield Static('Comptoir bare ready')\n"
+    "        yield Footer()\n"
+    "Bare().run()\n"
+)
+BARE_READY = re.compile(r"Comptoir bare ready")
+# The calendar's title once the month's figures are in: « Janvier 2021 2,00 € ».
+COMPTOIR_READY = re.compile(r"[A-Z][a-zéû]+ \d{4}\s+[\d\u202f\xa0 ]+,\d\d €")
+POLL_SECONDS = 0.003
+TIMEOUT_SECONDS = 30.0
+
+
+class Terminal:
+    """One tmux server of our own (its own socket), one 120×40 window."""
+
+    def __init__(self) -> None:
+        if shutil.which("tmux") is None:
+            raise SystemExit("tmux is needed: apt-get install tmux")
+        self.socket = f"comptoir-bench-{uuid.uuid4().hex[:8]}"
+        self._tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40", "sleep 3600")
+
+    def _tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
+        )
+        return done.stdout
+
+    def time_until(self, command: str, ready: re.Pattern[str], env: dict[str, str]) -> float:
+        """Seconds from launching `command` in the pane to `ready` showing on it."""
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        began = time.perf_counter()
+        self._tmux("respawn-pane", "-k", "-t", "bench", f"env {exports} {command}")
+        while time.perf_counter() - began < TIMEOUT_SECONDS:
+            if ready.search(self._tmux("capture-pane", "-p", "-t", "bench")):
+                elapsed = time.perf_counter() - began
+                self._tmux("respawn-pane", "-k", "-t", "bench", "sleep 3600")
+                return elapsed
+            time.sleep(POLL_SECONDS)
+        screen = self._tmux("capture-pane", "-p", "-t", "bench")
+        raise RuntimeError(f"not ready after {TIMEOUT_SECONDS} s: {command}\n{screen}")
+
+    def close(self) -> None:
+        self._tmux("kill-server")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.startup", description=__doc__)
+    parser.add_argument("--db", required=True, help="database URL (a big one: bench.generate)")
+    parser.add_argument("--month", default=None, help="YYYY-MM shown first (default: today's)")
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args(argv)
+
+    from bench.tui import compile_project
+
+    compile_project()  # as an installed comptoir has its bytecode
+    env = {
+        "TERM": "xterm-256color",
+        "PYTHONPATH": str(ROOT),
+        "COMPTOIR_HOME": str(Path(os.environ.get("TMPDIR", "/tmp")) / "comptoir-bench-home"),
+        "COMPTOIR_DATABASE_URL": args.db,
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+    python = shlex.quote(sys.executable)
+    month = f" --month {shlex.quote(args.month)}" if args.month else ""
+    comptoir = f"{python} -m app{month}"
+    bare = f"{python} -c {shlex.quote(BARE)}"
+    terminal = Terminal()
+    try:
+        # One warm-up of each: the page cache and the holiday table as a shop's second start.
+        terminal.time_until(comptoir, COMPTOIR_READY, env)
+        terminal.time_until(bare, BARE_READY, env)
+        ours: list[float] = []
+        floor: list[float] = []
+        for _turn in range(args.runs):
+            ours.append(terminal.time_until(comptoir, COMPTOIR_READY, env))
+            floor.append(terminal.time_until(bare, BARE_READY, env))
+    finally:
+        terminal.close()
+    figure, base = statistics.median(ours), statistics.median(floor)
+    print(f"comptoir: {' '.join(f'{s * 1000:.0f}' for s in ours)} ms")
+    print(f"bare app: {' '.join(f'{s * 1000:.0f}' for s in floor)} ms")
+    print(
+        f"start in tmux → month's figures painted (median of {args.runs}): "
+        f"{figure * 1000:.0f} ms; floor (bare Textual app) {base * 1000:.0f} ms; "
+        f"ratio {figure / base:.2f}× (goal ≤ 1.5×)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
