@@ -38,7 +38,7 @@ class GoToOrderScreen(ComptoirModal[str | None]):
         self.dismiss(None)
 
 
-class ChooseOrderScreen(ModalScreen[str | None]):
+class ChooseOrderScreen(ComptoirModal[str | None]):
     """Several numbers start with what was typed: arrows and Enter (or 1–9) choose one."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="choose-order-cancel")]
