@@ -17,6 +17,7 @@ from app import __version__
 from app.config import Config, load_config
 from app.errors import SHOWN, ComptoirError
 from app.i18n import _, set_language
+from app.text import check_text, printable
 
 Handler = Callable[[argparse.Namespace, Config], int]
 
@@ -127,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address browsers open, e.g. https://comptoir.example (needs --allow-remote)",
     )
 
+    p = command("service", "intake endpoint + drop folder + notifier, one process")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8470, help="port (default 8470; 0: any free one)")
+    p.add_argument("--cert", type=Path, metavar="FILE", help="TLS certificate chain (PEM)")
+    p.add_argument("--key", type=Path, metavar="FILE", help="its private key (PEM)")
+
     command("doctor", "check database, SMTP, Vonage and wkhtmltopdf")
 
     p = command("picklist", "the products to prepare, summed over the day's orders")
@@ -156,7 +163,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     _open(config)
     result = import_files(args.files, config=config)
     for message in result.messages:
-        print(message)
+        print(printable(message))
     print(result.summary())
     return 0
 
@@ -166,11 +173,10 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
 
     _open(config)
     target = parse_status(args.status)
+    by = _by(args)
     if len(args.number) > 1:
-        return _bulk_status(args, config, target)
-    result = change_status(
-        args.number[0], target, config=config, by=args.by or "", reason=args.reason
-    )
+        return _bulk_status(args, config, target, by)
+    result = change_status(args.number[0], target, config=config, by=by, reason=args.reason)
     print(
         _(
             "{number} : {current} → {target}",
@@ -182,13 +188,21 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _bulk_status(args: argparse.Namespace, config: Config, target: object) -> int:
+def _by(args: argparse.Namespace) -> str:
+    """Who the history names: --by, or the account running Comptoir."""
+    from app.shop.staff import system_user
+
+    by: str | None = args.by
+    return by.strip() if by and by.strip() else system_user()
+
+
+def _bulk_status(args: argparse.Namespace, config: Config, target: object, by: str) -> int:
     """Several numbers: each order in its own transaction; a line per order, then a summary."""
     from app.orders.statuses import OrderStatus
     from app.preparation.bulk import apply_batch
 
     assert isinstance(target, OrderStatus)
-    batch = apply_batch(args.number, target, config=config, by=args.by or "", reason=args.reason)
+    batch = apply_batch(args.number, target, config=config, by=by, reason=args.reason)
     for line in batch.lines():
         print(line, file=sys.stderr if line.startswith("✗") else sys.stdout)
     print(batch.summary())
@@ -243,7 +257,7 @@ def cmd_remove_line(args: argparse.Namespace, config: Config) -> int:
         quantity=args.quantity,
         reason=args.reason,
         config=config,
-        by=args.by or "",
+        by=_by(args),
     )
     print(
         _(
@@ -284,7 +298,7 @@ def cmd_profile(args: argparse.Namespace, config: Config) -> int:
     width = max(len(_(label)) for label in LABELS.values())
     for field, label in LABELS.items():
         value = getattr(profile, field) or _("(vide)")
-        print(f"{_(label):<{width}}  {value}")
+        print(f"{_(label):<{width}}  {printable(value)}")
     return 0
 
 
@@ -340,7 +354,8 @@ def cmd_staff(args: argparse.Namespace, config: Config) -> int:
         if not members:
             print(_("Aucun membre : la connexion est désactivée."))
         for member in members:
-            print(f"{member.name}\t{_('désactivé') if member.disabled else _('actif')}")
+            state = _("désactivé") if member.disabled else _("actif")
+            print(f"{printable(member.name)}\t{state}")
         return 0
     if not args.name:
         raise ComptoirError(_("Cette commande demande un NOM."))
@@ -375,6 +390,27 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     )
     serve(command, serve_plan, title="Comptoir")
     return 0
+
+
+def cmd_service(args: argparse.Namespace, config: Config) -> int:
+    """The intake endpoint, the drop folder and the notifier until SIGTERM or Ctrl+C."""
+    import asyncio
+
+    from app.intake import service
+
+    if not 0 <= args.port < 65536:
+        raise ComptoirError(f"--port must be between 0 and 65535, got {args.port}")
+    service.check_service_config(config)
+    tls = service.tls_context(args.cert, args.key)
+    _open(config)
+    service.configure_logging()
+
+    def announce(line: str) -> None:
+        print(line, flush=True)
+
+    return asyncio.run(
+        service.serve(config, host=args.host, port=args.port, tls=tls, announce=announce)
+    )
 
 
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
@@ -453,24 +489,61 @@ HANDLERS: dict[str | None, Handler] = {
     "invoice": cmd_invoice,
     "export": cmd_export,
     "serve": cmd_serve,
+    "service": cmd_service,
     "doctor": cmd_doctor,
     "picklist": cmd_picklist,
     "remove-line": cmd_remove_line,
 }
 
 
+def plain_error(exc: BaseException) -> str | None:
+    """The one French line of a failure that is not a bug: the database's, a badly coded text."""
+    from storage.db import database_error
+
+    error = database_error(exc)
+    if error is not None:
+        return str(error)
+    if isinstance(exc, UnicodeError):  # a lone surrogate that reached an encoder
+        return _("texte mal codé : {detail}", detail=exc)
+    return None
+
+
+_POSITIONALS = {
+    "number": "NUMBER",
+    "name": "NAME",
+    "status": "STATUS",
+    "files": "FILE",
+    "line": "LINE",
+}
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse a control character in any argument, before anything is opened or stored."""
+    for dest, value in vars(args).items():
+        label = _POSITIONALS.get(dest) or f"--{dest.replace('_', '-')}"
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str | Path):
+                check_text(str(item), label, newlines=dest == "address")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Whatever this process creates (logs, caches, files of a library) is its owner's alone;
+    # the database and documents get their group's access where set up (storage.files).
+    from storage.files import PROCESS_UMASK
+
+    os.umask(PROCESS_UMASK)
     try:
         config = load_config().with_overrides(
             database_url=getattr(args, "db", None), lang=getattr(args, "lang", None)
         )
         set_language(config.lang)
+        check_arguments(args)
         return HANDLERS[args.command](args, config)
     except SHOWN as exc:
-        print(f"comptoir: {exc}", file=sys.stderr)
+        print(f"comptoir: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("comptoir: interrupted", file=sys.stderr)
@@ -478,8 +551,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last net: one line, never a traceback for staff
         if os.environ.get("COMPTOIR_DEBUG"):
             raise
+        known = plain_error(exc)
+        if known is not None:
+            print(f"comptoir: {printable(known)}", file=sys.stderr)
+            return 1
         print(
-            f"comptoir: unexpected error: {type(exc).__name__}: {exc} "
+            f"comptoir: unexpected error: {type(exc).__name__}: {printable(str(exc))} "
             "(set COMPTOIR_DEBUG=1 for details)",
             file=sys.stderr,
         )

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app import locations
 from app.errors import ConfigError
+from app.i18n import _
 from app.orders.statuses import DEFAULT_NOTIFY, OrderStatus
+from app.text import forbidden_character, printable, refusal
 
 LANGUAGES = ("fr", "en")
 
@@ -33,6 +35,10 @@ _STRING_SETTINGS = {
     "lang": "COMPTOIR_LANG",
     "timezone": "COMPTOIR_TIMEZONE",
     "theme": "COMPTOIR_THEME",
+    "intake_secret": "COMPTOIR_INTAKE_SECRET",
+    "intake_dir": "COMPTOIR_INTAKE_DIR",
+    "marketplace_url": "COMPTOIR_MARKETPLACE_URL",
+    "marketplace_secret": "COMPTOIR_MARKETPLACE_SECRET",
 }
 _NUMBER_SETTINGS = {
     "undo_seconds": "COMPTOIR_UNDO_SECONDS",
@@ -56,6 +62,7 @@ DEFAULT_PICKLIST = (_S.REGISTERED, _S.CONFIRMING, _S.PROCESSING)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OpeningHours = Mapping[int, tuple[time, time]]
 DEFAULT_OPENING: OpeningHours = {day: (time(9), time(19)) for day in range(6)}
+_BYTES_SETTINGS = {"intake_max_bytes": "COMPTOIR_INTAKE_MAX_BYTES"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,14 @@ class Config:
     notify_lease_seconds: float = 120.0
     notify_retry_seconds: float = 30.0
     sms_enabled: bool = True
+    # The intake service (`comptoir service`): the marketplace's Standard Webhooks secrets
+    # (`whsec_…`, two space-separated during a rotation), the largest body it reads, and the
+    # drop folder; and where status changes are sent back (both or neither).
+    intake_secret: str = ""
+    intake_max_bytes: int = 1_048_576
+    intake_dir: str = ""
+    marketplace_url: str = ""
+    marketplace_secret: str = ""
     notify: Mapping[OrderStatus, NotifyRule] = field(default_factory=_default_rules)
     timers: Mapping[OrderStatus, float] = field(default_factory=lambda: dict(DEFAULT_TIMERS))
     picklist_statuses: tuple[OrderStatus, ...] = DEFAULT_PICKLIST
@@ -106,6 +121,11 @@ class Config:
     def tz(self) -> ZoneInfo:
         """The shop's timezone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def marketplace_enabled(self) -> bool:
+        """True when status changes are sent back to the marketplace."""
+        return bool(self.marketplace_url and self.marketplace_secret)
 
     @property
     def resolved_database_url(self) -> str:
@@ -141,10 +161,13 @@ def load_config(environ: Mapping[str, str] | None = None, path: Path | None = No
         raise ConfigError(f"COMPTOIR_CONFIG: no such file: {path}")
     for key, var in _STRING_SETTINGS.items():
         if var in env:
-            values[key] = env[var].strip()
+            values[key] = _string(var, env[var])
     for key, var in _NUMBER_SETTINGS.items():
         if var in env:
             values[key] = _number(var, env[var])
+    for key, var in _BYTES_SETTINGS.items():
+        if var in env:
+            values[key] = _bytes(var, env[var])
     config = Config(**values)
     _validate(config)
     return config
@@ -152,20 +175,25 @@ def load_config(environ: Mapping[str, str] | None = None, path: Path | None = No
 
 def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    known = set(_STRING_SETTINGS) | set(_NUMBER_SETTINGS) | {"sms_enabled", "notify", "keymap"}
+    known = set(_STRING_SETTINGS) | set(_NUMBER_SETTINGS) | set(_BYTES_SETTINGS)
+    known |= {"sms_enabled", "notify", "keymap"}
     known |= {"timers", "picklist_statuses", "pickup_reminder_sms", "opening_hours"}
     for key, value in raw.items():
         if key not in known:
             raise ConfigError(f"{path}: unknown setting '{key}'")
         if key in _STRING_SETTINGS:
             if not isinstance(value, str):
-                raise ConfigError(f"{path}: '{key}' must be a string")
-            values[key] = value.strip()
+                raise _wrong_type(path, key, value, _("du texte entre guillemets"))
+            values[key] = _string(f"{path} : {key}", value)
         elif key in _NUMBER_SETTINGS:
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise _wrong_type(path, key, value, _("un nombre (sans guillemets)"))
             values[key] = _number(f"{path}: '{key}'", str(value))
+        elif key in _BYTES_SETTINGS:
+            values[key] = _bytes(f"{path}: '{key}'", str(value))
         elif key in ("sms_enabled", "pickup_reminder_sms"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{path}: '{key}' must be true or false")
+                raise _wrong_type(path, key, value, _("true ou false (sans guillemets)"))
             values[key] = value
         elif key == "timers":
             values[key] = _timers(value, path)
@@ -209,9 +237,17 @@ def _notify_rules(value: Any, path: Path) -> dict[OrderStatus, NotifyRule]:
             raise ConfigError(f"{path}: notify: unknown status '{status_key}'") from None
         if not isinstance(rule, dict) or not set(rule) <= {"mail", "sms"}:
             raise ConfigError(f"{path}: notify.{status_key}: expected mail = true/false, sms = …")
+        for channel, flag in rule.items():
+            if not isinstance(flag, bool):  # "false" in quotes is a string, and true to bool()
+                raise _wrong_type(
+                    path,
+                    f"notify.{status_key}.{channel}",
+                    flag,
+                    _("true ou false (sans guillemets)"),
+                )
         current = rules[status]
         rules[status] = NotifyRule(
-            mail=bool(rule.get("mail", current.mail)), sms=bool(rule.get("sms", current.sms))
+            mail=rule.get("mail", current.mail), sms=rule.get("sms", current.sms)
         )
     return rules
 
@@ -230,10 +266,10 @@ def _duration(name: str, value: Any) -> float:
         number = text.rstrip("abcdefghijklmnopqrstuvwxyz").strip()
         unit = text[len(number) :].strip() or "min"
         if unit not in _UNITS:
-            raise ConfigError(f"{name}: unknown unit in '{value}' (s, min, h, d)")
+            raise ConfigError(f"{name}: unknown unit in '{printable(str(value))}' (s, min, h, d)")
         seconds = _number(name, number) * _UNITS[unit]
     if not 0 < seconds < 10**8:
-        raise ConfigError(f"{name}: must be a positive duration, got '{value}'")
+        raise ConfigError(f"{name}: must be a positive duration, got '{printable(str(value))}'")
     return seconds
 
 
@@ -246,7 +282,7 @@ def _timers(value: Any, path: Path) -> dict[OrderStatus, float]:
         try:
             status = OrderStatus(key)
         except ValueError:
-            raise ConfigError(f"{path}: timers: unknown status '{key}'") from None
+            raise ConfigError(f"{path}: timers: unknown status '{printable(str(key))}'") from None
         if duration in (0, "", "off", False):
             timers.pop(status, None)
         else:
@@ -260,7 +296,7 @@ def _statuses(value: Any, path: Path) -> tuple[OrderStatus, ...]:
     try:
         return tuple(OrderStatus(str(item)) for item in value)
     except ValueError as exc:
-        raise ConfigError(f"{path}: picklist_statuses: {exc}") from None
+        raise ConfigError(f"{path}: picklist_statuses: {printable(str(exc))}") from None
 
 
 def _clock(name: str, text: str) -> time:
@@ -268,7 +304,7 @@ def _clock(name: str, text: str) -> time:
         hours, minutes = text.strip().split(":")
         return time(int(hours), int(minutes))
     except ValueError:
-        raise ConfigError(f"{name}: expected HH:MM-HH:MM, got '{text}'") from None
+        raise ConfigError(f"{name}: expected HH:MM-HH:MM, got '{printable(text)}'") from None
 
 
 def _opening_hours(value: Any, path: Path) -> dict[int, tuple[time, time]]:
@@ -278,7 +314,7 @@ def _opening_hours(value: Any, path: Path) -> dict[int, tuple[time, time]]:
         raise ConfigError(f"{path}: 'opening_hours' must be a table of weekdays")
     hours = dict(DEFAULT_OPENING)
     for key, span in value.items():
-        name = f"{path}: opening_hours.{key}"
+        name = f"{path}: opening_hours.{printable(str(key))}"
         if key not in WEEKDAYS:
             raise ConfigError(f"{name}: unknown day (mon, tue, wed, thu, fri, sat, sun)")
         day = WEEKDAYS.index(key)
@@ -290,9 +326,35 @@ def _opening_hours(value: Any, path: Path) -> dict[int, tuple[time, time]]:
         start, _sep, end = span.partition("-")
         opens, closes = _clock(name, start), _clock(name, end)
         if not opens < closes:
-            raise ConfigError(f"{name}: opening must come before closing, got '{span}'")
+            raise ConfigError(f"{name}: opening must come before closing, got '{printable(span)}'")
         hours[day] = (opens, closes)
     return hours
+
+
+_TOML_TYPES = {str: "texte", bool: "booléen", int: "nombre", float: "nombre", dict: "table"}
+
+
+def _wrong_type(path: Path, key: str, value: Any, expected: str) -> ConfigError:
+    """One line naming the key, what it must be and what it is (`mail = "false"`)."""
+    given = _TOML_TYPES.get(type(value), type(value).__name__)
+    return ConfigError(
+        _(
+            "{path} : « {key} » doit être {expected}, pas {given} ({value}).",
+            path=printable(str(path)),
+            key=printable(key),
+            expected=expected,
+            given=_(given),
+            value=printable(repr(value) if isinstance(value, str) else str(value)),
+        )
+    )
+
+
+def _string(name: str, value: str) -> str:
+    """A string setting, stripped; a control character in it is refused."""
+    char = forbidden_character(value)
+    if char is not None:
+        raise ConfigError(_("{what} : {why}.", what=printable(str(name)), why=refusal(char)))
+    return value.strip()
 
 
 def _number(name: str, text: str) -> float:
@@ -305,6 +367,17 @@ def _number(name: str, text: str) -> float:
     return number
 
 
+def _bytes(name: str, text: str) -> int:
+    from app.i18n import _
+
+    try:
+        return int(text.strip().replace("_", ""))
+    except ValueError:
+        raise ConfigError(
+            _("{name} : un nombre entier d'octets attendu, pas « {value} ».", name=name, value=text)
+        ) from None
+
+
 def _validate(config: Config) -> None:
     if config.lang not in LANGUAGES:
         raise ConfigError(f"language '{config.lang}' is not supported (choose fr or en)")
@@ -313,7 +386,18 @@ def _validate(config: Config) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown timezone '{config.timezone}' (e.g. Europe/Paris)") from None
     if config.database_url:
-        scheme = urlparse(config.database_url).scheme
+        try:
+            scheme = urlparse(config.database_url).scheme
+        except ValueError as exc:  # an unclosed [IPv6 address
+            from storage.db import redact
+
+            raise ConfigError(
+                _(
+                    "adresse de base de données invalide : {url} ({detail})",
+                    url=redact(config.database_url),
+                    detail=exc,
+                )
+            ) from None
         if scheme not in ("sqlite", "postgresql", "postgres"):
             raise ConfigError(
                 f"database URL must start with sqlite:/// or postgresql://, got '{scheme}:'"
@@ -326,7 +410,48 @@ def _validate(config: Config) -> None:
             parsed.port  # noqa: B018 - raises ValueError on a bad port
         except ValueError:
             raise ConfigError("COMPTOIR_SMTP_URL has an invalid port") from None
+    _validate_intake(config)
     if config.vonage_rest_host and (
         "/" in config.vonage_rest_host or " " in config.vonage_rest_host
     ):
         raise ConfigError("COMPTOIR_VONAGE_REST_HOST must be host[:port], without https://")
+
+
+def _validate_intake(config: Config) -> None:
+    """The intake and marketplace settings: one French line naming the variable."""
+    from app import webhooks
+    from app.i18n import _
+
+    for var, value in (
+        ("COMPTOIR_INTAKE_SECRET", config.intake_secret),
+        ("COMPTOIR_MARKETPLACE_SECRET", config.marketplace_secret),
+    ):
+        if value:
+            try:
+                webhooks.decode_secrets(value)
+            except ValueError:
+                raise ConfigError(
+                    _(
+                        "{var} : un secret whsec_… attendu (base64 d'au moins {size} octets ; "
+                        "deux séparés par une espace pendant une rotation).",
+                        var=var,
+                        size=webhooks.MIN_SECRET_BYTES,
+                    )
+                ) from None
+    if not 1024 <= config.intake_max_bytes <= 1 << 30:
+        raise ConfigError(
+            _("COMPTOIR_INTAKE_MAX_BYTES : un nombre entier d'octets entre 1024 et 1073741824.")
+        )
+    if bool(config.marketplace_url) != bool(config.marketplace_secret):
+        raise ConfigError(
+            _(
+                "COMPTOIR_MARKETPLACE_URL et COMPTOIR_MARKETPLACE_SECRET vont ensemble : "
+                "donnez les deux, ou aucun."
+            )
+        )
+    if config.marketplace_url:
+        parsed = urlparse(config.marketplace_url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ConfigError(
+                _("COMPTOIR_MARKETPLACE_URL : une adresse http(s)://hôte/chemin attendue.")
+            )

@@ -33,16 +33,21 @@ class Check:
 def check_database(config: Config) -> Check:
     """Reachable, and at the schema version of this program (no migration is run)."""
     from storage import migrations
-    from storage.db import open_database, redact
+    from storage.db import check_health, database_error, open_database, redact
 
     name = _("Base de données")
     url = config.resolved_database_url
     try:
         db = open_database(url, timezone=config.timezone, migrate=False)
         version = migrations.schema_version(db)
+        if version is not None:
+            check_health(db, url)  # damaged pages, or a database that cannot be written
     except SHOWN as exc:
         return Check(name, False, str(exc))
     except Exception as exc:  # a driver's own error: one line, never a traceback
+        known = database_error(exc, url)
+        if known is not None:
+            return Check(name, False, str(known))
         return Check(name, False, f"{redact(url)} : {type(exc).__name__}: {exc}")
     if version is None:
         return Check(name, False, _("{url} : vide, pas encore créée", url=redact(url)))
@@ -149,6 +154,39 @@ def check_profile() -> Check:
     return Check(name, True, _("complet"))
 
 
+def check_intake(config: Config) -> Check:
+    """The intake service (`comptoir service`) answers GET /health where it last started."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    from storage.models import Meta
+
+    name = _("Service d'intake")
+    try:
+        row = Meta.get_or_none(Meta.key == "service_endpoint")
+    except Exception as exc:  # no database: already reported by check_database
+        return Check(name, False, _("illisible ({reason})", reason=type(exc).__name__))
+    if row is None:
+        return Check(name, False, _("jamais démarré sur cette base (comptoir service)"))
+    url = row.value
+    # A probe of our own service: its certificate may be self-signed, so it is not checked.
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=5, context=context) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        return Check(name, False, _("{url} ne répond pas : {reason}", url=url, reason=reason))
+    if status != 200:
+        return Check(name, False, _("{url} répond HTTP {status}", url=url, status=status))
+    return Check(name, True, _("{url} répond", url=url))
+
+
 def run_checks(config: Config) -> list[Check]:
     """Every check, in the order shown."""
     database = check_database(config)
@@ -157,4 +195,6 @@ def run_checks(config: Config) -> list[Check]:
         checks.append(check_profile())
     else:
         checks.append(Check(_("Profil"), False, _("non vérifié : base de données inaccessible")))
+    if config.intake_secret:  # the shop runs `comptoir service`
+        checks.append(check_intake(config))
     return checks

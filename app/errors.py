@@ -4,7 +4,18 @@
 storage layer's `StorageError`s (storage imports nothing from the app).
 """
 
+from storage import errors as _storage_errors
 from storage.errors import StorageConfigError, StorageError
+
+
+def _translate(template: str) -> str:
+    from app.i18n import _
+
+    return _(template)
+
+
+# Storage's French templates are shown in the language of the app (storage/errors.py).
+_storage_errors.translate = _translate
 
 
 class ComptoirError(Exception):

@@ -12,7 +12,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,6 +22,7 @@ from app.orders.view import seconds_text
 from app.preparation.bulk import BatchPreview, BatchResult, apply_batch, preview_batch, undo_batch
 from app.preparation.timers import is_late
 from screens._translate import translate_bindings
+from screens.base import ComptoirModal, ComptoirScreen
 from storage.db import thread_connection
 from widgets.order_list import OrderList
 
@@ -41,29 +41,26 @@ BULK_BINDINGS = [
 ]
 
 
-class BulkActions:
+class BulkActions(ComptoirScreen[None]):
     """Selection, bulk changes and late marks for the Commandes screen."""
 
-    app: Any
-    config: Any
     query_state: Any
     last_batch: BatchResult | None = None
 
     @property
     def _list(self) -> OrderList:
-        screen: Any = self
-        return screen.query_one(OrderList)  # type: ignore[no-any-return]
+        return self.query_one(OrderList)
 
     def setup_preparation(self) -> None:
         """Late marks from the age timers, drawn again each minute."""
         order_list = self._list
-        timers = self.config.timers
-        clock = getattr(self.app, "clock", None)
+        timers = self.app.config.timers
+        clock = self.app.clock
 
         def late(row: Any) -> bool:
             return row.since is not None and is_late(row.status, row.since, clock(), timers)
 
-        if timers and callable(clock):
+        if timers:
             order_list.late = late
             screen: Any = self
             screen.set_interval(60, order_list.redraw, name="late-marks")
@@ -91,7 +88,7 @@ class BulkActions:
     @work(thread=True, exclusive=True, exit_on_error=False, group="select")
     def _select_all(self, query: Any) -> None:
         with thread_connection():
-            rows = query.fetch(self.config, 0, SELECT_LIMIT)
+            rows = query.fetch(self.app.config, 0, SELECT_LIMIT)
         self.app.call_from_thread(self._selected_all, {row.number for row in rows})
 
     def _selected_all(self, numbers: set[str]) -> None:
@@ -128,10 +125,10 @@ class BulkActions:
             self.last_batch = result
             self._list.set_selected({n for n, _why in result.refused})
             message = result.summary()
-            if result.changed and self.config.undo_seconds > 0:
+            if result.changed and self.app.config.undo_seconds > 0:
                 message += " " + _(
                     "Ctrl+Z pour tout annuler pendant {s} s.",
-                    s=seconds_text(self.config.undo_seconds),
+                    s=seconds_text(self.app.config.undo_seconds),
                 )
             self.app.notify(message, timeout=10, markup=False)
             screen: Any = self
@@ -148,9 +145,9 @@ class BulkActions:
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bulk")
     def _undo(self, batch: BatchResult) -> None:
-        by = str(getattr(self.app, "staff_name", "") or "")
+        by = self.app.staff_name
         with thread_connection():
-            undone, failed = undo_batch(batch, config=self.config, by=by, now=self.app.clock())
+            undone, failed = undo_batch(batch, config=self.app.config, by=by, now=self.app.clock())
         message = _("{n} changement(s) annulé(s), messages retirés.", n=undone)
         if failed:
             message += " " + _("{n} n'ont pas pu l'être : {why}", n=len(failed), why=failed[0][1])
@@ -169,10 +166,10 @@ class BulkActions:
         numbers = tuple(sorted(self._list.selected))
         state = self.query_state
         day = state.day or self.app.today()
-        self.app.push_screen(PreparationScreen(self.config, day=day, numbers=numbers))
+        self.app.push_screen(PreparationScreen(self.app.config, day=day, numbers=numbers))
 
 
-class BulkStatusModal(ModalScreen[BatchResult | None]):
+class BulkStatusModal(ComptoirModal[BatchResult | None]):
     """Choose the status; read the preview; confirm once (a reason first to cancel)."""
 
     BINDINGS = [
@@ -254,7 +251,7 @@ class BulkStatusModal(ModalScreen[BatchResult | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="bulk")
     def _apply(self, preview: BatchPreview, reason: str | None) -> None:
         app = self.app
-        by = str(getattr(app, "staff_name", "") or "")
+        by = app.staff_name
         with thread_connection():
             result = apply_batch(
                 preview.changing,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -149,13 +150,15 @@ class CancelOrderModal(ComptoirModal[str | None]):
         self.confirming = True
         self.add_class("-confirming")
         self.query_one("#cancel-confirm", Static).update(
-            _(
-                "Annuler la commande {number} ? Motif : {reason}. "
-                "Remboursement intégral de {amount}. "
-                "Entrée ou y : confirmer · Échap : revenir au motif.",
-                number=self.number,
-                reason=reason,
-                amount=self.refund,
+            Text(  # the reason typed is quoted: never markup
+                _(
+                    "Annuler la commande {number} ? Motif : {reason}. "
+                    "Remboursement intégral de {amount}. "
+                    "Entrée ou y : confirmer · Échap : revenir au motif.",
+                    number=self.number,
+                    reason=reason,
+                    amount=self.refund,
+                )
             )
         )
         self.query_one("#cancel-confirm", ConfirmText).focus()

@@ -64,7 +64,8 @@ def search_words(text: str) -> tuple[str, ...]:
     if not text.strip():
         return ()
     # Imported here: phonenumbers and email-validator cost a third of the start-up time.
-    from app.intake.files import fold, normalise_mobile
+    from app.intake.files import normalise_mobile
+    from app.text import fold
 
     compact = re.sub(r"[\s.\-]", "", text)
     if re.fullmatch(r"\+?\d{9,15}", compact):
@@ -394,7 +395,7 @@ class CommandesScreen(BulkActions, ComptoirScreen[None]):
             "search": state.search,
             "statuses": state.statuses,
             "late": state.late,
-            "clock": getattr(self.app, "clock", None),
+            "clock": self.app.clock,
         }
         values.update(changes)
         self.query_state = ListQuery(**values)
@@ -492,7 +493,8 @@ class CommandesScreen(BulkActions, ComptoirScreen[None]):
             text += " — " + _("aucune commande")
         text += "   " + _("(Échap : tout afficher)") if self._filtered() else ""
         # Fixed size: no layout pass (which would redraw the whole table) for a new title.
-        self.query_one("#list-title", Label).update(text, layout=False)
+        # Text, not markup: the title quotes what was typed (« [/bold] » is searched as is).
+        self.query_one("#list-title", Label).update(Text(text), layout=False)
 
     def _filtered(self) -> bool:
         state = self.query_state

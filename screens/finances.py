@@ -258,6 +258,8 @@ class FinancesScreen(ComptoirScreen[None]):
             if event.worker.group == "finances-month-pdf":
                 self.query_one("#finances-progress-row").display = False
             error = event.worker.error
-            self.notify(str(error) or type(error).__name__, severity="error", timeout=10)
+            self.notify(
+                str(error) or type(error).__name__, severity="error", timeout=10, markup=False
+            )
         elif event.state is WorkerState.SUCCESS and event.worker.group == "finances-month-pdf":
             self.query_one("#finances-progress-row").display = False

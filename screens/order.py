@@ -411,10 +411,13 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             recipient = note.recipient or (
                 _("vendeur (profil)") if note.audience == "seller" else ""
             )
+            channel = {"mail": _("Courriel"), "webhook": _("Place de marché")}.get(
+                note.channel, _("SMS")
+            )
             state = _(STATE_LABELS.get(note.state, note.state))
             rows.append(
                 (
-                    Text(_("Courriel") if note.channel == "mail" else _("SMS")),
+                    Text(channel),
                     Text(recipient),
                     Text(state, style="bold red" if note.state == "failed" else ""),
                     Text(str(note.attempts), justify="right"),
@@ -457,7 +460,7 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         notice = self.query_one("#order-notice", Static)
         notice.update(Text(message))
         notice.display = True
-        self.notify(message, severity=severity)  # type: ignore[arg-type]
+        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a worker's failure becomes a readable line."""

@@ -7,17 +7,15 @@ A mixin of `OrderScreen`, kept apart so that the screen's own module stays as it
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
-from app.clock import utcnow
 from app.config import Config
 from app.errors import ComptoirError, ConcurrentChangeError, TransitionError
 from app.i18n import _, format_local_datetime, format_money
@@ -29,8 +27,12 @@ from app.preparation.notes import add_note
 from app.preparation.removal import REMOVABLE, can_undo_removal, remove_line, undo_removal
 from app.preparation.timers import age_sentence, since
 from screens._translate import translate_bindings
+from screens.base import ComptoirModal, ComptoirScreen
 from screens.cancel import CancelOrderModal, compose_reason
 from storage.db import thread_connection
+
+if TYPE_CHECKING:
+    from app.tui.app import ComptoirApp
 
 
 def line_marks(detail: OrderDetail) -> dict[int, Text]:
@@ -44,7 +46,7 @@ def line_marks(detail: OrderDetail) -> dict[int, Text]:
 
 def history_table_rows(detail: OrderDetail, config: Config) -> list[tuple[Text, ...]]:
     """The history table's rows: status changes and preparation events, oldest first."""
-    rows = []
+    rows: list[tuple[Text, ...]] = []
     for row in history_rows(detail.history, list(detail.events)):
         when = local_time(row.at, config)
         rows.append(
@@ -58,17 +60,15 @@ def history_table_rows(detail: OrderDetail, config: Config) -> list[tuple[Text, 
     return rows
 
 
-def _now(app: Any) -> datetime:
-    clock = getattr(app, "clock", None)
-    return clock() if callable(clock) else utcnow()
+def _now(app: ComptoirApp) -> datetime:
+    return app.clock()
 
 
-class PreparationActions:
+class PreparationActions(ComptoirScreen[None]):
     """Space, c, m, x and the removal's Ctrl+Z on the order screen."""
 
     detail: OrderDetail | None
     number: str
-    app: Any
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = self.detail
@@ -129,12 +129,12 @@ class PreparationActions:
         self._tick(line.position)
 
     def _lines_table(self) -> DataTable[Any]:
-        screen: Any = self
-        return screen.query_one("#order-lines", DataTable)  # type: ignore[no-any-return]
+        table: DataTable[Any] = self.query_one("#order-lines", DataTable)
+        return table
 
     @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
     def _tick(self, position: int) -> None:
-        by = str(getattr(self.app, "staff_name", "") or "")
+        by = self.app.staff_name
         with thread_connection():
             try:
                 line = toggle_line(self.number, position, by=by, now=_now(self.app))
@@ -156,9 +156,9 @@ class PreparationActions:
                 if ln.position > position and ln.position not in done
             ]
             rest = [i for i, ln in enumerate(lines) if ln.position not in done]
-            target = (after or rest or [None])[0]
-            if target is not None:
-                self._lines_table().move_cursor(row=target)
+            targets = after or rest
+            if targets:
+                self._lines_table().move_cursor(row=targets[0])
         if lines and len(done) == len(lines):
             if detail.status is OrderStatus.PROCESSING:
                 self._say(_("Toutes les lignes sont préparées : c pour « Commande prête »."))
@@ -189,7 +189,7 @@ class PreparationActions:
 
     @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
     def _note(self, text: str) -> None:
-        by = str(getattr(self.app, "staff_name", "") or "")
+        by = self.app.staff_name
         with thread_connection():
             try:
                 add_note(self.number, text, by=by, now=_now(self.app))
@@ -223,16 +223,17 @@ class PreparationActions:
             else:
                 self._say(_("Retrait abandonné : la commande n'a pas changé."))
 
-        self.app.push_screen(
-            RemoveLineModal(self.number, line.product, line.quantity, line.unit_price, last=last),
-            chosen,
+        modal = RemoveLineModal(
+            self.number, line.product, line.quantity, line.unit_price, last=last
         )
+        # The cancellation's dialog, dismissed with (quantity, reason) rather than its reason.
+        self.app.push_screen(cast("ComptoirModal[tuple[int, str] | None]", modal), chosen)
 
     @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
     def _remove(self, index: int, quantity: int, reason: str, version: int) -> None:
         screen: Any = self
         config = screen.config
-        by = str(getattr(self.app, "staff_name", "") or "")
+        by = self.app.staff_name
         with thread_connection():
             try:
                 result = remove_line(
@@ -291,7 +292,7 @@ class PreparationActions:
     @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
     def _undo_removal(self) -> None:
         screen: Any = self
-        by = str(getattr(self.app, "staff_name", "") or "")
+        by = self.app.staff_name
         with thread_connection():
             try:
                 event = undo_removal(self.number, config=screen.config, by=by, now=_now(self.app))
@@ -314,7 +315,7 @@ class PreparationActions:
         screen._in_thread(callback, *args)
 
 
-class NoteModal(ModalScreen[str | None]):
+class NoteModal(ComptoirModal[str | None]):
     """A staff note: one line of free text, Enter to keep it, Escape to drop it."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="note-cancel")]

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Label
 
 from app.errors import SHOWN
@@ -20,6 +19,7 @@ from app.orders.view import local_time
 from app.preparation.pickup import PickupRow, pickup_board, send_reminder_now
 from app.preparation.timers import duration_text
 from screens._translate import translate_bindings
+from screens.base import ComptoirScreen
 from screens.cancel import CancelOrderModal
 from screens.events import DataChanged
 from storage.db import thread_connection
@@ -28,7 +28,7 @@ from widgets.section_bar import SectionBar
 from widgets.tables import fill_table
 
 
-class PickupScreen(Screen[None]):
+class PickupScreen(ComptoirScreen[None]):
     """The pickup board; opened from Préparation (`o`)."""
 
     BINDINGS = [
@@ -86,8 +86,8 @@ class PickupScreen(Screen[None]):
         for row in rows:
             waited = duration_text((now - row.ready_since).total_seconds())
             reminders = str(row.reminders_sent)
-            if row.next_reminder is not None:
-                when = local_time(row.next_reminder, app.config)
+            when = local_time(row.next_reminder, app.config) if row.next_reminder else None
+            if when is not None:
                 reminders += " · " + _("prochaine {when}", when=format_local_datetime(when))
             state = Text("! " + _("à annuler ?"), style="bold red") if row.overdue else Text("")
             body.append(
@@ -124,7 +124,7 @@ class PickupScreen(Screen[None]):
     def action_open(self) -> None:
         row = self._current()
         if row is not None:
-            self.app.open_order(row.number)  # type: ignore[attr-defined]
+            self.app.open_order(row.number)
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
@@ -139,7 +139,7 @@ class PickupScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-write")
     def _remind(self, number: str) -> None:
         app: Any = self.app
-        by = str(getattr(app, "staff_name", "") or "")
+        by = app.staff_name
         with thread_connection():
             try:
                 sent = send_reminder_now(number, config=app.config, by=by, now=app.clock())
@@ -159,7 +159,7 @@ class PickupScreen(Screen[None]):
                 _(
                     "Cette commande attend depuis moins de {days} jour(s) : Entrée pour l'ouvrir.",
                     days=f"{self.app.config.pickup_cancel_days:g}",
-                ),  # type: ignore[attr-defined]
+                ),
                 severity="warning",
             )
             return
@@ -173,7 +173,7 @@ class PickupScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-write")
     def _cancel(self, number: str, reason: str) -> None:
         app: Any = self.app
-        by = str(getattr(app, "staff_name", "") or "")
+        by = app.staff_name
         with thread_connection():
             change_status(
                 number,

@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label
 
 from app.config import Config
@@ -21,6 +20,7 @@ from app.errors import SHOWN
 from app.i18n import _
 from app.preparation.picklist import PickList, PickQuery, category_label, pick_list
 from screens._translate import translate_bindings
+from screens.base import ComptoirModal, ComptoirScreen
 from screens.events import DataChanged
 from storage.db import thread_connection
 from widgets.footer import Footer
@@ -72,7 +72,7 @@ def pick_rows(picks: PickList) -> list[Row]:
     return rows
 
 
-class PreparationScreen(Screen[None]):
+class PreparationScreen(ComptoirScreen[None]):
     """The pick list; `numbers` given: those orders, else the day `day` (or a range)."""
 
     BINDINGS = [
@@ -177,7 +177,7 @@ class PreparationScreen(Screen[None]):
 
     @on(LineList.Chosen)
     def _open(self, event: LineList.Chosen) -> None:
-        self.app.open_order(event.key)  # type: ignore[attr-defined]
+        self.app.open_order(event.key)
 
     def on_data_changed(self, event: DataChanged) -> None:
         self.load()
@@ -187,7 +187,7 @@ class PreparationScreen(Screen[None]):
             self.load()
 
 
-class RangeScreen(ModalScreen[tuple[date, date] | None]):
+class RangeScreen(ComptoirModal[tuple[date, date] | None]):
     """Two dates, « AAAA-MM-JJ AAAA-MM-JJ »: the pick list of that range."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="range-cancel")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -88,7 +89,7 @@ class ProfileScreen(ComptoirScreen[None]):
 
     def _show_error(self, field: str, reason: str) -> None:
         error = self.query_one(f"#profile-{field}-error", Static)
-        error.update(reason)
+        error.update(Text(reason))  # it quotes what was typed: never markup
         error.display = bool(reason)
 
     def _show_status(self, profile: ProfileData) -> None:
@@ -136,6 +137,7 @@ class ProfileScreen(ComptoirScreen[None]):
                     reason=errors[first],
                 ),
                 severity="error",
+                markup=False,
             )
             return
         values = {field: self.query_one(f"#profile-{field}", Input).value for field in LABELS}
@@ -154,4 +156,6 @@ class ProfileScreen(ComptoirScreen[None]):
         """A failed load or save becomes one readable message."""
         if event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.notify(str(error) or type(error).__name__, severity="error", timeout=10)
+            self.notify(
+                str(error) or type(error).__name__, severity="error", timeout=10, markup=False
+            )

@@ -97,13 +97,13 @@ class SignInScreen(ComptoirScreen[str]):
     def _check(self, name: str, code: str) -> None:
         # argon2 takes tens of milliseconds on purpose: off the UI thread.
         result = staff.sign_in(name, code)
-        self.app.call_from_thread(self._done, name.strip(), result)
+        self.app.call_from_thread(self._done, result)
 
-    def _done(self, name: str, result: staff.SignInResult) -> None:
+    def _done(self, result: staff.SignInResult) -> None:
         code = self.query_one("#signin-code", Input)
         code.value = ""
         if result.ok:
-            self.dismiss(name)
+            self.dismiss(result.name)
             return
         self.query_one("#signin-message", Label).update(result.message)
         code.focus()

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl, unquote, urlparse
 
-from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, Model, OperationalError, PostgresqlDatabase, SqliteDatabase
 
-from storage import migrations
+from storage import files, migrations
 from storage.driver import use_psycopg
-from storage.errors import StorageConfigError, StorageError
+from storage.errors import (
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseReadOnly,
+    DatabaseUnreachable,
+    DiskFull,
+    StorageConfigError,
+    StorageError,
+    _,
+)
 from storage.models import database
 
 SQLITE_PRAGMAS = {
@@ -27,6 +38,17 @@ SQLITE_PRAGMAS = {
 
 def make_database(url: str) -> Database:
     """A peewee Database for `url` (sqlite:///path, sqlite:///:memory:, postgresql://…)."""
+    try:
+        return _make_database(url)
+    except ValueError as exc:  # urllib: a port out of range or not a number, a bad [IPv6]
+        raise StorageConfigError(
+            _("adresse de base de données invalide : {url} ({detail})"),
+            url=redact(url),
+            detail=first_line(exc),
+        ) from None
+
+
+def _make_database(url: str) -> Database:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         # sqlite:///relative/file.db or sqlite:////absolute/file.db (SQLAlchemy's convention)
@@ -36,9 +58,15 @@ def make_database(url: str) -> Database:
             else ""
         )
         if not path:
-            raise StorageConfigError(f"database URL has no file (sqlite:///path/to/file.db): {url}")
+            raise StorageConfigError(
+                _("adresse de base de données sans fichier (sqlite:///dossier/base.db) : {url}"),
+                url=url,
+            )
         if path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            try:
+                _private_database_file(Path(path).expanduser())
+            except OSError as exc:
+                raise _os_error(exc, url) from None
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     if parsed.scheme in ("postgresql", "postgres"):
         params: dict[str, Any] = {}
@@ -53,30 +81,164 @@ def make_database(url: str) -> Database:
         params.update(dict(parse_qsl(parsed.query)))
         name = parsed.path.lstrip("/")
         if not name:
-            raise StorageConfigError(f"database URL names no database: {url}")
+            raise StorageConfigError(
+                _("adresse de base de données sans nom de base (postgresql://hôte/base) : {url}"),
+                url=redact(url),
+            )
         params.setdefault("connect_timeout", 5)
         use_psycopg()
         return PostgresqlDatabase(name, **params)
-    raise StorageConfigError(f"database URL must start with sqlite:/// or postgresql://: {url}")
+    raise StorageConfigError(
+        _("l'adresse de base de données doit commencer par sqlite:/// ou postgresql:// : {url}"),
+        url=redact(url),
+    )
+
+
+def _private_database_file(path: Path) -> None:
+    """The database file made 0600 (0660 in a group's folder) before SQLite opens it.
+
+    SQLite gives `-wal` and `-shm` the database file's mode; ones left 0644 by an older
+    Comptoir lose others' access here.
+    """
+    files.make_folder(path.parent)
+    files.create_private(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            files.close_to_others(companion)
 
 
 def open_database(url: str, *, timezone: str = "Europe/Paris", migrate: bool = True) -> Database:
     """Connect the models to `url`, creating or migrating the schema; a clear error if not."""
+    global _opened_url
     db = make_database(url)
     database.initialize(db)
+    _opened_url = redact(url)
     try:
         db.connect(reuse_if_open=True)
         if migrate:
             migrations.migrate(db, timezone=timezone)
-    except (OperationalError, sqlite3.DatabaseError) as exc:
-        raise StorageError(f"cannot open the database {redact(url)}: {first_line(exc)}") from None
-    except Exception as exc:  # psycopg's own errors on PostgreSQL
-        if type(exc).__module__.startswith("psycopg"):
-            raise StorageError(
-                f"cannot open the database {redact(url)}: {first_line(exc)}"
-            ) from None
+    except StorageError:
         raise
+    except Exception as exc:  # peewee's, sqlite3's or psycopg's: one plain line
+        error = database_error(exc, url)
+        if error is None and not isinstance(exc, OperationalError | sqlite3.DatabaseError):
+            raise
+        if _read_only_file(db) and not isinstance(error, DatabaseCorrupt):
+            error = DatabaseReadOnly(url=redact(url))  # WAL cannot even open it: no -shm
+        raise error or DatabaseUnreachable(url=redact(url), detail=first_line(exc)) from None
     return db
+
+
+def _read_only_file(db: Database) -> bool:
+    """True for an SQLite file that exists but that this process cannot write (or its folder)."""
+    if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
+        return False
+    path = Path(db.database).expanduser()
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def check_health(db: Database, url: str) -> None:
+    """Raise what is wrong with an open database: damaged pages, or no right to write.
+
+    For `comptoir doctor`: reading the schema version alone passed a read-only database and
+    one whose other pages were damaged. SQLite runs its `quick_check` (it reads every page:
+    seconds on a million orders); both engines then write a row and undo it.
+    """
+    from storage.models import Meta
+
+    try:
+        if isinstance(db, SqliteDatabase):
+            rows = db.execute_sql("PRAGMA quick_check(1)").fetchall()
+            if [tuple(row) for row in rows] != [("ok",)]:
+                detail = str(rows[0][0]) if rows else "quick_check"
+                raise DatabaseCorrupt(url=redact(url), detail=first_line(Exception(detail)))
+        with db.atomic() as transaction:
+            Meta.update(value=Meta.value).where(Meta.key == "schema_version").execute()
+            transaction.rollback()
+    except StorageError:
+        raise
+    except Exception as exc:
+        raise database_error(exc, url) or DatabaseUnreachable(
+            url=redact(url), detail=first_line(exc)
+        ) from None
+
+
+_opened_url = ""  # the last database opened (without its password), named by errors
+
+# SQLite's messages, in the order they are looked for in an error and its causes: a full
+# disk first, since SQLite then undoes the transaction itself and peewee's own ROLLBACK
+# fails on top of it ("cannot rollback - no transaction is active").
+_SQLITE_MESSAGES: tuple[tuple[str, type[StorageError]], ...] = (
+    ("database or disk is full", DiskFull),
+    ("readonly database", DatabaseReadOnly),
+    ("read-only", DatabaseReadOnly),
+    ("file is not a database", DatabaseCorrupt),
+    ("malformed", DatabaseCorrupt),
+    ("database is locked", DatabaseBusy),
+)
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc`, the driver's error peewee wraps, and every cause or context, once each."""
+    found: list[BaseException] = []
+    pending = [exc]
+    while pending:
+        error = pending.pop(0)
+        if any(error is seen for seen in found):
+            continue
+        found.append(error)
+        pending += [e for e in (error.__cause__, error.__context__) if e is not None]
+        pending += [a for a in error.args[:1] if isinstance(a, BaseException)]
+    return found
+
+
+def database_error(exc: BaseException, url: str | None = None) -> StorageError | None:
+    """The plain StorageError a database failure means, or None when `exc` is not one."""
+    where = redact(url) if url else _opened_url
+    causes = _causes(exc)
+    for error in causes:
+        if isinstance(error, StorageError):
+            return error
+    for needle, kind in _SQLITE_MESSAGES:
+        for error in causes:
+            if needle in str(error).lower():
+                return kind(url=where, detail=first_line(error))
+    for error in causes:
+        state = getattr(error, "sqlstate", None)
+        module = type(error).__module__
+        if state:
+            return _postgres_error(str(state), where, error)
+        if module.startswith("psycopg") and "Operational" in type(error).__name__:
+            return DatabaseUnreachable(url=where, detail=first_line(error))
+    for error in causes:
+        if isinstance(error, OSError) and not module_is_driver(error):
+            return _os_error(error, where)
+    return None
+
+
+def module_is_driver(error: BaseException) -> bool:
+    return type(error).__module__.startswith(("psycopg", "sqlite3", "peewee"))
+
+
+def _postgres_error(state: str, where: str, error: BaseException) -> StorageError:
+    if state == "53100":  # disk_full
+        return DiskFull(url=where)
+    if state in ("25006", "42501"):  # read_only_sql_transaction, insufficient_privilege
+        return DatabaseReadOnly(url=where)
+    if state in ("XX001", "XX002"):  # data_corrupted, index_corrupted
+        return DatabaseCorrupt(url=where, detail=first_line(error))
+    return DatabaseUnreachable(url=where, detail=first_line(error))
+
+
+def _os_error(exc: OSError, url: str) -> StorageError:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return DiskFull(url=redact(url))
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return DatabaseReadOnly(url=redact(url))
+    return DatabaseUnreachable(url=redact(url), detail=exc.strerror or first_line(exc))
 
 
 def is_sqlite(db: Database | None = None) -> bool:
@@ -98,10 +260,13 @@ def write_transaction(db: Database | None = None) -> Iterator[None]:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    parsed = urlparse(url)
-    if parsed.password:
-        return url.replace(f":{parsed.password}@", ":***@")
+    """The URL without its password, for messages (even a URL urllib cannot read)."""
+    try:
+        password = urlparse(url).password
+    except ValueError:
+        return re.sub(r"(//[^/:@]*):[^/@]*@", r"\1:***@", url)
+    if password:
+        return url.replace(f":{password}@", ":***@")
     return url
 
 
@@ -127,6 +292,38 @@ def thread_connection() -> Iterator[None]:
     finally:
         if opened:
             target.close()
+
+
+_INSERTS: dict[tuple[Any, ...], str] = {}
+M = TypeVar("M", bound=Model)
+
+
+def insert_row(model: type[M], **values: Any) -> M:
+    """INSERT one row and return it as a model instance with its new id.
+
+    The SQL is built once per model, set of columns and database kind, then only bound:
+    peewee builds each query anew (for `Model.create`, several times the cost of SQLite's
+    own insert), which is most of an order's intake. Values go through the fields'
+    `db_value`, as with `create`.
+    """
+    meta: Any = model._meta
+    row: Any = model(**values)  # the fields' Python defaults filled in, as `create` does
+    pk = meta.primary_key.name
+    data = {name: value for name, value in row.__data__.items() if name != pk}
+    sqlite = isinstance(database.obj, SqliteDatabase)
+    key = (model, tuple(data), sqlite)
+    sql = _INSERTS.get(key)
+    if sql is None:
+        columns = ", ".join(f'"{meta.fields[name].column_name}"' for name in data)
+        marks = ", ".join([database.param] * len(data))
+        returning = "" if sqlite else f' RETURNING "{meta.primary_key.column_name}"'
+        sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks}){returning}'
+        _INSERTS[key] = sql
+    params = [meta.fields[name].db_value(value) for name, value in data.items()]
+    cursor = database.execute_sql(sql, params)
+    setattr(row, pk, cursor.lastrowid if sqlite else cursor.fetchone()[0])
+    row._dirty.clear()
+    return cast(M, row)
 
 
 def tuples(query: Any) -> Iterator[tuple[Any, ...]]:

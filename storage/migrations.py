@@ -13,8 +13,18 @@ from datetime import UTC
 
 from peewee import Database, DatabaseError, SqliteDatabase
 
-from storage.errors import StorageError
-from storage.models import ALL_MODELS, Meta, Notification, Order, OrderEvent, OrderLine, Staff
+from storage.errors import StorageError, _
+from storage.models import (
+    ALL_MODELS,
+    MarketplaceMessage,
+    Meta,
+    Notification,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Staff,
+    WebhookDelivery,
+)
 
 
 def _v2_staff(db: Database) -> None:
@@ -96,8 +106,14 @@ def _v3_search_index(db: Database) -> None:
         )
 
 
-def _v4_preparation(db: Database) -> None:
-    """Version 4: the preparation day (issue 13): line ticks, status age, order events."""
+def _v4_intake(db: Database) -> None:
+    """Version 4: the intake service's known webhook-ids, and the bodies of the messages sent
+    back to the marketplace (each table created only if absent)."""
+    db.create_tables([WebhookDelivery, MarketplaceMessage], safe=True)
+
+
+def _v5_preparation(db: Database) -> None:
+    """Version 5: the preparation day (issue 13): line ticks, status age, order events."""
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
     migrator = SqliteMigrator(db) if isinstance(db, SqliteDatabase) else PostgresqlMigrator(db)
@@ -117,7 +133,12 @@ def _v4_preparation(db: Database) -> None:
 
 
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
-STEPS: list[Callable[[Database], None]] = [_v2_staff, _v3_search_index, _v4_preparation]
+STEPS: list[Callable[[Database], None]] = [
+    _v2_staff,
+    _v3_search_index,
+    _v4_intake,
+    _v5_preparation,
+]
 LATEST = len(STEPS) + 1
 
 
@@ -147,8 +168,12 @@ def migrate(db: Database, *, timezone: str) -> int:
         return 0
     if found > LATEST:
         raise StorageError(
-            f"the database is at schema version {found}, newer than this Comptoir ({LATEST}): "
-            "upgrade Comptoir"
+            _(
+                "la base de données est au schéma v{found}, plus récent que ce Comptoir "
+                "(v{latest}) : mettez Comptoir à jour"
+            ),
+            found=found,
+            latest=LATEST,
         )
     for version in range(found, LATEST):
         with db.atomic():

@@ -235,6 +235,33 @@ class Staff(BaseModel):
     created_at = DateTimeField()
 
 
+class WebhookDelivery(BaseModel):
+    """A delivery the intake endpoint accepted, by its webhook-id: a replay of it (after a
+    restart too) is answered « déjà connue » without a write. Written in the transaction of
+    the orders it brought."""
+
+    webhook_id = CharField(primary_key=True, max_length=255)
+    received_at = DateTimeField()
+    orders = TextField(default="")  # the delivery's order numbers, space-separated
+
+    class Meta:
+        table_name = "webhook_deliveries"
+
+
+class MarketplaceMessage(BaseModel):
+    """The body of a `marketplace` outbox message, frozen with the change that owes it, and
+    its webhook-id: every attempt sends the same bytes under the same id."""
+
+    notification = ForeignKeyField(
+        Notification, primary_key=True, backref="marketplace", on_delete="CASCADE"
+    )
+    webhook_id = CharField(max_length=64, unique=True)
+    body = TextField()
+
+    class Meta:
+        table_name = "marketplace_messages"
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Meta,
     Profile,
@@ -246,4 +273,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     Document,
     Staff,
     OrderEvent,
+    WebhookDelivery,
+    MarketplaceMessage,
 ]

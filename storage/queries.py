@@ -11,6 +11,7 @@ from typing import Any
 
 from peewee import SQL, Case, SqliteDatabase, fn
 
+from storage.db import tuples
 from storage.migrations import SEARCH_TABLE
 from storage.models import Order, database
 
@@ -203,11 +204,12 @@ def numbers_starting(prefix: str, *, limit: int = 10) -> list[str]:
         return []
     found = [
         number
-        for (number,) in Order.select(Order.number)
-        .where(Order.number.between(prefix, prefix + "\U0010ffff"))
-        .order_by(Order.number)
-        .limit(limit)
-        .tuples()
+        for (number,) in tuples(
+            Order.select(Order.number)
+            .where(Order.number.between(prefix, prefix + "\U0010ffff"))
+            .order_by(Order.number)
+            .limit(limit)
+        )
     ]
     if prefix in found:
         found.remove(prefix)

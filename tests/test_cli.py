@@ -119,7 +119,7 @@ def test_bad_configuration_is_one_line(run) -> None:  # type: ignore[no-untyped-
     assert "database URL must start with" in _one_line_error(
         run("profile", extra_env={"COMPTOIR_DATABASE_URL": "mysql://x/y"})
     )
-    assert "cannot open the database" in _one_line_error(
+    assert "impossible d'ouvrir la base de données" in _one_line_error(
         run("profile", "--db", "postgresql://nobody@127.0.0.1:1/none")
     )
 

@@ -63,3 +63,35 @@ def test_unknown_keys_and_statuses_in_the_file_are_refused(tmp_path: Path) -> No
     file.write_text("[notify.lost]\nmail = true\n")
     with pytest.raises(ConfigError, match="unknown status 'lost'"):
         load_config({}, path=file)
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ('[notify.ready]\nmail = "false"\n', "« notify.ready.mail » doit être true ou false"),
+        ("[notify.ready]\nsms = 0\n", "« notify.ready.sms » doit être true ou false"),
+        ('sms_enabled = "no"\n', "« sms_enabled » doit être true ou false"),
+        ('undo_seconds = "20"\n', "« undo_seconds » doit être un nombre (sans guillemets)"),
+        ("undo_seconds = true\n", "« undo_seconds » doit être un nombre"),
+        ("mail_from = 12\n", "« mail_from » doit être du texte entre guillemets"),
+    ],
+)
+def test_a_setting_of_the_wrong_type_is_refused(tmp_path: Path, toml: str, words: str) -> None:
+    """`mail = "false"` was read as true (bool of a non-empty string)."""
+    file = tmp_path / "c.toml"
+    file.write_text(toml)
+    with pytest.raises(ConfigError) as err:
+        load_config({}, path=file)
+    assert words in str(err.value)
+    assert str(err.value).startswith(f"{file} : ") and "\n" not in str(err.value)
+
+
+def test_a_wrong_type_is_one_line_from_the_command(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    file = tmp_path / "c.toml"
+    file.write_text('[notify.ready]\nmail = "false"\n')
+    result = run("profile", extra_env={"COMPTOIR_CONFIG": str(file)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"comptoir: {file} : « notify.ready.mail » doit être true ou false (sans guillemets), "
+        "pas texte ('false')."
+    )

@@ -99,4 +99,4 @@ def test_a_database_not_yet_created_or_unreachable(tmp_path: Path) -> None:
     assert checks[0].line().endswith("vide, pas encore créée")
     assert checks[-1].line() == "✗ Profil : non vérifié : base de données inaccessible"
     checks = run_checks(Config(database_url="postgresql://nobody@127.0.0.1:1/none"))
-    assert not checks[0].ok and "cannot open the database" in checks[0].detail
+    assert not checks[0].ok and "impossible d'ouvrir la base de données" in checks[0].detail

@@ -48,7 +48,7 @@ def shown_texts() -> set[str]:
     from widgets.status_badge import SHORT_LABELS
 
     found: set[str] = set()
-    for folder in ("app", "screens", "widgets"):
+    for folder in ("app", "screens", "widgets", "storage"):
         for path in (ROOT / folder).rglob("*.py"):
             if "catalogue" not in path.parts:
                 found |= _shown_literals(path)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Config
-from app.errors import ComptoirError, TransitionError
+from app.errors import ComptoirError, TransitionError, ValidationError
 from app.intake.files import import_drafts, parse_document
 from app.money.books import month_finances
 from app.orders.rules import change_status
@@ -121,9 +121,11 @@ def test_ticking_lines_records_who_and_when_and_leaves_the_version(db: str, conf
 def test_a_note_is_in_the_history_found_by_search_and_never_mailed(db: str, config: Config) -> None:
     _import(config, "P-1")
     before = Notification.select().count()
-    add_note("P-1", "Client passe après 18h\x1b[31m, emballage cadeau", by="Léa", now=T0)
+    with pytest.raises(ValidationError, match="caractère de contrôle refusé"):
+        add_note("P-1", "Client passe après 18h\x1b[31m", by="Léa", now=T0)
+    add_note("P-1", "Client passe après 18h,\n\temballage cadeau", by="Léa", now=T0)
     event = OrderEvent.get(OrderEvent.kind == "note")
-    assert event.text == "Client passe après 18h [31m, emballage cadeau"
+    assert event.text == "Client passe après 18h, emballage cadeau"
     assert Notification.select().count() == before
     assert [r.number for r in list_orders(words=("emballage",))] == ["P-1"]
     with pytest.raises(ComptoirError):

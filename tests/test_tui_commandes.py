@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import subprocess
@@ -765,7 +766,7 @@ async def test_no_sign_in_without_staff(seeded: Config) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, CommandesScreen)
-        assert app.staff_name == ""
+        assert app.staff_name == getpass.getuser()  # the account, not « système »
 
 
 async def test_the_tui_runs_the_notifier(seeded: Config, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The preparation day (issue 13): pick list, checklist, notes, removals, timers, pickup, bulk."""
 
 EN = {
+    "note": "note",
     "--to doit venir après --day.": "--to must come after --day.",
     "Ajouter une note interne": "Add a staff note",
     "Annuler la commande non retirée": "Cancel the order not collected",

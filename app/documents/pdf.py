@@ -17,6 +17,7 @@ import pdfkit
 
 from app.errors import ComptoirError
 from app.i18n import _
+from storage import files
 
 INSTALL_HINT = "apt-get install --no-install-recommends wkhtmltopdf"
 
@@ -118,10 +119,20 @@ def wkhtmltopdf_version() -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` through a temporary file, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
-        handle.write(data)
-        temp = Path(handle.name)
-    os.replace(temp, path)
+    """Write `data` to `path` through a temporary file, so a reader never sees half a file.
+
+    The file is 0600 (0640 in a group's folder: storage.files); a write that fails (a full
+    disk) leaves neither half a file nor its temporary `.tmp-*` behind.
+    """
+    files.make_folder(path.parent)
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    temp = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        files.restrict(temp, group_writes=False)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     return path

@@ -7,7 +7,7 @@ transaction. An order whose number is already known is skipped, said so, and nev
 from __future__ import annotations
 
 import json
-import unicodedata
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +27,8 @@ from app.errors import IntakeError
 from app.i18n import _
 from app.orders.rules import SYSTEM, queue_new_order_notifications, queue_status_notifications
 from app.orders.statuses import OrderStatus
-from storage.db import tuples, write_transaction
+from app.text import fold, forbidden_character, printable, refusal
+from storage.db import insert_row, tuples, write_transaction
 from storage.models import Order, OrderLine, StatusChange
 
 MODES = ("pickup", "delivery")
@@ -129,8 +130,9 @@ def _text(value: Any, path: str, *, required: bool = True) -> str:
         raise _Invalid(path, "must not be empty")
     if len(text) > MAX_TEXT:
         raise _Invalid(path, f"is longer than {MAX_TEXT} characters")
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise _Invalid(path, "holds control characters")
+    char = forbidden_character(text, newlines=True)
+    if char is not None:
+        raise _Invalid(path, refusal(char))
     return text
 
 
@@ -309,12 +311,6 @@ def search_text(draft: OrderDraft) -> str:
     return fold(" ".join(parts))
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, so 'the' finds 'Thé'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     """Write one validated order with its lines, history, invoice and notifications.
 
@@ -323,7 +319,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
     placed_utc = draft.placed_at.astimezone(UTC)
     placed_local = draft.placed_at.astimezone(config.tz)
     status = draft.status
-    order = Order.create(
+    order = insert_row(
+        Order,
         number=draft.number,
         placed_at=placed_utc.replace(tzinfo=None),
         placed_day=placed_local.date(),
@@ -357,7 +354,8 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
             for position, line in enumerate(draft.lines, start=1)
         ]
     ).execute()
-    StatusChange.create(
+    insert_row(
+        StatusChange,
         order=order,
         at=now,
         by=SYSTEM,
@@ -410,26 +408,54 @@ def import_drafts(
     return result
 
 
+class InvalidDocument(IntakeError):
+    """A document refused whole: `where` (the order and field, or the document itself) and
+    `reason`, in the words `comptoir import` prints; `order` and `field` when known."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}" if where else reason)
+        self.where = where
+        self.reason = reason
+        match = _WHERE.match(where)
+        self.order = match.group("order") if match else None
+        self.field = match.group("field") if match else None
+
+
+_WHERE = re.compile(r"order (?P<order>\S+?)(?:: field (?P<field>.+))?$")
+
+
+def decode_document(data: bytes | str) -> list[OrderDraft]:
+    """Parse and validate one JSON document (UTF-8 bytes or text); InvalidDocument if not."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise InvalidDocument("", f"not valid JSON (not UTF-8: {exc.reason})") from None
+    try:
+        parsed = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise InvalidDocument("", f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise InvalidDocument("", "the document is nested too deeply") from None
+    try:
+        return parse_document(parsed)
+    except _Invalid as exc:
+        raise InvalidDocument(exc.path, exc.reason) from None
+    except RecursionError:
+        raise InvalidDocument("", "the document is nested too deeply") from None
+
+
 def load_file(path: Path) -> list[OrderDraft]:
     """Read and validate one JSON file; IntakeError names the file, the order and the field."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise IntakeError(f"{path}: no such file") from None
+        raise IntakeError(printable(f"{path}: no such file")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise IntakeError(f"{path}: cannot read it ({exc})") from None
+        raise IntakeError(printable(f"{path}: cannot read it ({exc})")) from None
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise IntakeError(f"{path}: not valid JSON ({exc})") from None
-    except RecursionError:
-        raise IntakeError(f"{path}: the document is nested too deeply") from None
-    try:
-        return parse_document(data)
-    except _Invalid as exc:
-        raise IntakeError(f"{path}: {exc.path}: {exc.reason}") from None
-    except RecursionError:
-        raise IntakeError(f"{path}: the document is nested too deeply") from None
+        return decode_document(text)
+    except InvalidDocument as exc:
+        raise IntakeError(printable(f"{path}: {exc}")) from None
 
 
 def _refuse_constant(name: str) -> Any:
@@ -451,8 +477,9 @@ def import_files(
         total.imported += result.imported
         total.skipped += result.skipped
         total.failed_payment += result.failed_payment
+        shown = printable(str(path))
         total.messages += [
-            _("{file} : commande {number} déjà connue, ignorée.", file=path, number=n)
+            _("{file} : commande {number} déjà connue, ignorée.", file=shown, number=n)
             for n in result.skipped
         ]
     return total

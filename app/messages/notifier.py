@@ -35,6 +35,8 @@ from peewee import fn
 from app.clock import utcnow
 from app.config import Config
 from app.i18n import _
+from app.messages.marketplace import AUDIENCE, MarketplaceSender, Outgoing
+from app.messages.marketplace import CHANNEL as MARKETPLACE
 from app.messages.render import (
     Job,
     ShopView,
@@ -87,7 +89,7 @@ class Prepared:
     """A message ready to go: its recipient and the mail or the SMS text."""
 
     recipient: str
-    payload: Message | str
+    payload: Message | str | Outgoing
 
 
 def default_owner() -> str:
@@ -124,6 +126,7 @@ class Notifier:
         self.clock = clock
         self.mail = MailSender(config)
         self.sms = SmsSender(config)
+        self.marketplace = MarketplaceSender(config)
         self._executor: ThreadPoolExecutor | None = None
         self._wake = asyncio.Event()
         self._result = DrainResult()
@@ -140,6 +143,7 @@ class Notifier:
     async def aclose(self) -> None:
         """Close the SMTP connection and the database thread's connection."""
         await self.mail.close()
+        await self.marketplace.close()
         if self._executor is not None:
             with contextlib.suppress(Exception):
                 await self._db(_close_connection)
@@ -272,6 +276,9 @@ class Notifier:
 
     async def _prepare(self, job: Job, shop: ShopView) -> Prepared:
         """The recipient and the ready message; raises NotConfigured or DeliveryError."""
+        if job.channel == MARKETPLACE:
+            outgoing = await self._db(self.marketplace.load, job.id)
+            return Prepared(self.marketplace.url, outgoing)
         recipient = self._recipient(job, shop)
         if job.channel == "mail":
             if not self.mail.configured:
@@ -295,6 +302,8 @@ class Notifier:
             recipient = prepared.recipient
             if isinstance(prepared.payload, Message):
                 await self.mail.send(prepared.payload, recipient)
+            elif isinstance(prepared.payload, Outgoing):
+                await self.marketplace.send(prepared.payload)
             else:
                 await self.sms.send(recipient, prepared.payload, reference=f"notif-{job.id}")
         except NotConfigured as exc:
@@ -496,7 +505,9 @@ class Notifier:
     def requeue_configured(self) -> int:
         """Put back in the queue the `not_configured` messages whose channel now works."""
         profile = Profile.get_or_none(Profile.id == 1)
-        audiences: dict[str, list[str]] = {"mail": [], "sms": []}
+        audiences: dict[str, list[str]] = {"mail": [], "sms": [], MARKETPLACE: []}
+        if self.marketplace.configured:
+            audiences[MARKETPLACE].append(AUDIENCE)
         if self.mail.configured:
             audiences["mail"].append("customer")
             if profile is not None and profile.email:

@@ -17,13 +17,16 @@ from app.config import Config
 from app.documents import numbering as documents_numbering
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.i18n import _
+from app.messages.marketplace import CHANNEL as MARKETPLACE
+from app.messages.marketplace import queue_status_message
 from app.orders.statuses import (
     STATUS_LABELS,
     OrderStatus,
     allowed_targets,
 )
-from storage.db import write_transaction
-from storage.models import Document, Notification, Order, Profile, StatusChange
+from app.text import check_text
+from storage.db import insert_row, write_transaction
+from storage.models import Document, Notification, Order, Profile, StatusChange, database
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
 # Notification states of messages that have not left: an undo may still withdraw them.
@@ -112,7 +115,8 @@ def change_status(
     read and the write still loses cleanly instead of being overwritten.
     """
     now = now or utcnow()
-    reason = reason.strip() if reason else None
+    reason = check_text(reason.strip(), _("motif")) if reason else None
+    check_text(by, _("auteur"))
     with write_transaction():
         order = get_order(number)
         version = order.version if expected_version is None else expected_version
@@ -153,6 +157,16 @@ def change_status(
         from app.preparation.pickup import on_status_change
 
         notifications += on_status_change(order, current, target, change, config, now, by)
+        # What this cancellation refunds: removed lines were refunded when removed.
+        refund = order.total if target is OrderStatus.CANCELLED else None
+        told = queue_status_message(
+            order,
+            change,
+            config=config,
+            due=now + timedelta(seconds=config.undo_seconds),
+            refund=refund,
+        )
+        notifications += [told] if told is not None else []
         fresh = Order.get_by_id(order.id)
     return ChangeResult(change=change, order=fresh, notifications=notifications)
 
@@ -248,8 +262,7 @@ def queue_new_order_notifications(
             SYSTEM,
         )
     ]
-    profile = Profile.get_or_none(Profile.id == 1)
-    if profile is not None and profile.mobile and config.sms_enabled:
+    if config.sms_enabled and _seller_mobile():
         created.append(
             _notify(
                 order,
@@ -268,6 +281,14 @@ def queue_new_order_notifications(
     return created
 
 
+def _seller_mobile() -> str:
+    """The profile's mobile (one plain query: read for every order an intake writes)."""
+    row = database.execute_sql(
+        f'SELECT "mobile" FROM "{Profile._meta.table_name}" WHERE "id" = 1'
+    ).fetchone()
+    return row[0] if row and row[0] else ""
+
+
 def _notify(
     order: Order,
     change: StatusChange | None,
@@ -281,7 +302,8 @@ def _notify(
     config: Config,
     by: str,
 ) -> Notification:
-    return Notification.create(
+    return insert_row(
+        Notification,
         order=order,
         change=change,
         audience=audience,
@@ -339,17 +361,31 @@ def undo_change(
             .execute()
         )
         # A notifier may have claimed one of them between the check above and the withdrawal
-        # (its claim is a conditional UPDATE too): then the undo loses, whole.
+        # (its claim is a conditional UPDATE too): then the undo loses, whole. The
+        # marketplace's message is not one of them: if it left, the undo's own tells it.
         if (
             Notification.select()
-            .where((Notification.change == change) & (Notification.state != "withdrawn"))
+            .where(
+                (Notification.change == change)
+                & (Notification.state != "withdrawn")
+                & (Notification.channel != MARKETPLACE)
+            )
             .exists()
         ):
             raise TransitionError(
                 _("Rien à annuler : le délai est passé ou les messages sont partis.")
             )
+        told = (
+            Notification.select()
+            .where(
+                (Notification.change == change)
+                & (Notification.state != "withdrawn")
+                & (Notification.channel == MARKETPLACE)
+            )
+            .exists()
+        )
         StatusChange.update(undone=True).where(StatusChange.id == change.id).execute()
-        return StatusChange.create(
+        undo = StatusChange.create(
             order=order,
             at=now,
             by=by,
@@ -358,6 +394,9 @@ def undo_change(
             reason=_("Annulation de la modification"),
             kind="undo",
         )
+        if told:  # the marketplace heard of the change: it hears of the undo, at once
+            queue_status_message(order, undo, config=config, due=now)
+        return undo
 
 
 def change_started(order: Order, change: StatusChange) -> datetime:
@@ -388,7 +427,9 @@ def can_undo(change: StatusChange, *, config: Config, now: datetime | None = Non
     gone = (
         Notification.select()
         .where(
-            (Notification.change == change) & (Notification.state.not_in([*UNSENT, "withdrawn"]))
+            (Notification.change == change)
+            & (Notification.state.not_in([*UNSENT, "withdrawn"]))
+            & (Notification.channel != MARKETPLACE)
         )
         .exists()
     )

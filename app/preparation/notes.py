@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from app.clock import utcnow
@@ -10,16 +9,17 @@ from app.errors import ComptoirError
 from app.i18n import _
 from app.orders.rules import get_order
 from app.preparation import journal
+from app.text import check_text, fold
 from storage.db import write_transaction
 from storage.models import Order, OrderEvent
 
 NOTE_LIMIT = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_note(text: str) -> str:
-    """The note without control characters (newlines kept as spaces), or ComptoirError."""
-    cleaned = " ".join(_CONTROL.sub(" ", text).split())
+    """The note on one line (newlines and tabs become spaces), or ComptoirError; a control
+    character in it is refused (app.text)."""
+    cleaned = " ".join(check_text(text, _("note"), newlines=True).split())
     if not cleaned:
         raise ComptoirError(_("Une note ne peut pas être vide."))
     if len(cleaned) > NOTE_LIMIT:
@@ -29,9 +29,8 @@ def clean_note(text: str) -> str:
 
 def add_note(number: str, text: str, *, by: str, now: datetime | None = None) -> OrderEvent:
     """Write a note on the order; its words join what `/` searches."""
-    from app.intake.files import fold  # the search's own folding (lower case, no accents)
-
     note = clean_note(text)
+    check_text(by, _("auteur"))
     now = now or utcnow()
     with write_transaction():
         order = get_order(number)

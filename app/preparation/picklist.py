@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from app.config import Config
 from app.i18n import _, format_day
@@ -108,7 +109,7 @@ def pick_list(query: PickQuery, *, config: Config) -> PickList:
     return build(database.obj.execute(select).fetchall(), title=query.describe())
 
 
-def build(rows: Iterable[Sequence[object]], *, title: str) -> PickList:
+def build(rows: Iterable[Sequence[Any]], *, title: str) -> PickList:
     """Sum the (order id, number, mode, details, category, product, quantity, prepared at)
     rows by category and product."""
     grouped: dict[tuple[str, str], list[PickOrder]] = {}

@@ -23,7 +23,7 @@ from app.i18n import _, format_local_datetime
 from app.money.holidays import is_french_holiday
 from app.orders.statuses import OrderStatus
 from app.preparation.messages import queue_customer
-from storage.db import write_transaction
+from storage.db import tuples, write_transaction
 from storage.models import Notification, Order, StatusChange
 
 TEMPLATE = "pickup_reminder"
@@ -173,7 +173,7 @@ def pickup_board(*, config: Config, now: datetime | None = None) -> list[PickupR
     counts: dict[int, dict[str, int]] = {}
     nexts: dict[int, datetime] = {}
     ids = [o.id for o in orders]
-    for order_id, state, count, due in (
+    for order_id, state, count, due in tuples(
         Notification.select(
             Notification.order,
             Notification.state,
@@ -182,7 +182,6 @@ def pickup_board(*, config: Config, now: datetime | None = None) -> list[PickupR
         )
         .where((Notification.order.in_(ids)) & (Notification.template == TEMPLATE))
         .group_by(Notification.order, Notification.state)
-        .tuples()
     ):
         counts.setdefault(order_id, {})[state] = counts.get(order_id, {}).get(state, 0) + int(count)
         if state in UNSENT and due is not None:

@@ -29,6 +29,7 @@ from app.orders.rules import UNSENT, change_status, get_order, status_label
 from app.orders.statuses import OrderStatus
 from app.preparation import journal
 from app.preparation.messages import queue_customer
+from app.text import check_text
 from storage.db import write_transaction
 from storage.models import Document, Notification, Order, OrderEvent, OrderLine
 
@@ -102,7 +103,8 @@ def remove_line(
 ) -> RemovalResult:
     """Remove `quantity` units (all by default) of a line, refund them, tell the customer."""
     now = now or utcnow()
-    reason = " ".join((reason or "").split())
+    reason = " ".join(check_text(reason or "", _("motif"), newlines=True).split())
+    check_text(by, _("auteur"))
     if not reason:
         raise TransitionError(_("Un retrait de ligne demande un motif."))
     with write_transaction():
@@ -268,12 +270,13 @@ def _remove(
 
 
 def _invoice(order: Order) -> Document | None:
-    return (
+    invoice: Document | None = (
         Document.select()
         .where((Document.order == order) & (Document.kind == "invoice"))
         .order_by(Document.id)
         .first()
     )
+    return invoice
 
 
 def _credit_note(order: Order, amount: Decimal, now: datetime, config: Config) -> Document | None:
@@ -309,12 +312,13 @@ def _queue(
 
 def latest_removal(order: Order | int) -> OrderEvent | None:
     """The order's latest removal not undone, if any."""
-    return (
+    event: OrderEvent | None = (
         OrderEvent.select()
         .where((OrderEvent.order == order) & (OrderEvent.kind == "removed") & ~OrderEvent.undone)
         .order_by(OrderEvent.id.desc())
         .first()
     )
+    return event
 
 
 def undo_removal(

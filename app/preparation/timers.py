@@ -23,7 +23,8 @@ LATE = "late"
 
 def since(order: Any) -> datetime:
     """When `order` (a record or a list row) entered its status."""
-    return order.status_at or order.created_at
+    entered: datetime = order.status_at or order.created_at
+    return entered
 
 
 def is_late(

@@ -13,6 +13,7 @@ from app.clock import utcnow
 from app.errors import ValidationError
 from app.i18n import _
 from app.intake.files import normalise_mobile
+from app.text import check_text
 from storage.db import write_transaction
 from storage.models import Profile
 
@@ -69,9 +70,9 @@ def _luhn_ok(digits: str) -> bool:
 
 def clean_field(name: str, value: str) -> str:
     """The normalised value of one profile field, or ValidationError saying why."""
-    value = value.strip()
     if name not in LABELS:
         raise ValidationError(f"unknown profile field '{name}'")
+    value = check_text(value.strip(), _(LABELS[name]), newlines=name == "address")
     if name == "name" and not value:
         raise ValidationError(_("Le nom ne peut pas être vide."))
     if not value:

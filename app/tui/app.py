@@ -188,7 +188,9 @@ class ComptoirApp(App[None]):
         self._locked = False
         self._last_input = monotonic()
         self.clock: Callable[[], datetime] = utcnow  # now, naive UTC (the factory may fix it)
-        self.staff_name = ""  # who signed in, recorded in the history ("" = système)
+        # Recorded in the history: who signed in, or the account running Comptoir when
+        # nobody signs in ("" is « système », automatic intake's word).
+        self.staff_name = staff.system_user()
         self.section_factories: dict[str, Callable[[], Screen[Any]]] = {
             "commandes": self._make_commandes,
             "finances": _finances_screen,
@@ -226,9 +228,13 @@ class ComptoirApp(App[None]):
     def on_mount(self) -> None:
         # A second on, the first screen has its data painted (0.35 s on a million orders).
         self.set_timer(1.0, gc.enable, name="collector")  # see run_async
-        if self.first_order:
+        # Asked here, on the App's thread and before the message loop reads a single key:
+        # when staff exist the sign-in screen is on top before anything else can happen, and
+        # the order asked for (--order) opens only once someone has signed in.
+        if self._must_sign_in():
+            self._sign_in(False)
+        elif self.first_order:
             self.open_order(self.first_order)
-        self._check_staff()
         if self.run_notifier:
             # Once the first screen is up: loading the senders (SMTP, SMS, templates) is
             # a few tenths of a second that the counter need not wait for.
@@ -313,6 +319,8 @@ class ComptoirApp(App[None]):
             self.push_screen(ChooseOrderScreen(start, found[:GO_TO_CHOICES]), chosen)
 
     def _found_order(self, number: str, found: bool) -> None:
+        if self._locked:  # signed out meanwhile: nothing of the shop over the sign-in
+            return
         if not found:
             self.notify(
                 _("Aucune commande n° {number}.", number=number), severity="error", markup=False
@@ -324,12 +332,12 @@ class ComptoirApp(App[None]):
 
     # Sign-in (only once staff members exist: `comptoir staff add`)
 
-    @work(thread=True, exit_on_error=False, group="staff")
-    def _check_staff(self) -> None:
-        with thread_connection():
-            required = staff.staff_enabled()
-        if required:
-            self.call_from_thread(self._sign_in, False)
+    def _must_sign_in(self) -> bool:
+        """True when staff members exist; also when the database cannot say (fail closed)."""
+        try:
+            return staff.staff_enabled()
+        except Exception:  # the sign-in screen then says what is wrong with the database
+            return True
 
     def _sign_in(self, locked: bool) -> None:
         from screens.signin import SignInScreen
@@ -338,12 +346,25 @@ class ComptoirApp(App[None]):
         self._locked = True
 
         def signed_in(name: str | None) -> None:
+            if not name:
+                return
             self._locked = False
             self._last_input = monotonic()
-            if name:
-                self.staff_name = name
+            self.staff_name = name
+            order, self.first_order = self.first_order, None
+            if order:
+                self.open_order(order)
 
         self.push_screen(SignInScreen(locked=locked), signed_in)
+
+    # While the sign-in screen is up, only its own fields and quitting answer: no section,
+    # no Aller à, no help, no palette (keys, clicks and the palette all go through here).
+    _WHILE_LOCKED = frozenset({"quit", "help_quit", "focus_next", "focus_previous", "bell"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._locked and action not in self._WHILE_LOCKED:
+            return False
+        return super().check_action(action, parameters)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -388,13 +409,15 @@ class ComptoirApp(App[None]):
     def _data_changed(self, change: Change) -> None:
         if self.notifier is not None:
             self.notifier.wake()  # a change may owe messages: no need to wait for its poll
-        if change.new_orders:
+        if change.new_orders and self._locked:
+            self.bell()  # a new order rings, but its number waits for someone to sign in
+        elif change.new_orders:
             count = len(change.new_orders)
             if count == 1:
                 message = _("Nouvelle commande n° {number}", number=change.new_orders[0])
             else:
                 message = _("{n} nouvelles commandes", n=count)
-            self.notify(message, title=_("Commandes"))
+            self.notify(message, title=_("Commandes"), markup=False)
             self.bell()
         for screen in self.screen_stack:
             screen.post_message(DataChanged(new_orders=change.new_orders))
@@ -402,7 +425,9 @@ class ComptoirApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes a readable message."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
+            from storage.db import database_error
+
+            error = database_error(event.worker.error) or event.worker.error
             self.notify(
                 _("Erreur : {error}", error=str(error) or type(error).__name__),
                 severity="error",
