@@ -109,9 +109,10 @@ class PreparationScreen(ComptoirScreen[None]):
         query = self.pick_query
         with thread_connection():
             picks = pick_list(query, config=self.config)
-        self.app.call_from_thread(self._loaded, query, picks)
+        rows = pick_rows(picks)  # here too, not on the App's thread: 4,000 rows take 10 ms
+        self.app.call_from_thread(self._loaded, query, picks, rows)
 
-    def _loaded(self, query: PickQuery, picks: PickList) -> None:
+    def _loaded(self, query: PickQuery, picks: PickList, rows: list[Row]) -> None:
         if query != self.pick_query or not self.is_attached:
             return
         self.picks = picks
@@ -127,7 +128,7 @@ class PreparationScreen(ComptoirScreen[None]):
             )
         )
         self.query_one("#prep-title", Label).update(title)
-        self.query_one(LineList).set_rows(pick_rows(picks))
+        self.query_one(LineList).set_rows(rows)
 
     def show(self, query: PickQuery) -> None:
         self.pick_query = query

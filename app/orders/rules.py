@@ -25,7 +25,7 @@ from app.orders.statuses import (
     allowed_targets,
 )
 from app.text import check_text
-from storage.db import insert_row, write_transaction
+from storage.db import get_row, insert_row, write_transaction
 from storage.models import Document, Notification, Order, Profile, StatusChange, database
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
@@ -66,7 +66,7 @@ def parse_status(text: str) -> OrderStatus:
 
 def get_order(number: str) -> Order:
     """The order with this number, or NotFoundError."""
-    order = Order.get_or_none(Order.number == number.strip())
+    order = get_row(Order, "number", number.strip())
     if order is None:
         raise NotFoundError(_("Aucune commande n° {number}.", number=number))
     return order
@@ -141,7 +141,8 @@ def change_status(
         )
         if updated != 1:
             raise _changed_meanwhile(Order.get_by_id(order.id))
-        change = StatusChange.create(
+        change = insert_row(
+            StatusChange,
             order=order,
             at=now,
             by=by,
@@ -167,7 +168,8 @@ def change_status(
             refund=refund,
         )
         notifications += [told] if told is not None else []
-        fresh = Order.get_by_id(order.id)
+        fresh = get_row(Order, "id", order.id)
+        assert fresh is not None  # written just above, in this transaction
     return ChangeResult(change=change, order=fresh, notifications=notifications)
 
 
@@ -385,7 +387,8 @@ def undo_change(
             .exists()
         )
         StatusChange.update(undone=True).where(StatusChange.id == change.id).execute()
-        undo = StatusChange.create(
+        undo = insert_row(
+            StatusChange,
             order=order,
             at=now,
             by=by,

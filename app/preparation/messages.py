@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from app.config import Config
+from storage.db import insert_row
 from storage.models import Notification, Order, StatusChange
 
 
@@ -25,7 +26,8 @@ def queue_customer(
 ) -> list[Notification]:
     """One pending message per (channel, recipient), due at `due`, telling `detail` (JSON)."""
     return [
-        Notification.create(
+        insert_row(
+            Notification,
             order=order,
             change=change,
             audience="customer",

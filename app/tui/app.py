@@ -239,6 +239,9 @@ class ComptoirApp(App[None]):
             # Once the first screen is up: loading the senders (SMTP, SMS, templates) is
             # a few tenths of a second that the counter need not wait for.
             self.set_timer(1.0, self._start_notifier, name="notifier-start")
+        # The pick list's modules (csv, html, the Line API list: 60 ms) loaded meanwhile, so
+        # that the first `4` builds its screen at once.
+        self.set_timer(1.0, self._preload, name="preload")
         self.watcher = ChangeWatcher()
         self._poll()  # record where things stand before the first tick
         if self.poll_seconds > 0:
@@ -249,6 +252,10 @@ class ComptoirApp(App[None]):
         self._notifier_stop.set()
         if self.watcher is not None:
             self.watcher.close()
+
+    @work(thread=True, exit_on_error=False, group="preload")
+    def _preload(self) -> None:
+        importlib.import_module("screens.preparation")
 
     def _start_notifier(self) -> None:
         if not self._notifier_stop.is_set():
