@@ -14,8 +14,9 @@ import pytest
 from app.config import Config
 from app.errors import ComptoirError, TransitionError, ValidationError
 from app.intake.files import import_drafts, parse_document
+from app.messages.notifier import Notifier
 from app.money.books import month_finances
-from app.orders.rules import change_status
+from app.orders.rules import change_status, undo_change
 from app.orders.statuses import OrderStatus as S
 from app.preparation.bulk import apply_batch, preview_batch, undo_batch
 from app.preparation.checklist import all_prepared, toggle_line
@@ -24,9 +25,11 @@ from app.preparation.picklist import PickQuery, as_csv, as_text, pick_list
 from app.preparation.pickup import next_opening, pickup_board, reminder_due, send_reminder_now
 from app.preparation.removal import remove_line, undo_removal
 from app.preparation.timers import age_sentence, is_late, since
+from storage.db import write_transaction
 from storage.models import Document, Notification, Order, OrderEvent, OrderLine
 from storage.queries import list_orders, numbers_starting
 from tests.factories import order_doc
+from tests.notifier_servers import SmtpServer
 
 # Monday 18 January 2021, 10:00 in Paris (09:00 UTC): the clock of these tests.
 T0 = datetime(2021, 1, 18, 9, 0)
@@ -272,6 +275,57 @@ def test_a_pickup_reminder_is_queued_once_and_withdrawn_when_collected(
     ]
     assert states == ["withdrawn"] * 4
     assert pickup_board(config=config) == []
+
+
+def _reminders() -> list[tuple[str, datetime]]:
+    rows = Notification.select().where(Notification.template == "pickup_reminder")
+    return [(n.state, n.due_at) for n in rows.order_by(Notification.id)]
+
+
+def test_undoing_a_move_out_of_ready_puts_its_reminders_back(db: str, config: Config) -> None:
+    _import(config, "P-1")
+    change_status("P-1", S.PROCESSING, config=config, now=T0)
+    change_status("P-1", S.READY, config=config, now=T0)
+    send_reminder_now("P-1", config=config, now=T0 + timedelta(minutes=30))
+    with write_transaction():  # the manual reminder went; the automatic ones wait
+        Notification.update(state="sent").where(
+            Notification.due_at < T0 + timedelta(days=1)
+        ).execute()
+    collected = change_status("P-1", S.IN_DELIVERY, config=config, now=T0 + timedelta(hours=1))
+    assert [state for state, _due in _reminders()] == ["withdrawn", "withdrawn", "sent", "sent"]
+    undo_change(collected.change.id, config=config, now=T0 + timedelta(hours=1, seconds=5))
+    wednesday = T0 + timedelta(days=2)
+    assert _reminders()[:2] == [("pending", wednesday), ("pending", wednesday)]
+    assert [state for state, _due in _reminders()[2:]] == ["sent", "sent"]
+    assert pickup_board(config=config, now=T0 + timedelta(days=1))[0].reminders_waiting == 2
+    # Collected again: withdrawn again, and a later undo of another change restores nothing.
+    change_status("P-1", S.IN_DELIVERY, config=config, now=T0 + timedelta(hours=2))
+    assert [state for state, _due in _reminders()[:2]] == ["withdrawn", "withdrawn"]
+
+
+async def test_a_reminder_found_due_after_closing_waits_for_the_next_opening(db: str) -> None:
+    with SmtpServer() as server:
+        config = Config(
+            undo_seconds=0,
+            mail_from="boutique@example.org",
+            smtp_url=server.url,
+            sms_enabled=False,
+            notify_retry_seconds=0.01,
+        )
+        _import(config, "P-1")
+        change_status("P-1", S.PROCESSING, config=config, now=T0)
+        change_status("P-1", S.READY, config=config, now=T0)
+        assert _reminders() == [("pending", T0 + timedelta(days=2))]  # Wednesday 10:00 Paris
+        # The notifier was down from before Wednesday 10:00 until 20:00 Paris, after closing.
+        evening = T0 + timedelta(days=2, hours=10)
+        await Notifier(config, "test-notifier", clock=lambda: evening).drain(retry_wait=5)
+        sent = len(server.recorder.received)
+        thursday = datetime(2021, 1, 21, 8, 0)  # 9:00 Paris, the next opening
+        assert _reminders() == [("pending", thursday)]
+        morning = thursday + timedelta(minutes=30)
+        result = await Notifier(config, "test-notifier", clock=lambda: morning).drain(retry_wait=5)
+        assert result.sent == 1 and len(server.recorder.received) == sent + 1
+        assert _reminders() == [("sent", thursday)]
 
 
 def test_a_bulk_change_changes_each_order_alone_and_is_undone_whole(

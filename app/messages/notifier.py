@@ -384,6 +384,10 @@ class Notifier:
                 # Two notifiers on PostgreSQL take different rows instead of queueing.
                 query = query.for_update(skip_locked=True)
             ids = [row_id for (row_id,) in tuples(query)]
+            if ids:  # an automatic pickup reminder goes inside the opening hours only
+                from app.preparation.pickup import hold_until_open
+
+                ids = hold_until_open(ids, now, self.config)
             if not ids:
                 return [], ShopView("", "", ""), lease_until
             (

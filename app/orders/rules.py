@@ -399,6 +399,10 @@ def undo_change(
         )
         if told:  # the marketplace heard of the change: it hears of the undo, at once
             queue_status_message(order, undo, config=config, due=now)
+        # Pickup reminders withdrawn by a move out of « Commande prête » come back.
+        from app.preparation.pickup import on_undo
+
+        on_undo(change)
         return undo
 
 

@@ -6,11 +6,15 @@ to the outbox at once (mail, and SMS per `pickup_reminder_sms`), due `pickup_rem
 later at the first moment inside the shop's opening hours (never on a public holiday): one
 row, so it goes exactly once, shows among the order's notifications, is withdrawn with an
 undo of « Commande prête », and is withdrawn when the order leaves « Commande prête »
-(collected) before it went. After `pickup_cancel_days` the board proposes cancelling.
+(collected) before it went — and put back if that move is undone. A notifier that finds an
+automatic reminder due outside the opening hours (it was down at its time) moves it to the
+next opening rather than sending it; a reminder staff ask for goes at once. After
+`pickup_cancel_days` the board proposes cancelling.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -101,24 +105,82 @@ def on_status_change(
 ) -> list[Notification]:
     """Called by `change_status` inside its transaction: schedule or withdraw reminders."""
     if before is OrderStatus.READY and after is not OrderStatus.READY:
-        withdraw_reminders(order)
+        withdraw_reminders(order, by_change=change)
     if after is OrderStatus.READY and order.fulfilment_mode == "pickup":
         detail = {"automatic": True, "ready_since": _ready_since_text(now, config)}
         return _queue(order, change, reminder_due(now, config), config, now, by, detail)
     return []
 
 
-def withdraw_reminders(order: Order | int) -> int:
-    """Withdraw the order's reminders that have not left; how many."""
-    return int(
-        Notification.update(state="withdrawn", last_error=None)
-        .where(
-            (Notification.order == order)
-            & (Notification.template == TEMPLATE)
-            & Notification.state.in_(UNSENT)
-        )
-        .execute()
+def withdraw_reminders(order: Order | int, *, by_change: StatusChange | None = None) -> int:
+    """Withdraw the order's reminders that have not left; how many. `by_change` (the move out
+    of « Commande prête ») is noted in each, so that its undo puts them back."""
+    unsent = (
+        (Notification.order == order)
+        & (Notification.template == TEMPLATE)
+        & Notification.state.in_(UNSENT)
     )
+    withdrawn = 0
+    for row_id, state, detail in tuples(
+        Notification.select(Notification.id, Notification.state, Notification.detail).where(unsent)
+    ):
+        told = json.loads(detail) if detail else {}
+        if by_change is not None:
+            told["withdrawn_by"] = by_change.id
+            told["withdrawn_from"] = state
+        withdrawn += (
+            Notification.update(
+                state="withdrawn", last_error=None, detail=json.dumps(told, ensure_ascii=False)
+            )
+            .where(unsent & (Notification.id == row_id))  # a notifier may have claimed it
+            .execute()
+        )
+    return withdrawn
+
+
+def on_undo(change: StatusChange) -> None:
+    """Called by `undo_change` inside its transaction: the undo of a move out of « Commande
+    prête » puts back the reminders that move withdrew (unsent, due as they were)."""
+    if change.from_status != OrderStatus.READY.value:
+        return
+    for row_id, detail in tuples(
+        Notification.select(Notification.id, Notification.detail).where(
+            (Notification.order == change.order_id)
+            & (Notification.template == TEMPLATE)
+            & (Notification.state == "withdrawn")
+        )
+    ):
+        told = json.loads(detail) if detail else {}
+        if told.pop("withdrawn_by", None) != change.id:
+            continue
+        state = told.pop("withdrawn_from", "pending")
+        Notification.update(state=state, detail=json.dumps(told, ensure_ascii=False)).where(
+            (Notification.id == row_id) & (Notification.state == "withdrawn")
+        ).execute()
+
+
+def hold_until_open(ids: list[int], now: datetime, config: Config) -> list[int]:
+    """Of the messages `ids` a notifier is about to send at `now`, those it may send: an
+    automatic reminder found due outside the opening hours (the notifier was down at its
+    time, or its retries ran past closing) is moved to the next opening instead. Inside the
+    notifier's claim transaction."""
+    opening = next_opening(now, config)
+    if opening <= now:
+        return ids
+    held = [
+        row_id
+        for row_id, detail in tuples(
+            Notification.select(Notification.id, Notification.detail).where(
+                Notification.id.in_(ids) & (Notification.template == TEMPLATE)
+            )
+        )
+        if detail and json.loads(detail).get("automatic")
+    ]
+    if held:
+        Notification.update(
+            state="pending", due_at=opening, lease_owner=None, lease_until=None
+        ).where(Notification.id.in_(held)).execute()
+    return [row_id for row_id in ids if row_id not in held]
 
 
 def send_reminder_now(
