@@ -157,6 +157,12 @@ def _open(config: Config) -> None:
     open_database(config.resolved_database_url, timezone=config.timezone)
 
 
+def _pdf_timeout(config: Config) -> None:
+    from app.documents.pdf import set_timeout
+
+    set_timeout(config.pdf_timeout_seconds)
+
+
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
     from app.intake.files import import_files
 
@@ -422,6 +428,7 @@ def cmd_tui(args: argparse.Namespace, config: Config) -> int:
 def cmd_pdf(args: argparse.Namespace, config: Config) -> int:
     from app.documents.render import write_order_pdf
 
+    _pdf_timeout(config)
     _open(config)
     print(write_order_pdf(args.number, args.output))
     return 0
@@ -440,6 +447,7 @@ def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
     from app.documents.render import render_month, write_order_documents
     from app.money.books import parse_month
 
+    _pdf_timeout(config)
     if args.month:
         if args.number:
             raise ComptoirError(_("Donnez un numéro de commande ou --month, pas les deux."))
@@ -472,6 +480,7 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
     from app.doctor import run_checks
 
+    _pdf_timeout(config)
     checks = run_checks(config)
     for check in checks:
         print(check.line())

@@ -47,6 +47,7 @@ _NUMBER_SETTINGS = {
     "notify_retry_seconds": "COMPTOIR_NOTIFY_RETRY_SECONDS",
     "pickup_reminder_days": "COMPTOIR_PICKUP_REMINDER_DAYS",
     "pickup_cancel_days": "COMPTOIR_PICKUP_CANCEL_DAYS",
+    "pdf_timeout_seconds": "COMPTOIR_PDF_TIMEOUT_SECONDS",
 }
 # The preparation day (issue 13): how long each status may last before an order is late
 # (seconds), the statuses the pick list gathers, and the shop's opening hours per weekday
@@ -97,6 +98,8 @@ class Config:
     # first delay before retrying a temporary failure (doubled at each attempt).
     notify_lease_seconds: float = 120.0
     notify_retry_seconds: float = 30.0
+    # The longest one wkhtmltopdf may take on a document before it is stopped.
+    pdf_timeout_seconds: float = 60.0
     sms_enabled: bool = True
     # The intake service (`comptoir service`): the marketplace's Standard Webhooks secrets
     # (`whsec_…`, two space-separated during a rotation), the largest body it reads, and the

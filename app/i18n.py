@@ -113,6 +113,16 @@ def format_day(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def format_short_day(day: date) -> str:
+    """'30/12' (the year is the list's or the order's): narrow columns."""
+    return day.strftime("%d/%m")
+
+
+def format_short_datetime(moment: datetime) -> str:
+    """'30/12 09:39', for narrow columns."""
+    return moment.strftime("%d/%m %H:%M")
+
+
 def format_local_datetime(moment: datetime) -> str:
     """A timezone-aware moment as '30/12/2020 09:39'."""
     from babel.dates import format_datetime

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +34,7 @@ def fake_rows(generation: int) -> list[Any]:
             total=Decimal(f"{i + 1}.{generation % 100:02d}"),
             fulfilment_mode="delivery" if i % 3 else "pickup",
             status=statuses[(generation + i) % len(statuses)],
+            placed_day=date(2021, 1, 1 + i % 28),
         )
         for i in range(ROWS)
     ]
@@ -61,13 +63,14 @@ async def sample(kind: str) -> tuple[list[float], list[float]]:
         def on_mount(self) -> None:
             if kind == "datatable":
                 table = self.query_one(DataTable)
-                for column in columns_for(self.size.width)[1]:
+                for column in columns_for(self.size.width).columns:
                     table.add_column(column.label, key=column.key, width=column.width)
 
         def refill(self, generation: int) -> None:
             rows = fake_rows(generation)
+            layout = columns_for(SIZE[0])
             if kind == "static":
-                lines = [" ".join(c.text for c in cells_for(row, wide=True)) for row in rows]
+                lines = [" ".join(c.text for c in cells_for(row, layout)) for row in rows]
                 self.query_one(Static).update(Text("\n".join(lines)))
                 return
             if kind == "order_list":
@@ -76,7 +79,7 @@ async def sample(kind: str) -> tuple[list[float], list[float]]:
             table = self.query_one(DataTable)
             table.clear()
             for row in rows:
-                cells = cells_for(row, wide=True)  # as Text, the screen's cells before
+                cells = cells_for(row, layout)  # as Text, the screen's cells before
                 texts = [
                     Text(c.text, c.style or "", justify="right" if c.right else None) for c in cells
                 ]

@@ -32,12 +32,13 @@ BULK_TARGETS = tuple(
     s for s in OrderStatus if s is not OrderStatus.ERROR and s is not OrderStatus.REGISTERED
 )
 
+# Commandes' footer is full at 80 columns (main's keys): these are in ? and Ctrl+P.
 BULK_BINDINGS = [
-    Binding("space", "toggle_select", "Choisir", id="commandes-select"),
-    Binding("a", "select_shown", "Tout choisir", id="commandes-select-all"),
-    Binding("b", "bulk_status", "Statut du lot", id="commandes-bulk-status"),
+    Binding("space", "toggle_select", "Choisir", show=False, id="commandes-select"),
+    Binding("a", "select_shown", "Tout choisir", show=False, id="commandes-select-all"),
+    Binding("b", "bulk_status", "Statut du lot", show=False, id="commandes-bulk-status"),
     Binding("ctrl+z", "undo_batch", "Annuler le lot", show=False, id="commandes-undo-batch"),
-    Binding("w", "prepare", "Préparer", id="commandes-prepare"),
+    Binding("w", "prepare", "Préparer", show=False, id="commandes-prepare"),
 ]
 
 

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -25,6 +25,7 @@ from app.orders.month import MonthView, month_view
 from app.orders.rules import status_label
 from app.orders.statuses import OrderStatus
 from app.preparation.timers import LATE
+from screens._translate import translate_bindings
 from screens.base import ComptoirModal, ComptoirScreen
 from screens.bulk import BULK_BINDINGS, BulkActions
 from screens.events import DataChanged
@@ -151,29 +152,32 @@ def late_thresholds(
 class CommandesScreen(BulkActions, ComptoirScreen[None]):
     """The month's orders at a glance, then the list to work through."""
 
+    # PageUp/PageDown change the month unless the list has the focus: there they page the
+    # list, and < > still change the month (the footer then shows those).
     BINDINGS = [
         Binding(
-            "pageup",
+            "pageup,less_than_sign",
             "month(-1)",
             "Mois préc.",
-            priority=True,
             group=MONTHS,
             id="commandes-prev-month",
         ),
         Binding(
-            "pagedown",
+            "pagedown,greater_than_sign",
             "month(1)",
             "Mois suiv.",
-            priority=True,
             group=MONTHS,
             id="commandes-next-month",
         ),
         Binding("t", "today", "Aujourd'hui", id="commandes-today"),
         Binding("slash", "search", "Chercher", id="commandes-search"),
         Binding("f", "status_filter", "Statuts", id="commandes-filter"),
+        Binding("c", "fold_calendar", "Calendrier", id="commandes-calendar"),
         Binding("escape", "clear", "Tout afficher", id="commandes-clear"),
         *BULK_BINDINGS,
     ]
+    # Below this height the calendar takes a line per week, so that the list shows more.
+    COMPACT_HEIGHT = 32
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Escape is offered (and shown) only when there is something to clear.
@@ -228,9 +232,20 @@ class CommandesScreen(BulkActions, ComptoirScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.calendar.set_compact(self.app.size.height < self.COMPACT_HEIGHT)
         self.load_month()
         self.reload_list()
         self.setup_preparation()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.calendar.set_compact(event.size.height < self.COMPACT_HEIGHT)
+
+    def action_fold_calendar(self) -> None:
+        """`c`: hide the calendar (the list takes the whole screen), or show it again."""
+        calendar = self.calendar
+        calendar.display = not calendar.display
+        if not calendar.display and (calendar.has_focus or self.focused is None):
+            self.query_one(OrderList).focus()
 
     # The calendar
 
@@ -584,43 +599,101 @@ class CommandesScreen(BulkActions, ComptoirScreen[None]):
 
 
 class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus | str] | None]):
-    """Pick the statuses to list (none picked: all of them), and maybe « En retard »."""
+    """Pick the statuses to list (none picked: all of them, and it says so), and maybe
+    « En retard » (the age timers).
+
+    Drawn as an OptionList whose lines read « [x] » or « [ ] »: Textual's SelectionList
+    draws a ticked and an unticked box alike in 16 colours.
+    """
 
     BINDINGS = [
+        Binding("space", "tick", "Cocher / décocher", id="filter-toggle"),
         Binding("enter", "apply", "Appliquer", priority=True, id="filter-apply"),
+        Binding("a", "untick_all", "Tout décocher", id="filter-none"),
         Binding("escape", "cancel", "Annuler", id="filter-cancel"),
     ]
 
     DEFAULT_CSS = """
     StatusFilterScreen { align: center middle; }
-    StatusFilterScreen > SelectionList { width: 44; height: auto; max-height: 14;
-        border: round $accent; }
+    StatusFilterScreen > Vertical { width: 66; max-width: 100%; height: auto;
+        border: round $accent; background: $surface; padding: 0 1; }
+    StatusFilterScreen OptionList, StatusFilterScreen OptionList:focus {
+        height: auto; max-height: 10; border: none; padding: 0; }
+    StatusFilterScreen #statuses-state { height: auto; color: $text-muted; }
+    StatusFilterScreen #statuses-keys { height: auto; }
     """
 
     def __init__(self, current: frozenset[OrderStatus | str]) -> None:
         super().__init__()
+        translate_bindings(self)
         self.current = current
+        self.ticked: set[OrderStatus | str] = set(current)
+        self.choices: list[OrderStatus | str] = [*OrderStatus, LATE]
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import SelectionList  # loaded when first opened, not at start
-        from textual.widgets.selection_list import Selection
+        from textual.containers import Vertical
+        from textual.widgets import OptionList, Static  # loaded when first opened
 
-        selections = [
-            Selection(status_text(status), status.value, status in self.current)
-            for status in OrderStatus
-        ]
-        selections.append(
-            Selection(Text("! " + _("En retard"), style="bold red"), LATE, LATE in self.current)
-        )
-        listing = SelectionList[str](*selections, id="statuses")
-        listing.border_title = _("Statuts (Espace : cocher, Entrée : appliquer)")
-        yield listing
+        with Vertical() as box:
+            box.border_title = _("Statuts à lister")
+            yield OptionList(*(self._line(choice) for choice in self.choices), id="statuses")
+            yield Static("", id="statuses-state")
+            yield Static(
+                _("Espace : cocher · Entrée : appliquer · a : aucun · Échap : annuler"),
+                markup=False,
+                id="statuses-keys",
+            )
+
+    def on_mount(self) -> None:
+        from textual.widgets import OptionList
+
+        listing = self.query_one(OptionList)
+        listing.highlighted = 0
+        listing.focus()
+        self._show_state()
+
+    def _line(self, choice: OrderStatus | str) -> Text:
+        text = Text("[x] " if choice in self.ticked else "[ ] ", style="bold")
+        if isinstance(choice, OrderStatus):
+            text.append_text(status_text(choice))
+        else:  # LATE: the list's own mark for a late order
+            text.append("! " + _("En retard"), style="bold red")
+        return text
+
+    def _show_state(self) -> None:
+        from textual.widgets import Static
+
+        if self.ticked:
+            state = _(
+                "{n} statut(s) coché(s) : seules ces commandes seront listées.", n=len(self.ticked)
+            )
+        else:
+            state = _("Aucun statut coché : toutes les commandes sont listées.")
+        self.query_one("#statuses-state", Static).update(state)
+
+    def action_tick(self) -> None:
+        from textual.widgets import OptionList
+
+        listing = self.query_one(OptionList)
+        index = listing.highlighted
+        if index is None:
+            return
+        choice = self.choices[index]
+        self.ticked.symmetric_difference_update({choice})
+        listing.replace_option_prompt_at_index(index, self._line(choice))
+        self._show_state()
+
+    def action_untick_all(self) -> None:
+        from textual.widgets import OptionList
+
+        listing = self.query_one(OptionList)
+        self.ticked.clear()
+        for index, choice in enumerate(self.choices):
+            listing.replace_option_prompt_at_index(index, self._line(choice))
+        self._show_state()
 
     def action_apply(self) -> None:
-        from textual.widgets import SelectionList
-
-        chosen = self.query_one(SelectionList).selected
-        self.dismiss(frozenset(LATE if v == LATE else OrderStatus(v) for v in chosen))
+        self.dismiss(frozenset(self.ticked))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -26,7 +26,13 @@ from textual.worker import Worker, WorkerState
 
 from app.config import Config
 from app.errors import SHOWN, ConcurrentChangeError, TransitionError
-from app.i18n import _, format_day, format_local_datetime, format_money, format_rate
+from app.i18n import (
+    _,
+    format_day,
+    format_money,
+    format_rate,
+    format_short_datetime,
+)
 from app.messages.outbox import STATE_LABELS, resend
 from app.orders.rules import ChangeResult, change_status, status_label
 from app.orders.statuses import (
@@ -51,6 +57,7 @@ from screens.cancel import CancelOrderModal
 from screens.order_prep import PreparationActions, history_table_rows, line_marks
 from storage.db import thread_connection
 from widgets.footer import Footer
+from widgets.status_badge import status_text as short_status_text
 from widgets.tables import fill_table
 
 RESENDABLE = ("failed", "not_configured")
@@ -148,7 +155,7 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         Binding(
             "ctrl+z",
             "undo",
-            "Annuler la modification",
+            "Défaire",
             id="order-undo",
             tooltip="Rétablir le statut précédent et retirer ses messages",
         ),
@@ -160,11 +167,32 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             tooltip="Renvoyer la notification en échec sélectionnée",
         ),
         Binding("p", "pdf", "PDF", id="order-pdf", tooltip="Enregistrer le PDF de la commande"),
-        # The preparation (issue 13): screens/order_prep.py holds what these do.
+        Binding(
+            "h",
+            "jump('history')",
+            "Historique",
+            id="order-history",
+            tooltip="Aller à l'historique des statuts",
+        ),
+        Binding(
+            "m",
+            "jump('notifications')",
+            "Envois",
+            id="order-notifications",
+            tooltip="Aller aux notifications (mails et SMS) de la commande",
+        ),
+        # Wherever the focus is (the dropdown, the preview), PageUp/PageDown scroll the order;
+        # a focused table of notifications pages its own rows.
+        Binding("pageup", "page('up')", "Page précédente", show=False, id="order-page-up"),
+        Binding("pagedown", "page('down')", "Page suivante", show=False, id="order-page-down"),
+        # The preparation (issue 13): screens/order_prep.py holds what these do. The staff
+        # note is on `a` (« annoter »): `m` jumps to the notifications. The footer is full at
+        # 80 columns: these are in ? and Ctrl+P (and a notice offers c once all is ticked).
         Binding(
             "space",
             "tick_line",
             "Préparé",
+            show=False,
             id="order-tick",
             tooltip="Cocher (ou décocher) la ligne comme préparée",
         ),
@@ -172,14 +200,18 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             "c",
             "prepared_ready",
             "Commande prête",
+            show=False,
             id="order-ready",
             tooltip="Toutes les lignes sont cochées : passer la commande en « Commande prête »",
         ),
-        Binding("m", "note", "Note", id="order-note", tooltip="Ajouter une note interne"),
+        Binding(
+            "a", "note", "Note", show=False, id="order-note", tooltip="Ajouter une note interne"
+        ),
         Binding(
             "x",
             "remove_line",
             "Rupture",
+            show=False,
             id="order-remove-line",
             tooltip="Retirer la ligne (ou une partie) et la rembourser",
         ),
@@ -195,6 +227,7 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         self.number = number.strip()
         self.detail: OrderDetail | None = None
         self.pending: PendingChange | None = None
+        self._room = 0  # the table width the tables were last filled for
         # A confirmed change is being written: its preview stays until it is (see _answered).
         self._writing = False
 
@@ -220,9 +253,11 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             yield ConfirmBar("", id="change-preview")
             yield Static("", id="order-notice")
             yield Static(_("Produits"), classes="section-title")
+            # The lines take the focus and show a cursor: Space ticks, x removes the line
+            # under it (the preparation); the history is read, not chosen from.
             yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
-            yield Static(_("Historique"), classes="section-title")
-            yield DataTable(id="order-history", cursor_type="row")
+            yield Static(_("Historique"), classes="section-title", id="history-title")
+            yield DataTable(id="order-history", cursor_type="none")
             yield Static(_("Notifications"), classes="section-title", id="notifications-title")
             yield DataTable(id="order-notifications", cursor_type="row")
         yield Footer(show_command_palette=True, id="order-footer")
@@ -236,6 +271,7 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         return self.app.staff_name
 
     def on_mount(self) -> None:
+        self._tables_without_focus()
         self.query_one("#client-block").border_title = _("Client")
         self.query_one("#change-preview").display = False
         self.reload()
@@ -245,6 +281,43 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         # At 80 columns the screen's own keys need the whole footer; Ctrl+P still works.
         footer = self.query_one("#order-footer", Footer)
         footer.show_command_palette = event.size.width >= 100
+        if self.detail is not None and self._room != self._table_room():
+            self._fill_tables(self.detail)
+
+    def _tables_without_focus(self) -> None:
+        """The history is read, not chosen from: Tab skips it."""
+        self.query_one("#order-history", DataTable).can_focus = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resend":  # shown only when a notification can be sent again
+            return self.detail is not None and any(
+                note.state in RESENDABLE for note in self.detail.notifications
+            )
+        return super().check_action(action, parameters)  # the preparation's keys
+
+    def _table_room(self, *, scrolls: bool = False) -> int:
+        """The cells a table may take: the body's width less its scrollbar, and less the
+        table's own for one that `scrolls` within its height (the notifications)."""
+        body = self.query_one("#order-body", VerticalScroll)
+        bar = body.styles.scrollbar_size_vertical
+        return max(40, body.size.width - bar * (2 if scrolls else 1))
+
+    def action_page(self, direction: str) -> None:
+        body = self.query_one("#order-body", VerticalScroll)
+        if direction == "up":
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
+
+    def action_jump(self, part: str) -> None:
+        """`h` / `m`: scroll to the history or the notifications (which then has the focus,
+        for r)."""
+        title = self.query_one(f"#{part}-title", Static)
+        self.query_one("#order-body", VerticalScroll).scroll_to_widget(
+            title, animate=False, top=True
+        )
+        if part == "notifications":
+            self.query_one("#order-notifications", DataTable).focus(scroll_visible=False)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -331,13 +404,23 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         self._put("#summary-status", self._status_cell(order))
         if previous is None or previous.order.status != order.status:
             self._fill_status_select(detail.status)
+        room = self._table_room()
         if (
             previous is None
             or previous.view.lines != detail.view.lines
             or previous.prepared != detail.prepared
+            or room != self._room
         ):
-            self._fill_lines(detail)  # drawn again only when a line or its tick changed
+            self._fill_lines(detail)  # drawn again only when a line, its tick or the room changed
+        self._room = room
         self._show_preparation(detail)
+        self._fill_history(detail)
+        self._fill_notifications(detail)
+        self.refresh_bindings()  # r is offered only with a notification to send again
+
+    def _fill_tables(self, detail: OrderDetail) -> None:
+        self._room = self._table_room()
+        self._fill_lines(detail)
         self._fill_history(detail)
         self._fill_notifications(detail)
 
@@ -368,29 +451,32 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         marks = line_marks(detail)
         table = self.query_one("#order-lines", DataTable)
         row = table.cursor_row
+        # The quantity beside the product: a narrow screen wraps the product, never hides it.
         fill_table(
             table,
             (
                 "✓",
                 _("Produit"),
-                _("Catégorie"),
-                _("Vendu par"),
+                _("Quantité"),
                 _("Total"),
                 _("TVA"),
-                _("Quantité"),
+                _("Catégorie"),
+                _("Vendu par"),
             ),
             [
                 (
                     marks[line.position],
                     Text(line.product),
-                    Text(line.category),
-                    Text(line.seller),
+                    Text(str(line.quantity), justify="right"),
                     Text(format_money(line.total), justify="right"),
                     Text(format_rate(line.rate), justify="right"),
-                    Text(str(line.quantity), justify="right"),
+                    Text(line.category),
+                    Text(line.seller),
                 )
                 for line in detail.view.lines
             ],
+            room=self._table_room(),
+            shrink={1: 16, 6: 10, 5: 10},
         )
         if detail.view.lines:
             table.move_cursor(row=min(row, len(detail.view.lines) - 1))
@@ -400,6 +486,8 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             self.query_one("#order-history", DataTable),
             (_("Quand"), _("Par"), _("De → À"), _("Motif")),
             history_table_rows(detail, self.config),
+            room=self._table_room(),
+            shrink={3: 16, 2: 24, 1: 10},
         )
 
     def _fill_notifications(self, detail: OrderDetail) -> None:
@@ -414,29 +502,22 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             channel = {"mail": _("Courriel"), "webhook": _("Place de marché")}.get(
                 note.channel, _("SMS")
             )
-            state = _(STATE_LABELS.get(note.state, note.state))
             rows.append(
                 (
+                    short_status_text(note.order_status, short=True),
                     Text(channel),
                     Text(recipient),
-                    Text(state, style="bold red" if note.state == "failed" else ""),
-                    Text(str(note.attempts), justify="right"),
-                    Text(format_local_datetime(sent) if sent else ""),
+                    self._state_text(note.state, note.attempts, sent),
                     Text(note.last_error or ""),
                 )
             )
         fill_table(
             table,
-            (
-                _("Canal"),
-                _("Destinataire"),
-                _("État"),
-                _("Essais"),
-                _("Envoyé le"),
-                _("Dernière erreur"),
-            ),
+            (_("Statut"), _("Canal"), _("Destinataire"), _("État"), _("Dernière erreur")),
             rows,
             keys=[str(note.id) for note in detail.notifications],
+            room=self._table_room(scrolls=True),
+            shrink={2: 14, 3: 12, 4: 10},
         )
         waiting = sum(
             n.state in ("pending", "sending", "not_configured") for n in detail.notifications
@@ -450,6 +531,16 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         self._put("#notifications-title", title)
         if detail.notifications:
             table.move_cursor(row=min(row, len(detail.notifications) - 1))
+
+    @staticmethod
+    def _state_text(state: str, attempts: int, sent: Any) -> Text:
+        """'Envoyé le 15/03 09:31', 'Échec (3 essai(s))', 'En attente'."""
+        label = _(STATE_LABELS.get(state, state))
+        if state == "sent" and sent is not None:
+            label = _("Envoyé le {when}", when=format_short_datetime(sent))
+        elif attempts and state != "sent":
+            label += " " + _("({n} essai(s))", n=attempts)
+        return Text(label, style="bold red" if state == "failed" else "")
 
     # -- messages to the user -------------------------------------------------------------
 
@@ -565,11 +656,9 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             self._focus_after_preview()
 
     def _focus_after_preview(self) -> None:
-        select = self.query_one("#status-select", Select)
-        if not select.disabled:
-            select.focus()
-        else:
-            self.query_one("#order-body").focus()
+        # The body, not the dropdown: ↓ and PageDown then scroll (on the dropdown ↓ opens it);
+        # s and n still reach the status from there.
+        self.query_one("#order-body").focus()
 
     @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
     def apply_change(self, pending: PendingChange) -> None:

@@ -65,7 +65,7 @@ def _now(app: ComptoirApp) -> datetime:
 
 
 class PreparationActions(ComptoirScreen[None]):
-    """Space, c, m, x and the removal's Ctrl+Z on the order screen."""
+    """Space, c, a, x and the removal's Ctrl+Z on the order screen."""
 
     detail: OrderDetail | None
     number: str
@@ -179,7 +179,7 @@ class PreparationActions(ComptoirScreen[None]):
     # -- notes ---------------------------------------------------------------------------
 
     def action_note(self) -> None:
-        """m: a staff note (never mailed)."""
+        """a: a staff note (never mailed); `m` jumps to the notifications."""
 
         def written(text: str | None) -> None:
             if text:

@@ -80,6 +80,7 @@ class OrderRow:
     total: Decimal
     fulfilment_mode: str
     status: str
+    placed_day: date | None = None  # the shop's local day it was placed
     since: datetime | None = None  # when it entered its status (naive UTC)
 
 
@@ -165,6 +166,7 @@ def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
         Order.total,
         Order.fulfilment_mode,
         Order.status,
+        Order.placed_day,
         fn.COALESCE(Order.status_at, Order.created_at),
     )
     for condition in conditions:
@@ -174,9 +176,16 @@ def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
     # would convert each column of each row, one fetch at a time).
     cents = Order.total.python_value
     return [
-        OrderRow(key, number, name, cents(total), mode, status, _moment(since))
-        for key, number, name, total, mode, status, since in database.obj.execute(query).fetchall()
+        OrderRow(key, number, name, cents(total), mode, status, _day(day), _moment(since))
+        for key, number, name, total, mode, status, day, since in database.obj.execute(
+            query
+        ).fetchall()
     ]
+
+
+def _day(value: date | str | None) -> date | None:
+    # SQLite hands dates back as text, PostgreSQL as dates.
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _moment(value: Any) -> datetime | None:

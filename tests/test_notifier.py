@@ -109,7 +109,9 @@ async def test_status_mails_go_out_with_tracker_text_and_html(db: str) -> None:
     assert states() == {"sent": 3}
     processing = next(m for s, m in received.items() if "En cours de traitement" in s)
     assert processing["To"] == "hugo.bernard@example.org"
-    assert processing["From"] == "boutique@example.org"
+    # From the shop by its name (the configured address), answers to the profile's mail.
+    assert processing["From"] == "Épicerie Fine <boutique@example.org>"
+    assert processing["Reply-To"] == "vendeur@example.org"
     row = Notification.get(Notification.order_status == "processing")
     assert processing["Message-ID"] == f"<notif-{row.id}.T-0001@comptoir>"
     assert row.attempts == 1 and row.sent_at is not None and row.last_error is None

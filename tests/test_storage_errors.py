@@ -10,33 +10,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.factories import order_doc
+from tests.failure_helpers import one_line, tmpfs
 
 FIRST = "5fec417c-c1f882001c-318c84-001"
-
-
-def one_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode != 0, result.stdout
-    assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
-
-@contextmanager
-def tmpfs(folder: Path, size: str) -> Iterator[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], check=True)
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def _remount_read_only(folder: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Input, SelectionList
+from textual.widgets import DataTable, Input, OptionList
 
 from app.config import Config
 from app.errors import ComptoirError
@@ -100,15 +100,16 @@ async def test_january_2021_calendar_and_list(seeded: Config) -> None:
         table = orders(app)
         assert set(column(table, 0)) == JANUARY
         rows = {row[0]: row for row in table_rows(table)}
-        assert rows["6006f3a2-c1f882001c-52bb13-001"][1:5] == [
+        # At 100 columns: the date with its year, short modes and statuses, no Actions column.
+        assert rows["6006f3a2-c1f882001c-52bb13-001"][1:6] == [
+            "19/01/2021",
             "Léa Dubois",
             "1,00 €",
-            "Livraison",
-            "● Commande Enregistrée",
+            "Livr.",
+            "● Enregistrée",
         ]
-        assert rows["601127e4-c1f882001c-63cc24-001"][4] == "● Erreur"
-        assert rows["6005a1c0-c1f882001c-41aa02-001"][3] == "Retrait"
-        assert rows["6005a1c0-c1f882001c-41aa02-001"][5] == "Voir ⏎"
+        assert rows["601127e4-c1f882001c-63cc24-001"][5] == "● Erreur"
+        assert rows["6005a1c0-c1f882001c-41aa02-001"][4] == "Retr."
         assert "Commandes de janvier 2021 — 3 commande(s)" in list_title(app)
         # Newest first, as in the database.
         numbers = [
@@ -148,7 +149,8 @@ async def test_page_keys_change_month_and_t_comes_back(seeded: Config) -> None:
     app = app_for(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        orders(app).focus()  # PageUp/PageDown change month whatever has focus
+        # PageUp/PageDown change month from the calendar; < and > from anywhere.
+        app.screen.query_one("#calendar").focus()
         await pilot.press("pageup")
         await settle(pilot)
         assert "Décembre 2020 1,00 €" in calendar_text(app)
@@ -213,8 +215,8 @@ async def test_status_filter(seeded: Config) -> None:
         await pilot.press("f")
         await settle(pilot)
         assert isinstance(app.screen, StatusFilterScreen)
-        listing = app.screen.query_one(SelectionList)
-        listing.focus()
+        listing = app.screen.query_one("#statuses", OptionList)
+        assert app.focused is listing
         error_index = list(OrderStatus).index(OrderStatus.ERROR)
         for _ in range(error_index):
             await pilot.press("down")
@@ -277,8 +279,11 @@ async def test_help_lists_every_key_of_the_screen(seeded: Config) -> None:
         assert isinstance(app.screen, HelpScreen)
         shown = dict(table_rows(app.screen.query_one(DataTable)))
         for key, what in [
-            ("pgup", "Mois préc."),
-            ("pgdn", "Mois suiv."),
+            # The list has the focus: PageUp/PageDown page it, < and > change month.
+            ("pgup", "Page précédente"),
+            ("pgdn", "Page suivante"),
+            ("<", "Mois préc."),
+            (">", "Mois suiv."),
             ("t", "Aujourd'hui"),
             ("/", "Chercher"),
             ("f", "Statuts"),
@@ -291,8 +296,10 @@ async def test_help_lists_every_key_of_the_screen(seeded: Config) -> None:
             ("⏎", "Ouvrir"),
         ]:
             assert shown.get(key) == what, (key, shown)
-        # Textual's own keys too, and all in French.
-        assert shown.get("tab") == "Élément suivant"
+        # Of Textual's own keys only Tab and Ctrl+P, explained; all in French.
+        assert shown.get("tab / shift+tab") == "Partie suivante / précédente de l'écran"
+        assert "super+c" not in shown and "^c" not in shown
+        assert list(shown.values()).count("Tout en haut") == 1
         from app.catalogue import EN
 
         assert [d for d in shown.values() if d not in EN] == []
@@ -351,11 +358,7 @@ async def test_english(seeded: Config) -> None:
         assert "January 2021 €2.00" in text
         assert "Mon" in text
         rows = {row[0]: row for row in table_rows(orders(app))}
-        assert rows["6006f3a2-c1f882001c-52bb13-001"][2:5] == [
-            "€1.00",
-            "Delivery",
-            "● Order registered",
-        ]
+        assert rows["6006f3a2-c1f882001c-52bb13-001"][3:6] == ["€1.00", "Deliv", "● Registered"]
 
 
 async def test_the_list_pages_from_the_database(db: str, seed_path: Path) -> None:
@@ -414,7 +417,10 @@ async def test_list_keys_move_the_cursor_and_end_loads_the_next_page(
         assert column(table, 0)[0] in "\n".join(
             strip.text for strip in app.screen._compositor.render_strips()
         )
-        await pilot.press("pagedown")  # PageDown changes month, even in the list
+        await pilot.press("pagedown")  # in the list, PageDown pages it
+        assert table.cursor_row > 0
+        assert "Janvier 2021" in calendar_text(app)
+        await pilot.press("greater_than_sign")  # > changes month from the list
         await settle(pilot)
         assert "Février 2021" in calendar_text(app)
 
@@ -437,7 +443,7 @@ async def test_the_list_fits_the_terminal_again_when_it_is_resized(seeded: Confi
         return next(line for line in screen_lines() if line.lstrip().startswith(number))
 
     app = app_for(seeded)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert "● Commande Enregistrée" in row_of("6006f3a2-c1f882001c-52bb13-001")
         await pilot.resize_terminal(80, 24)
@@ -447,7 +453,7 @@ async def test_the_list_fits_the_terminal_again_when_it_is_resized(seeded: Confi
         row = row_of("6006f3a2-c1f882001c-52bb13-001")
         assert row.startswith("6006f3a2") and len(row.rstrip()) <= 80
         assert "● Enregistrée" in row and "Commande Enregistrée" not in row
-        assert row.rstrip().endswith("⏎")
+        assert row.rstrip().endswith("● Enregistrée")  # no Actions column: ⏎ is in the footer
 
 
 async def test_the_cursor_stays_on_its_order_when_the_list_refreshes(seeded: Config) -> None:
@@ -465,7 +471,7 @@ async def test_the_cursor_stays_on_its_order_when_the_list_refreshes(seeded: Con
         change_status(chosen, OrderStatus.CONFIRMING, config=seeded)
         app.screen.refresh_in_place()
         await settle(pilot)
-        assert table_rows(table)[2][4] == "● Confirmation en cours"
+        assert table_rows(table)[2][5] == "● À confirmer"
         assert column(table, 0)[table.cursor_row] == chosen == column(table, 0)[2]
         # A new order (the newest, listed first): the cursor follows its order down.
         doc = order_doc(number="NEW-1", placed_at="2021-01-30T10:00:00+01:00")
@@ -519,8 +525,8 @@ async def test_live_refresh_after_another_process_imports_and_changes(
         assert await wait_until(
             pilot,
             lambda: (
-                {r[0]: r[4] for r in table_rows(orders(app))}.get("6006f3a2-c1f882001c-52bb13-001")
-                == "● Confirmation en cours"
+                {r[0]: r[5] for r in table_rows(orders(app))}.get("6006f3a2-c1f882001c-52bb13-001")
+                == "● À confirmer"
             ),
         )
         assert Order.get(Order.number == "6006f3a2-c1f882001c-52bb13-001").status == "confirming"
@@ -591,7 +597,7 @@ async def test_what_another_process_changed_after_the_read_ahead_is_shown(
         assert "Janvier 2021 3,00 €" in calendar_text(app)
         rows = {row[0]: row for row in table_rows(orders(app))}
         assert set(rows) == JANUARY | {"LIVE-0002"}
-        assert rows["6006f3a2-c1f882001c-52bb13-001"][4] == "● Confirmation en cours"
+        assert rows["6006f3a2-c1f882001c-52bb13-001"][5] == "● À confirmer"
         assert "Commandes de janvier 2021 — 4 commande(s)" in list_title(app)
 
 
@@ -618,7 +624,7 @@ async def test_what_changed_in_this_app_after_the_read_ahead_is_shown(seeded: Co
         assert "Janvier 2021 3,00 €" in calendar_text(app)
         rows = {row[0]: row for row in table_rows(orders(app))}
         assert set(rows) == JANUARY | {"NEW-2"}
-        assert rows["6006f3a2-c1f882001c-52bb13-001"][4] == "● Confirmation en cours"
+        assert rows["6006f3a2-c1f882001c-52bb13-001"][5] == "● À confirmer"
 
 
 async def test_fast_page_keys_land_on_the_right_month(
@@ -704,7 +710,7 @@ async def test_customer_text_is_never_markup(seeded: Config) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         rows = {row[0]: row for row in table_rows(orders(app))}
-        assert rows["MARKUP-1"][1] == "Zoé [b]Martin[/] [link=x]"
+        assert rows["MARKUP-1"][2] == "Zoé [b]Martin[/] [link=x]"
 
 
 async def test_live_updates_survive_a_lost_connection(pg_server, seed_path: Path) -> None:  # type: ignore[no-untyped-def]

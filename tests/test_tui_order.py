@@ -175,19 +175,26 @@ async def test_the_seed_order_shows_every_block(seeded: Config) -> None:
         assert text_of(app, "#summary-total") == "TOTAL\n1,00 €"
         assert text_of(app, "#summary-number") == f"N° DE COMMANDE\n{SEED_ORDER}"
         assert text_of(app, "#summary-status") == "Statut\n● Commande Enregistrée"
+        # The quantity beside the product; the marketplace's "Point d'activité" placeholder
+        # is the shop's own line: no « vendu par ». The first column: ticked when prepared.
         assert rows(app, "#order-lines") == [
-            ["☐", "Thé de Noël", "Thé", "Point d'activité", "1,00 €", "20,00 %", "1"]
+            ["☐", "Thé de Noël", "1", "1,00 €", "20,00 %", "Thé", ""]
         ]
         assert rows(app, "#order-history") == [
             ["30/12/2020 09:45", "système", "Commande Enregistrée", ""]
         ]
         notes = rows(app, "#order-notifications")
-        assert (
-            app.screen.query_one("#order-notifications", DataTable).ordered_columns[4].label.plain
-            == "Envoyé le"
-        )
-        assert ["Courriel", "vendeur (profil)", "En attente", "0", "", ""] in notes
-        assert ["SMS", "+33612345678", "En attente", "0", "", ""] in notes
+        labels = app.screen.query_one("#order-notifications", DataTable).ordered_columns
+        assert [column.label.plain for column in labels] == [
+            "Statut",
+            "Canal",
+            "Destinataire",
+            "État",
+            "Dernière erreur",
+        ]
+        # Each notification says which status it belongs to.
+        assert ["● Enregistrée", "Courriel", "vendeur (profil)", "En attente", ""] in notes
+        assert ["● Enregistrée", "SMS", "+33612345678", "En attente", ""] in notes
         shown = screen_text(app)
         assert "COMMANDE EFFECTUÉE LE" in shown and "● Commande Enregistrée" in shown
 
@@ -495,14 +502,14 @@ async def test_r_resends_a_failed_notification(seeded: Config) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         before = rows(app, "#order-notifications")
-        index = next(i for i, row in enumerate(before) if row[2] == "Échec")
-        assert (before[index][3], before[index][5]) == ("1", "Invalid number")
+        index = next(i for i, row in enumerate(before) if row[3].startswith("Échec"))
+        assert (before[index][3], before[index][4]) == ("Échec (1 essai(s))", "Invalid number")
         assert "2 en attente, 1 en échec" in text_of(app, "#notifications-title")
         table = app.screen.query_one("#order-notifications", DataTable)
         table.focus()
         await settle(pilot)
         await press(pilot, *["down"] * index, "r")
-        assert rows(app, "#order-notifications")[index][2:4] == ["En attente", "0"]
+        assert rows(app, "#order-notifications")[index][3] == "En attente"
         assert "3 en attente, 0 en échec" in text_of(app, "#notifications-title")
         assert "Notification renvoyée à +33612345678" in text_of(app, "#order-notice")
     again = Notification.get_by_id(failed.id)
@@ -563,7 +570,7 @@ async def test_every_binding_has_an_id_a_description_and_a_footer_key(seeded: Co
         own = [*OrderScreen.BINDINGS, *ConfirmBar.BINDINGS, *CancelOrderModal.BINDINGS]
         assert all(b.id and b.description for b in own)  # type: ignore[union-attr]
         footer = screen_text(app).splitlines()[-1]
-        for description in ("Retour", "Suivant", "Annuler la modification", "PDF"):
+        for description in ("Retour", "Suivant", "Défaire", "PDF", "Historique", "Envois"):
             assert description in footer
 
 
@@ -608,9 +615,10 @@ async def test_at_80_by_24_the_essentials_are_on_screen(seeded: Config) -> None:
             "esc Retour",
             "s Statut",
             "n Suivant",
-            "^z Annuler la modification",
-            "r Renvoyer",
+            "^z Défaire",
             "p PDF",
+            "h Historique",
+            "m Envois",
         ):
             assert key in footer, key
         # The rest is reachable by scrolling, from the keyboard.

@@ -124,11 +124,11 @@ async def test_space_ticks_lines_and_c_offers_order_ready(shop: Config) -> None:
         assert Order.get(Order.number == "PR-001").status == "ready"
 
 
-async def test_m_writes_a_note_and_x_removes_a_line_which_ctrl_z_undoes(shop: Config) -> None:
+async def test_a_writes_a_note_and_x_removes_a_line_which_ctrl_z_undoes(shop: Config) -> None:
     app = _app(shop, order="PR-001")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("m")
+        await pilot.press("a")
         await settle(pilot)
         await pilot.press(*"Sonner deux fois", "enter")
         await settle(pilot)
@@ -200,13 +200,12 @@ async def test_late_orders_are_marked_and_filtered(shop: Config) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         rows = table_rows(app.screen.query_one("#orders"))
-        statuses = {row[0]: row[4] for row in rows}
+        statuses = {row[0]: row[5] for row in rows}  # column 1: the Date
         assert statuses["PR-002"].startswith("!")
         assert statuses["PR-001"].startswith("●")
         await pilot.press("f")
         await settle(pilot)
-        app.screen.query_one("#statuses").select("late")
-        await pilot.press("enter")
+        await pilot.press("end", "space", "enter")  # « En retard », the last line
         await settle(pilot)
         assert [row[0] for row in table_rows(app.screen.query_one("#orders"))] == ["PR-002"]
 

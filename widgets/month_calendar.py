@@ -93,6 +93,14 @@ class MonthCalendar(Widget, can_focus=True):
         self.today = today
         self.view: MonthView | None = None
         self._is_holiday = is_holiday
+        # One line per week (the day and its count) instead of two: short terminals.
+        self.compact = False
+
+    def set_compact(self, compact: bool) -> None:
+        """Draw a line per week (True) or two (the day, then its count and amount)."""
+        if compact != self.compact:
+            self.compact = compact
+            self.refresh(layout=True)
 
     # What the screen calls
 
@@ -136,7 +144,7 @@ class MonthCalendar(Widget, can_focus=True):
     # Drawing
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
-        return 2 + 2 * len(month_weeks(self.year, self.month))
+        return 2 + (1 if self.compact else 2) * len(month_weeks(self.year, self.month))
 
     def _cell_text(self, day: date, width: int) -> str:
         view = self.view
@@ -168,7 +176,7 @@ class MonthCalendar(Widget, can_focus=True):
             lines.append(f" {name}".ljust(column)[:column], style("month-calendar--weekday"))
         selected_style = style("month-calendar--selected")
         for week in month_weeks(self.year, self.month):
-            for line in (0, 1):
+            for line in (0,) if self.compact else (0, 1):
                 lines.append("\n")
                 for day in week:
                     cell_style = Style()
@@ -181,6 +189,9 @@ class MonthCalendar(Widget, can_focus=True):
                     if line == 0:
                         mark = "•" if day == self.today else ""
                         text = f" {day.day}{mark}"
+                        if self.compact:  # the count (and amount if it fits) beside the day
+                            text = text.ljust(5)
+                            text += self._cell_text(day, column - len(text) - 1)
                     else:
                         text = " " + self._cell_text(day, column - 1)
                     text = text.ljust(column)[:column]

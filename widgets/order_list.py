@@ -23,17 +23,20 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from app.i18n import _
+from app.i18n import _, format_day, format_short_day
 from widgets.money_cell import money
 from widgets.status_badge import status_parts
 
 if TYPE_CHECKING:
     from storage.queries import OrderRow
 
-# Below this terminal width the columns lose their padding and the labels get shorter.
-WIDE = 100
+# From this terminal width the columns get their padding and the statuses their long labels.
+WIDE = 120
+# From this width the date column shows the year (below, the list's title or the order does).
+FULL_DATE = 100
 # A tab or a newline in a customer's name would move the terminal's cursor: a space instead.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -43,33 +46,72 @@ class Column:
     width: int  # cells of content, padding excluded
 
 
-def columns_for(width: int) -> tuple[int, list[Column]]:
-    """Cell padding and columns that fit a terminal `width`: numbers whole, names cut to fit."""
+class Layout(NamedTuple):
+    """The columns for one terminal width, and how the cells are written in them."""
+
+    padding: int  # cells each side of a column's content
+    columns: list[Column]
+    full_date: bool  # '15/03/2021' rather than '15/03'
+    short_status: bool  # 'Enregistrée' rather than 'Commande Enregistrée'
+    wide: bool  # padded columns, the Actions column
+
+    @property
+    def width(self) -> int:
+        return sum(column.width + 2 * self.padding for column in self.columns)
+
+
+def _longest(*texts: str) -> int:
+    return max(cell_len(text) for text in texts)
+
+
+def columns_for(width: int) -> Layout:
+    """Columns that fit a terminal `width` (and its scrollbar): numbers and dates whole,
+    names cut to fit (with an ellipsis)."""
     wide = width >= WIDE
-    number, total, mode = 30, (11 if wide else 10), 9
-    actions = 7 if wide else 1
-    gaps = 12 if wide else 6  # the padding of six columns (two cells or one each)
-    rest = max(16, width - gaps - 2 - number - total - mode - actions)  # 2: the scrollbar
-    status = max(8, min(28, rest - 10)) if wide else 12  # short labels
-    client = max(8, rest - status)
+    full_date = width >= FULL_DATE
+    number = 30
+    day = 10 if full_date else 5
     if wide:
-        return 1, [
-            Column("number", _("N° Commande"), number),
+        total, actions = 11, 7
+        mode = _longest(_("Livraison"), _("Retrait"))
+        rest = max(16, width - 14 - 2 - number - day - total - mode - actions)  # 14: padding
+        status = 28 if rest >= 28 + 20 else 13  # long labels when the names keep 20 cells
+        client = max(8, rest - status)
+        return Layout(
+            1,
+            [
+                Column("number", _("N° Commande"), number),
+                Column("date", _("Date"), day),
+                Column("client", _("Client"), client),
+                Column("total", _("Total"), total),
+                Column("mode", _("Livraison"), mode),
+                Column("status", _("Statut"), status),
+                Column("actions", _("Actions"), actions),
+            ],
+            full_date,
+            status < 28,
+            wide,
+        )
+    # Narrow terminals: no padding, the cells keep a one-space gap themselves (the amount,
+    # aligned right, has one on its left); no Actions column (the footer says ⏎ Ouvrir),
+    # short modes and statuses.
+    total, status = 11, 13
+    mode = 2 + _longest(_("Livr."), _("Retr."), _("Mode"))
+    client = max(8, width - 2 - (number + 1) - (day + 1) - total - mode - status)
+    return Layout(
+        0,
+        [
+            Column("number", _("N° Commande"), number + 1),
+            Column("date", _("Date"), day + 1),
             Column("client", _("Client"), client),
             Column("total", _("Total"), total),
-            Column("mode", _("Livraison"), mode),
+            Column("mode", " " + _("Mode"), mode),
             Column("status", _("Statut"), status),
-            Column("actions", _("Actions"), actions),
-        ]
-    # Narrow terminals: no padding; the cells keep a one-space gap themselves.
-    return 0, [
-        Column("number", _("N° Commande"), number + 1),
-        Column("client", _("Client"), client + 1),
-        Column("total", _("Total"), total),
-        Column("mode", " " + _("Livraison"), mode + 2),
-        Column("status", _("Statut"), status + 1),
-        Column("actions", " ⏎", actions + 1),
-    ]
+        ],
+        full_date,
+        True,
+        wide,
+    )
 
 
 class Cell(NamedTuple):
@@ -86,41 +128,47 @@ SELECTED_SIGN = "■ "
 
 
 def cells_for(
-    row: OrderRow, *, wide: bool, late: bool = False, selected: bool = False
+    row: OrderRow, layout: Layout, *, late: bool = False, selected: bool = False
 ) -> tuple[Cell, ...]:
     """What each column shows of an order; plain strings: names come from customers."""
-    mode = _("Livraison") if row.fulfilment_mode == "delivery" else _("Retrait")
-    status, colour = status_parts(row.status, short=not wide)
+    status, colour = status_parts(row.status, short=layout.short_status)
     if late:
         status, colour = LATE_SIGN + status[1:], LATE_STYLE
     client = SELECTED_SIGN + row.customer_name if selected else row.customer_name
-    if wide:
+    day = row.placed_day
+    when = "" if day is None else (format_day(day) if layout.full_date else format_short_day(day))
+    if layout.wide:
+        mode = _("Livraison") if row.fulfilment_mode == "delivery" else _("Retrait")
         return (
             Cell(row.number),
+            Cell(when),
             Cell(client),
             Cell(money(row.total), right=True),
             Cell(mode),
             Cell(status, colour),
             Cell(_("Voir ⏎")),
         )
-    # Narrow terminals: no padding; the cells keep a one-space gap themselves.
+    mode = _("Livr.") if row.fulfilment_mode == "delivery" else _("Retr.")
     return (
         Cell(f"{row.number} "),
-        Cell(f"{client} "),
+        Cell(f"{when} "),
+        Cell(client),
         Cell(money(row.total), right=True),
         Cell(f" {mode} "),
         Cell(status, colour),
-        Cell(" ⏎"),
     )
 
 
 def fit(text: str, width: int) -> tuple[str, int]:
-    """`text` on one line cut to `width` cells, and the cells it takes."""
+    """`text` on one line, cut to `width` cells with an ellipsis, and the cells it takes."""
     if not text.isprintable():
         text = CONTROL.sub(" ", text)
     length = len(text) if text.isascii() else cell_len(text)
     if length > width:
-        return set_cell_size(text, width), width
+        if width < 2:
+            return set_cell_size(text, width), width
+        cut = set_cell_size(text, width - 1).rstrip() + ELLIPSIS
+        return cut, cell_len(cut)
     return text, length
 
 
@@ -245,8 +293,7 @@ class OrderList(ScrollView, can_focus=True):
         self._header: Strip | None = None
         self._cursor = 0
         self._basis = -1  # the terminal width the columns were laid out for
-        self._padding = 1
-        self._columns: list[Column] = []
+        self._layout = columns_for(80)
         # Bulk changes select orders (by number); the age timers tell which rows are late.
         self.selected: set[str] = set()
         self.late: Callable[[OrderRow], bool] | None = None
@@ -306,9 +353,7 @@ class OrderList(ScrollView, can_focus=True):
     def _cells(self, index: int) -> tuple[Cell, ...]:
         row = self._rows[index]
         late = self.late is not None and self.late(row)
-        return cells_for(
-            row, wide=self._basis >= WIDE, late=late, selected=row.number in self.selected
-        )
+        return cells_for(row, self._layout, late=late, selected=row.number in self.selected)
 
     @property
     def numbers(self) -> list[str]:
@@ -395,17 +440,14 @@ class OrderList(ScrollView, can_focus=True):
         if width == self._basis:
             return
         self._basis = width
-        self._padding, self._columns = columns_for(width)
+        self._layout = columns_for(width)
         self._header = None
         self._lines.clear()
         self._cursor_line = None
         self._update_virtual_size()
 
-    def _table_width(self) -> int:
-        return sum(column.width + 2 * self._padding for column in self._columns)
-
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self._table_width(), len(self._rows) + 1)
+        self.virtual_size = Size(self._layout.width, len(self._rows) + 1)
 
     def _forget_line(self, index: int) -> None:
         self._lines.pop(index, None)
@@ -450,7 +492,8 @@ class OrderList(ScrollView, can_focus=True):
         return strip, style
 
     def _line(self, index: int, style: Style, post_style: Style | None = None) -> Strip:
-        return line_of(self._cells(index), self._columns, self._padding, style, post_style)
+        layout = self._layout
+        return line_of(self._cells(index), layout.columns, layout.padding, style, post_style)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -458,8 +501,9 @@ class OrderList(ScrollView, can_focus=True):
         if y == 0:
             header_style = self.get_component_rich_style("order-list--header")
             if self._header is None:
-                labels = [Cell(column.label) for column in self._columns]
-                self._header = line_of(labels, self._columns, self._padding, header_style)
+                layout = self._layout
+                labels = [Cell(column.label) for column in layout.columns]
+                self._header = line_of(labels, layout.columns, layout.padding, header_style)
             return self._header.crop_extend(scroll_x, scroll_x + width, header_style)
         index = y - 1 + round(self.scroll_y)
         if index >= len(self._rows):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import Screen
 
 from app.i18n import _
 
@@ -78,3 +82,21 @@ def translate_description(text: str) -> str:
 def describe(binding: Binding) -> str:
     """A binding's description in the current language (ours and Textual's alike)."""
     return translate_description(binding.description or binding.action)
+
+
+def comptoir_bindings(screen: Screen[Any]) -> list[tuple[Binding, DOMNode, list[str]]]:
+    """Comptoir's own bindings active on `screen`, once per action, with the node they act
+    on and every key bound to it. Only bindings with an id: Textual's own (scrolling, copying,
+    editing a field) have none, and are not Comptoir's to explain."""
+    found: dict[str, tuple[Binding, DOMNode, list[str]]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if binding.id is None or not active.enabled:
+            continue
+        if binding.action in found:
+            keys = found[binding.action][2]
+            if key not in keys:
+                keys.append(key)
+            continue
+        found[binding.action] = (binding, active.node, [key])
+    return list(found.values())

@@ -62,4 +62,8 @@ EN = {
         "({latest}): upgrade Comptoir"
     ),
     "texte mal codé : {detail}": "badly encoded text: {detail}",
+    # app.documents.pdf
+    "wkhtmltopdf n'a pas fini en {seconds} s : arrêté, aucun PDF écrit (pdf_timeout_seconds).": (
+        "wkhtmltopdf did not finish in {seconds} s: stopped, no PDF written (pdf_timeout_seconds)."
+    ),
 }

@@ -1,4 +1,4 @@
-"""HTML to PDF with wkhtmltopdf (through pdfkit), locked down: no script, no file, no network.
+"""HTML to PDF with wkhtmltopdf, locked down: no script, no file, no network, bounded in time.
 
 Escaping every value that comes from an order (Jinja2 autoescape) is the real defence; the
 options, the Content-Security-Policy of the templates and the dead proxy are a second wall.
@@ -6,20 +6,20 @@ options, the Content-Security-Policy of the templates and the dead proxy are a s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
-from functools import lru_cache
 from pathlib import Path
-
-import pdfkit
 
 from app.errors import ComptoirError
 from app.i18n import _
 from storage import files
 
 INSTALL_HINT = "apt-get install --no-install-recommends wkhtmltopdf"
+timeout_seconds = 60.0  # set_timeout(config.pdf_timeout_seconds)
 
 # Every request wkhtmltopdf might still make goes to this proxy, where nothing listens:
 # a document never reaches the network even if the CSP and the escaping were bypassed.
@@ -60,21 +60,50 @@ def command_line(executable: str, source: str, output: str) -> list[str]:
     return [*args, source, output]
 
 
-@lru_cache(maxsize=4)
-def _configuration(executable: str) -> pdfkit.configuration.Configuration:
-    # The environment is copied: pdfkit would otherwise rewrite os.environ in place.
-    env = dict(os.environ)
-    # pdfkit reads options from `<meta name="pdfkit-…">` tags of the HTML; order data is
-    # escaped so it cannot hold one, and a prefix with a NUL byte (which intake refuses)
-    # turns the feature off for good.
-    return pdfkit.configuration(
-        wkhtmltopdf=executable, environ=env, meta_tag_prefix="\x00no-options-from-html-"
-    )
-
-
 def is_pdf(data: bytes) -> bool:
     """True when `data` looks like a whole PDF file (header and end-of-file marker)."""
     return data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+
+
+def set_timeout(seconds: float) -> None:
+    """How long one wkhtmltopdf may run (`pdf_timeout_seconds`; at least a second)."""
+    global timeout_seconds
+    timeout_seconds = max(float(seconds), 1.0)
+
+
+def _run(command: list[str], html: bytes) -> str:
+    """Run wkhtmltopdf on `html` (its standard input); what it said on failure, or ComptoirError.
+
+    It runs in a session of its own so that, when it outlives `timeout_seconds` (a page it
+    cannot finish, a broken install), it is killed with anything it started: a hung
+    wkhtmltopdf never hangs `comptoir pdf` or a screen.
+    """
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        errors = process.communicate(html, timeout=timeout_seconds)[1]
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise ComptoirError(
+            _(
+                "wkhtmltopdf n'a pas fini en {seconds} s : arrêté, aucun PDF écrit "
+                "(pdf_timeout_seconds).",
+                seconds=f"{timeout_seconds:g}",
+            )
+        ) from None
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
+    return errors.decode("utf-8", "replace").strip() if process.returncode else ""
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -82,30 +111,23 @@ def html_to_pdf(html: str) -> bytes:
     executable = wkhtmltopdf_path()
     with tempfile.TemporaryDirectory(prefix="comptoir-pdf-") as folder:
         target = Path(folder) / "out.pdf"
-        kit = pdfkit.PDFKit(
-            html,
-            "string",
-            options=OPTIONS,
-            configuration=_configuration(executable),
-        )
         try:
-            kit.to_pdf(str(target))
+            said = _run(command_line(executable, "-", str(target)), html.encode("utf-8"))
         except OSError as exc:
-            # wkhtmltopdf exits 1 after writing a good PDF when it blocked a resource (a
-            # file:// or an unreachable URL): the document is fine, keep it.
-            data = target.read_bytes() if target.exists() else b""
-            if is_pdf(data):
-                return data
-            detail = str(exc).strip().splitlines()
             raise ComptoirError(
-                _("wkhtmltopdf n'a pas pu produire le PDF : {detail}", detail=detail[-1])
-                if detail
-                else _("wkhtmltopdf n'a pas pu produire le PDF.")
+                _("wkhtmltopdf n'a pas pu produire le PDF : {detail}", detail=exc.strerror or exc)
             ) from None
-        data = target.read_bytes()
-    if not is_pdf(data):
-        raise ComptoirError(_("wkhtmltopdf n'a pas pu produire le PDF."))
-    return data
+        data = target.read_bytes() if target.exists() else b""
+    if is_pdf(data):
+        # wkhtmltopdf exits 1 after writing a good PDF when it blocked a resource (a
+        # file:// or an unreachable URL): the document is fine, keep it.
+        return data
+    detail = said.splitlines()
+    raise ComptoirError(
+        _("wkhtmltopdf n'a pas pu produire le PDF : {detail}", detail=detail[-1])
+        if detail
+        else _("wkhtmltopdf n'a pas pu produire le PDF.")
+    )
 
 
 def wkhtmltopdf_version() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -82,7 +83,18 @@ def render_document_pdf(document_number: str) -> bytes:
 
 
 def _safe_name(text: str) -> str:
-    return _UNSAFE_IN_NAME.sub("_", text).strip("._") or "document"
+    """`text` as a file name: itself when it is one, else folded plus a hash of the original.
+
+    Folding alone made « A/1 » and « A_1 » (or « é-1 » and « e-1 ») the same file, so one
+    order's PDF overwrote the other's. A folded name ends in « ~ » and 10 hex digits of the
+    number's SHA-256; « ~ » never survives folding, so no number written as is can look like
+    a folded one, and two folded ones differ unless 40 bits of their hashes collide.
+    """
+    safe = _UNSAFE_IN_NAME.sub("_", text).strip("._") or "document"
+    if safe == text:
+        return safe
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{safe}~{digest}"
 
 
 def order_pdf_name(number: str) -> str:

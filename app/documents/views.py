@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.errors import NotFoundError
 from app.i18n import _
-from app.orders.rules import get_order, history, status_label
+from app.orders.rules import get_order, history, reason_label, status_label
 from app.orders.view import OrderView, order_lines, order_view
 from app.shop.profile import ProfileData, load_profile
 from storage.models import Document, Meta, Order
@@ -74,7 +74,7 @@ def order_sheet(order: Order, tz: ZoneInfo | None = None) -> tuple[OrderView, Or
                 local(change.at, tz),
                 change.by or _("système"),
                 status_label(change.to_status),
-                change.reason or "",
+                reason_label(change.reason),
             )
             for change in history(order)
         ),

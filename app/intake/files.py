@@ -36,6 +36,11 @@ PAYMENTS = ("ok", "failed")
 MAX_TEXT = 2_000
 MAX_LINES = 1_000
 MAX_QUANTITY = 100_000
+# The largest amount an order, a line or a price may hold: 1,000,000.00 € (10**8 cents),
+# a hundred times any order a shop at a counter takes. The database holds 64-bit cents
+# (9.2 × 10**18): two orders near that limit made the calendar's month sum overflow. At
+# this bound a month's sum overflows only past 92 billion orders.
+MAX_AMOUNT = Decimal("1000000.00")
 
 
 @dataclass(frozen=True)
@@ -140,9 +145,16 @@ def _amount(value: Any, path: str) -> Decimal:
     if not isinstance(value, str):
         raise _Invalid(path, 'must be an amount as a string, like "12.50"')
     try:
-        return money.parse_amount(value)
+        amount = money.parse_amount(value)
     except ValueError as exc:
         raise _Invalid(path, str(exc)) from None
+    return _bounded(amount, path)
+
+
+def _bounded(amount: Decimal, path: str) -> Decimal:
+    if amount > MAX_AMOUNT:
+        raise _Invalid(path, f"is above {MAX_AMOUNT}, the largest amount an order may hold")
+    return amount
 
 
 def _number(value: Any) -> str:
@@ -233,6 +245,7 @@ def _parse_rest(doc: dict[str, Any], number: str) -> OrderDraft:
     shipping = _amount(fulfilment["shipping_fee"], "fulfilment.shipping_fee")
     total = _amount(doc["total"], "total")
     computed = sum((line.total for line in lines), start=shipping)
+    _bounded(computed, "lines and shipping")
     if computed != total:
         raise _Invalid("total", f"is {total} but the lines and shipping add up to {computed}")
     payment = doc["payment"]
@@ -273,7 +286,7 @@ def _line(raw: Any, path: str) -> LineDraft:
         rate = money.parse_vat_rate(rate_text)
     except ValueError as exc:
         raise _Invalid(f"{path}.vat_rate", str(exc)) from None
-    return LineDraft(
+    draft = LineDraft(
         product=_text(line["product"], f"{path}.product"),
         category=_text(line.get("category", ""), f"{path}.category", required=False),
         seller=_text(line.get("seller", ""), f"{path}.seller", required=False),
@@ -281,6 +294,8 @@ def _line(raw: Any, path: str) -> LineDraft:
         quantity=quantity,
         vat_rate=rate,
     )
+    _bounded(draft.total, f"{path} (unit_price × quantity)")
+    return draft
 
 
 def parse_document(data: Any) -> list[OrderDraft]:

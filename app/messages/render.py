@@ -206,6 +206,26 @@ def _address(value: str) -> str:
     return formataddr((name, address), charset="utf-8") if name else address
 
 
+# `mail_from` when nothing was configured: a shop with a mail address sends from it instead.
+UNSET_MAIL_FROM = "comptoir@localhost"
+
+
+def sender_headers(mail_from: str, shop: ShopView) -> dict[str, str]:
+    """From (with the shop's name unless the configuration names the sender) and Reply-To
+    (the profile's mail), so that a customer's answer reaches the shop."""
+    name, address = parseaddr(mail_from)
+    shop_email = _one_line(shop.email)
+    if (not address or address == UNSET_MAIL_FROM) and shop_email:
+        address = shop_email
+    if not address:
+        return {"From": mail_from}
+    name = name or _one_line(shop.name)
+    headers = {"From": formataddr((name, address), charset="utf-8") if name else address}
+    if shop_email:
+        headers["Reply-To"] = shop_email
+    return headers
+
+
 def _boundary() -> str:
     # Parts are base64, whose alphabet has no "_": this boundary cannot occur in them, so
     # the generator need not search the whole text for a free one (a tenth of its time).
@@ -246,7 +266,8 @@ def build_mail(
         )
         message = MIMEMultipart("mixed", boundary=_boundary(), _subparts=[message, pdf])
     message["Subject"] = _header(subject(job, shop, words))
-    message["From"] = _address(mail_from)
+    for header, value in sender_headers(mail_from, shop).items():
+        message[header] = value
     message["To"] = _address(recipient)
     message["Message-ID"] = message_id(job.id, job.order.number)
     message["Date"] = format_datetime(now or datetime.now(UTC))

@@ -38,6 +38,17 @@ def by_label(by: str) -> str:
     return by or _("système")
 
 
+# Reasons the system records, stored as these stable keys; shown in the current language.
+SYSTEM_REASONS = {"payment failed": "Paiement refusé"}
+
+
+def reason_label(reason: str | None) -> str:
+    """A change's reason for display: the system's own translated, staff's as typed."""
+    if reason in SYSTEM_REASONS:
+        return _(SYSTEM_REASONS[reason])
+    return reason or ""
+
+
 def status_label(status: str | OrderStatus) -> str:
     """The translated label of a status key."""
     return _(STATUS_LABELS[OrderStatus(status)])
@@ -220,7 +231,7 @@ def queue_status_notifications(
                 "status",
                 status,
                 order.customer_email,
-                due,
+                _not_before_earlier(order, "mail", due),
                 now,
                 config,
                 by,
@@ -236,13 +247,29 @@ def queue_status_notifications(
                 "status",
                 status,
                 order.customer_mobile,
-                due,
+                _not_before_earlier(order, "sms", due),
                 now,
                 config,
                 by,
             )
         )
     return created
+
+
+def _not_before_earlier(order: Order, channel: str, due: datetime) -> datetime:
+    """`due`, or later: a customer never gets a status message before an earlier one of the
+    same order still waiting (the notifier sends by due time, then by creation)."""
+    waiting = (
+        Notification.select(fn.MAX(Notification.due_at))
+        .where(
+            (Notification.order == order)
+            & (Notification.audience == "customer")
+            & (Notification.channel == channel)
+            & (Notification.state.in_(["pending", "sending"]))
+        )
+        .scalar()
+    )
+    return max(due, waiting) if waiting is not None else due
 
 
 def queue_new_order_notifications(

@@ -29,6 +29,7 @@ from app.i18n import _, format_money
 from app.messages.outbox import for_order
 from app.orders.rules import ChangeResult, get_order, history, status_label, undo_change
 from app.orders.statuses import OrderStatus
+from app.shop import placeholders
 from storage.models import Notification, Order, OrderLine, StatusChange
 
 _ZERO = Decimal("0.00")
@@ -144,7 +145,7 @@ def _line_view(line: OrderLine) -> LineView:
         position=line.position,
         product=line.product,
         category=line.category,
-        seller=line.seller,
+        seller=placeholders.shown(line.seller),  # the shop's own line: no "vendu par"
         quantity=line.quantity,
         unit_price=line.unit_price,
         unit_price_ht=unit_ht,

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from app.i18n import _
-from app.orders.rules import by_label, status_label
+from app.orders.rules import by_label, reason_label, status_label
 from storage.models import Order, OrderEvent, StatusChange
 
 KIND_LABELS = {
@@ -72,7 +72,7 @@ def history_rows(changes: list[StatusChange], extra: list[OrderEvent]) -> list[H
         moves = status_label(change.to_status)
         if change.from_status:
             moves = f"{status_label(change.from_status)} → {moves}"
-        reason = change.reason or ""
+        reason = reason_label(change.reason)
         if change.undone:
             reason = f"{reason} ({_('annulée')})" if reason else _("annulée")
         rows.append(

@@ -7,12 +7,14 @@ from dataclasses import dataclass, fields
 
 from email_validator import EmailNotValidError, validate_email
 from schwifty import IBAN
+from schwifty import exceptions as iban_errors
 from schwifty.exceptions import SchwiftyException
 
 from app.clock import utcnow
 from app.errors import ValidationError
 from app.i18n import _
 from app.intake.files import normalise_mobile
+from app.shop import placeholders
 from app.text import check_text
 from storage.db import write_transaction
 from storage.models import Profile
@@ -44,12 +46,40 @@ class ProfileData:
     iban: str = ""
 
     @property
+    def shown_point_of_sale(self) -> str:
+        """The point of sale as documents print it: nothing for the marketplace's
+        placeholder, nor when it only repeats the shop's name."""
+        value = placeholders.shown(self.point_of_sale).strip()
+        return "" if value.casefold() == self.name.strip().casefold() else value
+
+    @property
     def iban_valid(self) -> bool:
         """True when payouts can be made (a valid IBAN is on file)."""
         try:
             return bool(self.iban) and bool(IBAN(self.iban))
         except SchwiftyException:
             return False
+
+
+# schwifty's reasons are English; staff read these (French source, the catalogue translates).
+IBAN_REASONS: tuple[tuple[type[SchwiftyException], str], ...] = (
+    (iban_errors.InvalidChecksumDigits, "la clé de contrôle ne correspond pas (faute de frappe ?)"),
+    (iban_errors.InvalidLength, "longueur incorrecte pour ce pays"),
+    (iban_errors.InvalidCountryCode, "code pays inconnu (il commence par deux lettres, ex. FR)"),
+    (iban_errors.InvalidStructure, "caractères inattendus pour ce pays"),
+    (iban_errors.InvalidBBANChecksum, "la clé RIB ne correspond pas"),
+    (iban_errors.InvalidBankCode, "code banque inconnu"),
+    (iban_errors.InvalidBranchCode, "code guichet invalide"),
+    (iban_errors.InvalidAccountCode, "numéro de compte invalide"),
+)
+
+
+def iban_reason(error: SchwiftyException) -> str:
+    """Why schwifty refused an IBAN, in the current language."""
+    for kind, reason in IBAN_REASONS:
+        if isinstance(error, kind):
+            return _(reason)
+    return _("format non reconnu")
 
 
 def load_profile() -> ProfileData:
@@ -91,7 +121,7 @@ def clean_field(name: str, value: str) -> str:
         try:
             return IBAN(value).formatted
         except SchwiftyException as exc:
-            raise ValidationError(_("IBAN invalide : {reason}", reason=exc)) from None
+            raise ValidationError(_("IBAN invalide : {reason}", reason=iban_reason(exc))) from None
     if name == "siret":
         digits = value.replace(" ", "")
         if not (len(digits) == 14 and digits.isdigit() and _luhn_ok(digits)):

@@ -16,10 +16,11 @@ from pathlib import Path
 from time import monotonic
 from typing import Any
 
+from rich.text import Text
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.worker import Worker, WorkerState
@@ -35,7 +36,7 @@ from storage.db import first_line, thread_connection
 from storage.queries import numbers_starting, order_exists
 from storage.watch import Change, ChangeWatcher
 from widgets.compat import style_first_screen
-from widgets.textual_keys import describe
+from widgets.textual_keys import comptoir_bindings, describe
 
 # The screens a key opens (Aller à, Aide, the sign-in once staff exist) are imported when
 # first shown: the help screen's table alone is a few hundredths of a second at start.
@@ -99,19 +100,27 @@ def _profile_screen() -> Screen[Any]:
 
 
 class ScreenActionsProvider(Provider):
-    """Ctrl+P: the actions of the current screen (and the global ones), by their name."""
+    """Ctrl+P: the three sections from every screen, then the current screen's actions (and
+    the global ones), by their name; never Textual's own keys."""
 
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self.app
         actions: list[tuple[str, str, Callable[[], object]]] = []
         seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
+        # The sections first, whatever has the focus (a field's keys hide the App's).
+        for binding in app.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action.startswith("section("):
+                seen.add(binding.action)
+                run = partial(app.run_action, binding.action)
+                actions.append((describe(binding), app.get_key_display(binding), run))
+        for binding, node, _keys in comptoir_bindings(self.screen):
+            if binding.action in seen or not binding.description:
                 continue
             seen.add(binding.action)
             name = describe(binding)
-            key = self.app.get_key_display(binding)
-            actions.append((name, key, partial(self.app.run_action, binding.action, active.node)))
+            key = app.get_key_display(binding)
+            actions.append((name, key, partial(app.run_action, binding.action, node)))
         return actions
 
     async def discover(self) -> Hits:
@@ -120,10 +129,20 @@ class ScreenActionsProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        found = False
         for name, key, run in self._actions():
             score = matcher.match(name)
             if score > 0:
+                found = True
                 yield Hit(score, matcher.highlight(name), run, text=name, help=key)
+        if not found:
+            # Said here, in the current language: the palette's own line is English only.
+            nothing = _("Aucune action ne correspond à « {query} »", query=query)
+            yield Hit(0.01, Text(nothing, style="italic"), _nothing, text=nothing)
+
+
+def _nothing() -> None:
+    """What the palette's "no match" line does when chosen."""
 
 
 # `g` with the start of several numbers lists this many of them to choose from.
@@ -164,8 +183,11 @@ class ComptoirApp(App[None]):
         poll_seconds: float = 1.0,
         run_notifier: bool = False,
         animation_level: str = "none",
+        demo_maildir: Path | None = None,
     ) -> None:
         super().__init__()
+        # `comptoir --demo`: where the demo's mails are captured (said at start and in `?`).
+        self.demo_maildir = demo_maildir
         # Over SSH every animation frame is a full repaint on a slow link: none by default.
         self.animation_level = animation_level  # type: ignore[assignment]
         self.register_theme(CONTRAST_THEME)
@@ -226,6 +248,13 @@ class ComptoirApp(App[None]):
             gc.enable()
 
     def on_mount(self) -> None:
+        if self.demo_maildir is not None:
+            self.notify(
+                _("Démonstration : les mails envoyés arrivent dans {path}", path=self.demo_maildir),
+                title=_("Démonstration"),
+                timeout=30,
+                markup=False,
+            )
         # A second on, the first screen has its data painted (0.35 s on a million orders).
         self.set_timer(1.0, gc.enable, name="collector")  # see run_async
         # Asked here, on the App's thread and before the message loop reads a single key:
@@ -270,11 +299,32 @@ class ComptoirApp(App[None]):
 
     # Global actions
 
-    async def action_section(self, name: str) -> None:
+    def leave_then(self, proceed: Callable[[], object]) -> None:
+        """Run `proceed` (a section change, quitting) once the current screen agrees to be
+        left: a screen with unsaved edits (`before_leaving`) asks first."""
+        before_leaving = getattr(self.screen, "before_leaving", None)
+        if before_leaving is None:
+            self.call_later(proceed)
+        else:
+            before_leaving(partial(self.call_later, proceed))
+
+    def action_section(self, name: str) -> None:
+        self.leave_then(partial(self._show_section, name))
+
+    async def _show_section(self, name: str) -> None:
         if self.current_mode != name:
             await self.switch_mode(name)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+
+    async def action_quit(self) -> None:
+        self.leave_then(self.exit)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P, with its prompt in the current language (Textual's is English)."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = _("Chercher une action ou un écran…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
     def action_go_to_order(self) -> None:
         from screens.goto import GoToOrderScreen
@@ -289,7 +339,8 @@ class ComptoirApp(App[None]):
         from screens.help import HelpScreen, screen_keys
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(screen_keys(self.screen)))
+            keys = screen_keys(self.screen)
+            self.push_screen(HelpScreen(keys, demo_maildir=self.demo_maildir))
 
     def open_order(self, number: str) -> None:
         """Open an order by its number, or say plainly that there is none."""

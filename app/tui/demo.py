@@ -22,7 +22,7 @@ from typing import Any
 
 from app.config import Config
 from app.i18n import _
-from app.intake.files import import_drafts, import_files, normalise_mobile, parse_document
+from app.intake.files import import_files, normalise_mobile, parse_document, record_order
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus
 from app.shop.profile import save_profile
@@ -86,7 +86,7 @@ DEMO_PROFILE = {
     "address": "12 rue Mercière, 69002 Lyon",
     "email": "boutique@thes-merveilles.example.org",
     "mobile": "+33612345678",
-    "point_of_sale": "Point d'activité",
+    "point_of_sale": "Boutique de la Presqu'île",
     "siret": "10000000910008",  # made up, with valid check digits
     "vat_number": "FR88100000009",
     "iban": "FR7630006000011234567890189",  # the usual French example IBAN
@@ -209,12 +209,11 @@ def _write(
     progress: Callable[[int, int], None] | None,
 ) -> None:
     tz = config.tz
-    by_day: dict[date, list[Any]] = {}
     for draft in drafts:
-        by_day.setdefault(draft.placed_at.astimezone(tz).date(), []).append(draft)
-    for batch in by_day.values():
-        last = max(d.placed_at for d in batch).astimezone(UTC).replace(tzinfo=None)
-        import_drafts(batch, config=config, now=last)
+        # Each order arrives when it was placed: its "Commande Enregistrée" comes first in
+        # its history, and its registration mail is due before any status mail.
+        # (A fresh database: no number is known yet, so no need for import_drafts' checks.)
+        record_order(draft, config=config, now=_utc(draft.placed_at))
     flow = (S.CONFIRMING, S.PROCESSING, S.READY, S.IN_DELIVERY, S.FINISHED)
     for done, draft in enumerate(drafts, start=1):
         if progress is not None and (done % 25 == 0 or done == len(drafts)):
@@ -223,7 +222,7 @@ def _write(
             continue
         age = (today - draft.placed_at.astimezone(tz).date()).days
         target, reason = _target(rng, age)
-        moment = draft.placed_at.astimezone(UTC).replace(tzinfo=None)
+        moment = _utc(draft.placed_at)
         steps = [] if target is S.REGISTERED else list(flow)
         if target is S.CANCELLED:
             steps = [*flow[: rng.randint(0, 2)], S.CANCELLED]
@@ -251,9 +250,19 @@ def _write(
     ).execute()
 
 
+def _utc(moment: datetime) -> datetime:
+    """`moment` as the naive UTC the database stores."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _show_progress(done: int, total: int) -> None:
     text = _("Préparation de la boutique de démonstration… {done}/{total}", done=done, total=total)
     print(f"\rcomptoir: {text}", end="", file=sys.stderr, flush=True)
+
+
+def demo_maildir(config: Config) -> Path:
+    """Where `demo_environment` captures the demo's mails: a Maildir beside its database."""
+    return Path(config.database_url.removeprefix("sqlite:///")).parent / "Maildir"
 
 
 @contextmanager
@@ -272,7 +281,7 @@ def demo_environment(
         file=sys.stderr,
     )
     try:
-        with MailCapture(folder / "Maildir") as smtp_url:
+        with MailCapture(demo_maildir(demo_config)) as smtp_url:
             demo_config = replace(demo_config, smtp_url=smtp_url)
             open_database(demo_config.resolved_database_url, timezone=demo_config.timezone)
             seed_demo(demo_config, today=today, months=months, progress=_show_progress)

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import Config
@@ -55,6 +56,7 @@ def make_app(
     notifier: bool = False,
     animation_level: str | None = None,
     clock: Callable[[], datetime] | None = None,
+    demo_maildir: Path | None = None,
 ) -> ComptoirApp:
     """The App for `config`: database open, language set, first month and order chosen.
 
@@ -76,6 +78,9 @@ def make_app(
         )
 
     set_language(config.lang)
+    from app.documents.pdf import set_timeout  # light: subprocess is Textual's already
+
+    set_timeout(config.pdf_timeout_seconds)
     if config.keymap:
         from app.tui.keys import check_keymap
 
@@ -105,6 +110,7 @@ def make_app(
         poll_seconds=poll_seconds,
         run_notifier=notifier,
         animation_level=animation_level,
+        demo_maildir=demo_maildir,
     )
     if clock is not None:
         app.clock = clock
@@ -118,10 +124,16 @@ def run_tui(
     if month:
         parse_month(month)  # a bad --month is refused before anything is opened
     if demo:
-        from app.tui.demo import demo_environment
+        from app.tui.demo import demo_environment, demo_maildir
 
         with demo_environment(config) as demo_config:
-            make_app(demo_config, month=month, order=order, notifier=True).run()
+            make_app(
+                demo_config,
+                month=month,
+                order=order,
+                notifier=True,
+                demo_maildir=demo_maildir(demo_config),
+            ).run()
         return 0
     make_app(config, month=month, order=order, notifier=True).run()
     return 0
