@@ -9,145 +9,333 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from app import __version__
-from app.config import Config, load_config
+from app.config import LANGUAGES, Config, load_config
 from app.errors import SHOWN, ComptoirError
-from app.i18n import _, set_language
+from app.i18n import _, language, set_language
 from app.text import check_text, printable
 
 Handler = Callable[[argparse.Namespace, Config], int]
 
+# argparse's own words (its gettext messages in Python 3.11) in French. Their English, the
+# catalogue's (app/catalogue/cli.py), is argparse's original: tests/test_cli_french.py checks
+# both agree, so that English shows argparse's words unchanged.
+ARGPARSE_FRENCH = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments positionnels",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix invalide : %(value)r (au choix : %(choices)s)"
+    ),
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "one of the arguments %s is required": "l'un des arguments %s est obligatoire",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "ignored explicit argument %r": "valeur ignorée : %r",
+    "expected one argument": "une valeur attendue",
+    "expected at most one argument": "au plus une valeur attendue",
+    "expected at least one argument": "au moins une valeur attendue",
+    "expected %s arguments": "%s valeur(s) attendue(s)",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "option ambiguë : %(option)s peut désigner %(matches)s"
+    ),
+    "unexpected option string: %s": "option inattendue : %s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "commande inconnue %(parser_name)r (au choix : %(choices)s)"
+    ),
+    "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
+}
 
-def _common() -> argparse.ArgumentParser:
+
+def _argparse_gettext(message: str) -> str:
+    return ARGPARSE_FRENCH.get(message, message) if language() == "fr" else message
+
+
+def _argparse_ngettext(singular: str, plural: str, count: int) -> str:
+    english = singular if count == 1 else plural
+    return ARGPARSE_FRENCH.get(plural, english) if language() == "fr" else english
+
+
+@contextmanager
+def argparse_in_language() -> Iterator[None]:
+    """argparse's headings and refusals in the current language while the block runs.
+
+    argparse looks its words up through gettext (`argparse._`, `argparse.ngettext`, bound
+    when it is imported); the hook is put back afterwards, so nothing else in the process
+    (pytest's own options) is affected.
+    """
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _argparse_gettext, _argparse_ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class Parser(argparse.ArgumentParser):
+    """A refused command line is one line on stderr and exit 2 (argparse prints the usage
+    and an English « error: » line instead)."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = _("voir « {prog} --help »", prog=self.prog)
+        print(f"comptoir: {printable(message)} ({hint})", file=sys.stderr)
+        self.exit(2)
+
+
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """The `type=` of a number flag: a bad value is argparse's one line (exit 2), naming
+    what is expected."""
+
+    def convert(text: str) -> int:
+        try:
+            number: int | None = int(text.strip())
+        except ValueError:
+            number = None
+        if number is not None and low <= number and (high is None or number <= high):
+            return number
+        if high is None:
+            expected = _("un nombre entier d'au moins {low}", low=low)
+        else:
+            expected = _("un nombre entier de {low} à {high}", low=low, high=high)
+        raise argparse.ArgumentTypeError(
+            _("{expected} attendu, pas « {value} »", expected=expected, value=text)
+        )
+
+    return convert
+
+
+def _common() -> Parser:
     """Options accepted before or after the command name."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="URL",
         default=argparse.SUPPRESS,
-        help="database URL (sqlite:///file.db or postgresql://…)",
+        help=_("adresse de la base de données (sqlite:///fichier.db ou postgresql://…)"),
     )
     common.add_argument(
         "--lang",
-        choices=("fr", "en"),
+        choices=LANGUAGES,
         default=argparse.SUPPRESS,
-        help="language of the interface and messages (default fr)",
+        help=_("langue de l'interface et des messages (fr par défaut)"),
     )
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of every command; `--help` works on each."""
+def profile_options() -> dict[str, tuple[str, str]]:
+    """`comptoir profile --OPTION`: the profile field each option sets, and its help (in the
+    current language)."""
+    return {
+        "name": ("name", _("nom du vendeur")),
+        "address": ("address", _("adresse postale")),
+        "email": ("email", _("mail des alertes de nouvelle commande")),
+        "mobile": ("mobile", _("mobile des alertes SMS")),
+        "iban": ("iban", _("IBAN des versements")),
+        "siret": ("siret", _("SIRET (14 chiffres)")),
+        "vat": ("vat_number", _("n° de TVA intracommunautaire")),
+        "point-of-sale": ("point_of_sale", _("point d'activité")),
+        "legal-form": ("legal_form", _("forme juridique, par exemple SARL, EI, SAS")),
+        "share-capital": ("share_capital", _("capital social en euros")),
+        "registry": ("registry", _("RCS ou RM et sa ville, par exemple « RCS Lyon »")),
+        "registry-number": (
+            "registry_number",
+            _("numéro d'immatriculation (commence par le SIREN)"),
+        ),
+        "vat-regime": (
+            "vat_regime",
+            _("normal, ou franchise (franchise en base, art. 293 B du CGI)"),
+        ),
+        "vat-exemption": ("vat_exemption", _("le motif imprimé à côté des lignes à 0 %%")),
+    }
+
+
+def build_parser() -> Parser:
+    """The parser of every command; `--help` works on each (built in the current language:
+    run it inside `argparse_in_language` for argparse's own words)."""
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="comptoir",
         parents=[common],
-        description="Comptoir: the order back office of a local shop.",
+        description=_("Comptoir : le back-office des commandes d'une boutique de quartier."),
     )
-    parser.add_argument("--version", action="version", version=f"comptoir {__version__}")
-    parser.add_argument("--month", metavar="YYYY-MM", help="open the calendar on this month")
-    parser.add_argument("--order", metavar="NUMBER", help="open this order")
     parser.add_argument(
-        "--demo", action="store_true", help="a throwaway seeded database and a local mail capture"
+        "--version",
+        action="version",
+        version=f"comptoir {__version__}",
+        help=_("afficher la version et quitter"),
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    names = _metavars()
+    month, number, file = _("AAAA-MM"), names["number"], names["files"]
+    parser.add_argument("--month", metavar=month, help=_("ouvrir le calendrier sur ce mois"))
+    parser.add_argument("--order", metavar=number, help=_("ouvrir cette commande"))
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("une base de démonstration jetable et une capture locale des mails"),
+    )
+    commands = parser.add_subparsers(dest="command", metavar=_("SOUS-COMMANDE"))
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str) -> Parser:
         return commands.add_parser(name, parents=[common], help=help_text, description=help_text)
 
-    p = command("import", "import orders from JSON files (all or nothing per file)")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p = command(
+        "import", _("importer des commandes depuis des fichiers JSON (tout ou rien par fichier)")
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar=file)
 
-    p = command("status", "change the status of one or several orders (same rules as the TUI)")
-    p.add_argument("number", metavar="NUMBER", nargs="+", help="one or several order numbers")
-    p.add_argument("status", metavar="STATUS", help="e.g. confirming, ready, cancelled")
-    p.add_argument("--reason", help="why (required for cancelled)")
-    p.add_argument("--by", default=None, metavar="NAME", help="staff member making the change")
+    p = command(
+        "status",
+        _("changer le statut d'une ou de plusieurs commandes (mêmes règles que l'interface)"),
+    )
+    p.add_argument(
+        "number", metavar=number, nargs="+", help=_("un ou plusieurs numéros de commande")
+    )
+    p.add_argument(
+        "status", metavar=names["status"], help=_("par exemple confirming, ready, cancelled")
+    )
+    p.add_argument("--reason", metavar=_("MOTIF"), help=_("pourquoi (obligatoire pour cancelled)"))
+    p.add_argument(
+        "--by",
+        default=None,
+        metavar=names["name"],
+        help=_("membre de l'équipe qui fait le changement"),
+    )
 
-    p = command("profile", "show the seller's profile, or set fields of it")
-    for field, text in (
-        ("name", "seller name"),
-        ("address", "postal address"),
-        ("email", "mail for new-order alerts"),
-        ("mobile", "mobile for SMS alerts"),
-        ("iban", "IBAN for payouts"),
-        ("siret", "SIRET (14 digits)"),
-        ("vat", "intra-EU VAT number"),
-        ("point-of-sale", "point d'activité"),
-    ):
-        p.add_argument(f"--{field}", help=text)
+    p = command("profile", _("afficher le profil du vendeur, ou en changer des champs"))
+    for option, (_field, text) in profile_options().items():
+        if option == "vat-regime":
+            p.add_argument(f"--{option}", choices=("normal", "franchise"), help=text)
+        else:
+            p.add_argument(f"--{option}", help=text)
 
-    p = command("worker", "run the notifier alone")
+    p = command("worker", _("faire tourner le notificateur seul"))
     p.add_argument(
         "--drain",
         action="store_true",
-        help="wait out grace periods, send, exit 0 when nothing is left",
+        help=_("attendre la fin des délais, envoyer, sortir avec 0 quand il ne reste rien"),
     )
     p.add_argument(
         "--batch",
-        type=int,
+        type=_whole_number(1),
         default=100,
         metavar="N",
-        help="messages claimed at a time, sent over one connection (default 100)",
+        help=_("messages réservés à la fois, envoyés sur une connexion (100 par défaut)"),
     )
 
-    p = command("staff", "manage staff sign-in")
+    p = command("staff", _("gérer la connexion de l'équipe"))
     p.add_argument("action", choices=("add", "list", "disable", "passwd"))
-    p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("name", nargs="?", metavar=names["name"])
 
-    p = command("pdf", "write the order's PDF")
-    p.add_argument("number", metavar="NUMBER")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+    p = command("pdf", _("écrire le PDF de la commande"))
+    p.add_argument("number", metavar=number)
+    p.add_argument("-o", "--output", type=Path, metavar=file)
 
-    p = command("invoice", "write the order's invoice PDF (and its credit note if cancelled)")
-    p.add_argument("number", nargs="?", metavar="NUMBER")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+    p = command("invoice", _("écrire la facture PDF de la commande (et son avoir si annulée)"))
+    p.add_argument("number", nargs="?", metavar=number)
+    p.add_argument("-o", "--output", type=Path, metavar=file)
     p.add_argument(
-        "--month", metavar="YYYY-MM", help="every invoice and credit note of the month's orders"
+        "--month", metavar=month, help=_("chaque facture et avoir des commandes du mois")
+    )
+    p.add_argument(
+        "--xml",
+        action="store_true",
+        help=_("écrire seulement le XML Factur-X de la facture (client professionnel)"),
     )
 
-    p = command("export", "write a month of finances as CSV")
-    p.add_argument("--month", required=True, metavar="YYYY-MM")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+    p = command("export", _("écrire un mois de finances (commandes, versements, TVA par taux)"))
+    p.add_argument("--month", required=True, metavar=month)
+    p.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        default="csv",
+        help=_("csv (conventions des tableurs français, la TVA dans un -tva.csv à côté) ou xlsx"),
+    )
+    p.add_argument("-o", "--output", type=Path, metavar=file)
 
-    p = command("serve", "serve the TUI in a browser")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000)
+    p = command("serve", _("servir l'interface dans un navigateur"))
+    p.add_argument("--host", default="127.0.0.1", help=_("adresse d'écoute (127.0.0.1 par défaut)"))
+    p.add_argument("--port", type=_whole_number(1, 65535), default=8000)
     p.add_argument(
         "--allow-remote",
         action="store_true",
-        help="allow a --host other than loopback (a reverse proxy must authenticate)",
+        help=_("accepter un --host autre que local (un proxy inverse doit authentifier)"),
     )
     p.add_argument(
         "--public-url",
         metavar="URL",
-        help="the address browsers open, e.g. https://comptoir.example (needs --allow-remote)",
+        help=_(
+            "l'adresse qu'ouvrent les navigateurs, par exemple https://comptoir.example "
+            "(demande --allow-remote)"
+        ),
     )
 
-    p = command("service", "intake endpoint + drop folder + notifier, one process")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8470, help="port (default 8470; 0: any free one)")
-    p.add_argument("--cert", type=Path, metavar="FILE", help="TLS certificate chain (PEM)")
-    p.add_argument("--key", type=Path, metavar="FILE", help="its private key (PEM)")
+    p = command(
+        "print",
+        _(
+            "imprimer sur les imprimantes du comptoir : un ticket de commande (imprimante à "
+            "tickets), un bon de livraison, la liste de préparation, la facture et les avoirs, "
+            "ou la commande (file CUPS)"
+        ),
+    )
+    p.add_argument("kind", choices=("ticket", "slip", "picklist", "invoice", "order"))
+    p.add_argument(
+        "target",
+        metavar=_("NUMÉRO-ou-JOUR"),
+        help=_(
+            "un numéro de commande (facture : aussi F…/A…), ou un jour AAAA-MM-JJ : la liste "
+            "de préparation du jour, ou chaque commande passée ce jour-là"
+        ),
+    )
 
-    command("doctor", "check database, SMTP, Vonage and wkhtmltopdf")
+    p = command(
+        "service", _("point d'entrée d'intake + dossier de dépôt + notificateur, un processus")
+    )
+    p.add_argument("--host", default="127.0.0.1", help=_("adresse d'écoute (127.0.0.1 par défaut)"))
+    p.add_argument(
+        "--port",
+        type=_whole_number(0, 65535),
+        default=8470,
+        help=_("port (8470 par défaut ; 0 : n'importe lequel de libre)"),
+    )
+    p.add_argument("--cert", type=Path, metavar=file, help=_("chaîne de certificats TLS (PEM)"))
+    p.add_argument("--key", type=Path, metavar=file, help=_("sa clé privée (PEM)"))
 
-    p = command("picklist", "the products to prepare, summed over the day's orders")
-    p.add_argument("--day", metavar="YYYY-MM-DD", help="the orders of this day (default today)")
-    p.add_argument("--to", metavar="YYYY-MM-DD", help="up to this day too (a range)")
+    command(
+        "doctor", _("vérifier la base de données, SMTP, Vonage, wkhtmltopdf et les imprimantes")
+    )
+
+    day = _("AAAA-MM-JJ")
+    p = command("picklist", _("les produits à préparer, additionnés sur les commandes du jour"))
+    p.add_argument(
+        "--day", metavar=day, help=_("les commandes de ce jour (aujourd'hui par défaut)")
+    )
+    p.add_argument("--to", metavar=day, help=_("jusqu'à ce jour aussi (une période)"))
     p.add_argument("--format", choices=("text", "csv", "pdf"), default="text")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+    p.add_argument("-o", "--output", type=Path, metavar=file)
 
-    p = command("remove-line", "out of stock: remove a line (or part of it), refund it")
-    p.add_argument("number", metavar="NUMBER")
-    p.add_argument("line", metavar="LINE", help="the line's position from 1, or its product")
-    p.add_argument("--quantity", type=int, metavar="N", help="remove only N of its units")
-    p.add_argument("--reason", required=True, help="why (told to the customer)")
-    p.add_argument("--by", default=None, metavar="NAME", help="staff member")
+    p = command(
+        "remove-line", _("rupture de stock : retirer une ligne (ou une partie), la rembourser")
+    )
+    p.add_argument("number", metavar=number)
+    p.add_argument(
+        "line",
+        metavar=names["line"],
+        help=_("la position de la ligne à partir de 1, ou son produit"),
+    )
+    p.add_argument("--quantity", type=int, metavar="N", help=_("ne retirer que N de ses unités"))
+    p.add_argument(
+        "--reason", required=True, metavar=_("MOTIF"), help=_("pourquoi (dit au client)")
+    )
+    p.add_argument("--by", default=None, metavar=names["name"], help=_("membre de l'équipe"))
     return parser
 
 
@@ -285,18 +473,9 @@ def cmd_profile(args: argparse.Namespace, config: Config) -> int:
 
     _open(config)
     changes = {
-        name: value
-        for name, value in (
-            ("name", args.name),
-            ("address", args.address),
-            ("email", args.email),
-            ("mobile", args.mobile),
-            ("iban", args.iban),
-            ("siret", args.siret),
-            ("vat_number", args.vat),
-            ("point_of_sale", args.point_of_sale),
-        )
-        if value is not None
+        field: getattr(args, option.replace("-", "_"))
+        for option, (field, _help) in profile_options().items()
+        if getattr(args, option.replace("-", "_")) is not None
     }
     profile = save_profile(**changes) if changes else load_profile()
     if changes:
@@ -316,8 +495,6 @@ def cmd_worker(args: argparse.Namespace, config: Config) -> int:
 
     from app.messages.notifier import Notifier
 
-    if args.batch < 1:
-        raise ComptoirError("--batch must be at least 1")
     _open(config)
     notifier = Notifier(config, batch_size=args.batch)
     if args.drain:
@@ -383,8 +560,6 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
 
     from app.tui.serve import plan, serve
 
-    if not 0 < args.port < 65536:
-        raise ComptoirError(f"--port must be between 1 and 65535, got {args.port}")
     serve_plan = plan(
         args.host, args.port, allow_remote=args.allow_remote, public_url=args.public_url
     )
@@ -404,8 +579,6 @@ def cmd_service(args: argparse.Namespace, config: Config) -> int:
 
     from app.intake import service
 
-    if not 0 <= args.port < 65536:
-        raise ComptoirError(f"--port must be between 0 and 65535, got {args.port}")
     service.check_service_config(config)
     tls = service.tls_context(args.cert, args.key)
     _open(config)
@@ -444,10 +617,12 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
-    from app.documents.render import render_month, write_order_documents
+    from app.documents.render import render_month, write_invoice_xml, write_order_documents
     from app.money.books import parse_month
 
     _pdf_timeout(config)
+    if args.xml and not args.number:
+        raise ComptoirError(_("--xml demande un numéro de commande."))
     if args.month:
         if args.number:
             raise ComptoirError(_("Donnez un numéro de commande ou --month, pas les deux."))
@@ -463,17 +638,35 @@ def cmd_invoice(args: argparse.Namespace, config: Config) -> int:
     if not args.number:
         raise ComptoirError(_("Donnez un numéro de commande (ou --month AAAA-MM)."))
     _open(config)
+    if args.xml:
+        print(write_invoice_xml(args.number, args.output))
+        return 0
     for path in write_order_documents(args.number, args.output):
         print(path)
     return 0
 
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
-    from app.money.books import export_csv, parse_month
+    from app.money.books import export_csv, export_xlsx, parse_month, vat_path
 
     year, month = parse_month(args.month)
     _open(config)
-    print(export_csv(year, month, args.output, config=config))
+    if args.format == "xlsx":
+        print(export_xlsx(year, month, args.output, config=config))
+        return 0
+    path = export_csv(year, month, args.output, config=config)
+    print(path)
+    print(vat_path(path))
+    return 0
+
+
+def cmd_print(args: argparse.Namespace, config: Config) -> int:
+    """Print, a line per document printed; exit 1 with one line at the first that did not."""
+    from app.printing.jobs import plan, run_jobs
+
+    _open(config)
+    jobs = plan(args.kind, args.target, config)
+    run_jobs(jobs, config, done=lambda line: print(line, flush=True))
     return 0
 
 
@@ -498,6 +691,7 @@ HANDLERS: dict[str | None, Handler] = {
     "invoice": cmd_invoice,
     "export": cmd_export,
     "serve": cmd_serve,
+    "print": cmd_print,
     "service": cmd_service,
     "doctor": cmd_doctor,
     "picklist": cmd_picklist,
@@ -517,28 +711,49 @@ def plain_error(exc: BaseException) -> str | None:
     return None
 
 
-_POSITIONALS = {
-    "number": "NUMBER",
-    "name": "NAME",
-    "status": "STATUS",
-    "files": "FILE",
-    "line": "LINE",
-}
+def _metavars() -> dict[str, str]:
+    """The names of the positional arguments, in the current language."""
+    return {
+        "number": _("NUMÉRO"),
+        "name": _("NOM"),
+        "status": _("STATUT"),
+        "files": _("FICHIER"),
+        "line": _("LIGNE"),
+    }
 
 
 def check_arguments(args: argparse.Namespace) -> None:
     """Refuse a control character in any argument, before anything is opened or stored."""
+    positionals = {} if args.command == "profile" else _metavars()  # profile: --name
     for dest, value in vars(args).items():
-        label = _POSITIONALS.get(dest) or f"--{dest.replace('_', '-')}"
+        label = positionals.get(dest) or f"--{dest.replace('_', '-')}"
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str | Path):
                 check_text(str(item), label, newlines=dest == "address")
 
 
+def early_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The language of what is said before the configuration is read (argparse's refusals, a
+    bad configuration): `--lang` on the command line, else COMPTOIR_LANG, else French."""
+    for index, token in enumerate(argv):
+        if token == "--":
+            break
+        name, equals, value = token.partition("=")
+        if len(name) > 2 and "--lang".startswith(name):  # argparse accepts --lan, --la
+            if not equals:
+                value = argv[index + 1] if index + 1 < len(argv) else ""
+            if value in LANGUAGES:
+                return value
+    value = environ.get("COMPTOIR_LANG", "").strip()
+    return value if value in LANGUAGES else "fr"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    set_language(early_language(arguments, os.environ))
+    with argparse_in_language():
+        args = build_parser().parse_args(arguments)
     # Whatever this process creates (logs, caches, files of a library) is its owner's alone;
     # the database and documents get their group's access where set up (storage.files).
     from storage.files import PROCESS_UMASK
@@ -549,13 +764,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             database_url=getattr(args, "db", None), lang=getattr(args, "lang", None)
         )
         set_language(config.lang)
+        from app.money.holidays import set_holiday_region
+
+        set_holiday_region(config.holiday_region)
         check_arguments(args)
         return HANDLERS[args.command](args, config)
     except SHOWN as exc:
         print(f"comptoir: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("comptoir: interrupted", file=sys.stderr)
+        print(f"comptoir: {_('interrompu')}", file=sys.stderr)
         return 130
     except Exception as exc:  # the last net: one line, never a traceback for staff
         if os.environ.get("COMPTOIR_DEBUG"):
@@ -564,9 +782,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if known is not None:
             print(f"comptoir: {printable(known)}", file=sys.stderr)
             return 1
-        print(
-            f"comptoir: unexpected error: {type(exc).__name__}: {printable(str(exc))} "
-            "(set COMPTOIR_DEBUG=1 for details)",
-            file=sys.stderr,
+        detail = _(
+            "erreur inattendue : {kind} : {detail} (COMPTOIR_DEBUG=1 pour le détail)",
+            kind=type(exc).__name__,
+            detail=str(exc),
         )
+        print(f"comptoir: {printable(detail)}", file=sys.stderr)
         return 70

@@ -7,12 +7,13 @@ the environment.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import ParseResult, parse_qs, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app import locations
@@ -35,6 +36,10 @@ _STRING_SETTINGS = {
     "lang": "COMPTOIR_LANG",
     "timezone": "COMPTOIR_TIMEZONE",
     "theme": "COMPTOIR_THEME",
+    "printer": "COMPTOIR_PRINTER",
+    "cups_server": "COMPTOIR_CUPS_SERVER",
+    "receipt_printer": "COMPTOIR_RECEIPT_PRINTER",
+    "holiday_region": "COMPTOIR_HOLIDAY_REGION",
     "intake_secret": "COMPTOIR_INTAKE_SECRET",
     "intake_dir": "COMPTOIR_INTAKE_DIR",
     "marketplace_url": "COMPTOIR_MARKETPLACE_URL",
@@ -92,6 +97,14 @@ class Config:
     lang: str = "fr"
     timezone: str = "Europe/Paris"
     theme: str = ""
+    # Printing (issue 14): the CUPS queue of full pages, the CUPS server if not the one the
+    # CUPS tools use by default (host:port or a socket path), and the receipt printer.
+    printer: str = ""
+    cups_server: str = ""
+    receipt_printer: str = ""
+    # A French subdivision of the `holidays` package ('57', '6AE', '974', …, or 'Corse'),
+    # canonical once validated; '' is metropolitan France.
+    holiday_region: str = ""
     undo_seconds: float = 20.0
     idle_lock_minutes: float = 10.0
     # The notifier: how long a claimed message stays reserved to one notifier, and the
@@ -119,6 +132,11 @@ class Config:
     # `[keymap] order-status = "ctrl+s"`: binding id → key(s), comma-separated. The ids and
     # clashes are checked against the screens when the App is built (app/tui/keys.py).
     keymap: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # 'Alsace' and '6ae' are kept as '6AE': the calendar and the VAT rates use the code.
+        if self.holiday_region:
+            object.__setattr__(self, "holiday_region", resolve_holiday_region(self.holiday_region))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -158,10 +176,18 @@ def load_config(environ: Mapping[str, str] | None = None, path: Path | None = No
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: not a valid TOML file ({exc})") from None
+            raise ConfigError(
+                _(
+                    "{path} : fichier TOML invalide ({detail}).",
+                    path=printable(str(path)),
+                    detail=printable(str(exc)),
+                )
+            ) from None
         values.update(_from_toml(raw, path))
     elif env.get("COMPTOIR_CONFIG"):
-        raise ConfigError(f"COMPTOIR_CONFIG: no such file: {path}")
+        raise ConfigError(
+            _("COMPTOIR_CONFIG : fichier introuvable : {path}", path=printable(str(path)))
+        )
     for key, var in _STRING_SETTINGS.items():
         if var in env:
             values[key] = _string(var, env[var])
@@ -183,7 +209,13 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     known |= {"timers", "picklist_statuses", "pickup_reminder_sms", "opening_hours"}
     for key, value in raw.items():
         if key not in known:
-            raise ConfigError(f"{path}: unknown setting '{key}'")
+            raise ConfigError(
+                _(
+                    "{path} : réglage inconnu « {key} ».",
+                    path=printable(str(path)),
+                    key=printable(str(key)),
+                )
+            )
         if key in _STRING_SETTINGS:
             if not isinstance(value, str):
                 raise _wrong_type(path, key, value, _("du texte entre guillemets"))
@@ -191,9 +223,9 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
         elif key in _NUMBER_SETTINGS:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise _wrong_type(path, key, value, _("un nombre (sans guillemets)"))
-            values[key] = _number(f"{path}: '{key}'", str(value))
+            values[key] = _number(f"{path} : « {key} »", str(value))
         elif key in _BYTES_SETTINGS:
-            values[key] = _bytes(f"{path}: '{key}'", str(value))
+            values[key] = _bytes(f"{path} : « {key} »", str(value))
         elif key in ("sms_enabled", "pickup_reminder_sms"):
             if not isinstance(value, bool):
                 raise _wrong_type(path, key, value, _("true ou false (sans guillemets)"))
@@ -214,15 +246,32 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
 def _keymap(value: Any, path: Path) -> dict[str, str]:
     """`[keymap] order-status = "ctrl+s"`: each value one key or keys separated by commas."""
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: 'keymap' must be a table of binding id = \"key\"")
+        raise ConfigError(
+            _(
+                '{path} : « keymap » doit être une table de raccourcis (identifiant = "touche").',
+                path=printable(str(path)),
+            )
+        )
     keymap: dict[str, str] = {}
     for binding_id, keys in value.items():
         if not isinstance(keys, str):
-            raise ConfigError(f'{path}: keymap.{binding_id}: expected a key such as "ctrl+s"')
+            raise ConfigError(
+                _(
+                    '{path} : keymap.{binding} : une touche attendue, par exemple "ctrl+s".',
+                    path=printable(str(path)),
+                    binding=printable(str(binding_id)),
+                )
+            )
         parts = [part.strip() for part in keys.split(",")]
         if not all(parts) or any(" " in part for part in parts):
             raise ConfigError(
-                f"{path}: keymap.{binding_id}: expected keys separated by commas, got '{keys}'"
+                _(
+                    "{path} : keymap.{binding} : des touches séparées par des virgules "
+                    "attendues, pas « {keys} ».",
+                    path=printable(str(path)),
+                    binding=printable(str(binding_id)),
+                    keys=printable(keys),
+                )
             )
         keymap[binding_id] = ",".join(parts)
     return keymap
@@ -231,15 +280,32 @@ def _keymap(value: Any, path: Path) -> dict[str, str]:
 def _notify_rules(value: Any, path: Path) -> dict[OrderStatus, NotifyRule]:
     """`[notify.ready] mail = true, sms = false` overrides the spec's default table."""
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: 'notify' must be a table of statuses")
+        raise ConfigError(
+            _(
+                "{path} : « notify » doit être une table de statuts ([notify.ready]…).",
+                path=printable(str(path)),
+            )
+        )
     rules = _default_rules()
     for status_key, rule in value.items():
         try:
             status = OrderStatus(status_key)
         except ValueError:
-            raise ConfigError(f"{path}: notify: unknown status '{status_key}'") from None
+            raise ConfigError(
+                _(
+                    "{path} : notify : statut inconnu « {status} » (par exemple ready, cancelled).",
+                    path=printable(str(path)),
+                    status=printable(str(status_key)),
+                )
+            ) from None
         if not isinstance(rule, dict) or not set(rule) <= {"mail", "sms"}:
-            raise ConfigError(f"{path}: notify.{status_key}: expected mail = true/false, sms = …")
+            raise ConfigError(
+                _(
+                    "{path} : notify.{status} : mail = true/false et sms = true/false attendus.",
+                    path=printable(str(path)),
+                    status=printable(str(status_key)),
+                )
+            )
         for channel, flag in rule.items():
             if not isinstance(flag, bool):  # "false" in quotes is a string, and true to bool()
                 raise _wrong_type(
@@ -364,30 +430,103 @@ def _number(name: str, text: str) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise ConfigError(f"{name}: expected a number of seconds, got '{text}'") from None
+        raise ConfigError(
+            _(
+                "{name} : un nombre de secondes attendu, pas « {value} ».",
+                name=printable(name),
+                value=printable(text),
+            )
+        ) from None
     if not 0 <= number < 10**7:
-        raise ConfigError(f"{name}: must be zero or a positive number, got '{text}'")
+        raise ConfigError(
+            _(
+                "{name} : zéro ou un nombre positif attendu, pas « {value} ».",
+                name=printable(name),
+                value=printable(text),
+            )
+        )
     return number
 
 
-def _bytes(name: str, text: str) -> int:
-    from app.i18n import _
+# Corsica has the national holidays but VAT rates of its own (CGI art. 297).
+_CORSICA = ("Corse", "Corsica", "20", "2A", "2B", "Corse-du-Sud", "Haute-Corse")
 
+
+def resolve_holiday_region(text: str) -> str:
+    """The canonical code of a region given by code or name ('Alsace' → '6AE'), or ConfigError
+    listing the known ones. The `holidays` package is imported only when a region is given."""
+    wanted = text.strip()
+    if not wanted:
+        return ""
+    if wanted.casefold() in {name.casefold() for name in _CORSICA}:
+        return "Corse"
+    from holidays.countries.france import France
+
+    names = {code.casefold(): code for code in France.subdivisions}
+    names |= {alias.casefold(): code for alias, code in France.subdivisions_aliases.items()}
+    code = names.get(wanted.casefold())
+    if code is None:
+        known = ", ".join(
+            [*France.subdivisions, *(f"{a} ({c})" for a, c in France.subdivisions_aliases.items())]
+        )
+        raise ConfigError(
+            f"unknown holiday_region '{wanted}': use one of {known}, Corse, "
+            "or nothing for metropolitan France"
+        )
+    return code
+
+
+def _bytes(name: str, text: str) -> int:
     try:
         return int(text.strip().replace("_", ""))
     except ValueError:
         raise ConfigError(
-            _("{name} : un nombre entier d'octets attendu, pas « {value} ».", name=name, value=text)
+            _(
+                "{name} : un nombre entier d'octets attendu, pas « {value} ».",
+                name=name,
+                value=printable(text),
+            )
         ) from None
+
+
+def check_smtp_url(url: str) -> tuple[ParseResult, bool]:
+    """`COMPTOIR_SMTP_URL` parsed and whether it asks for STARTTLS (`?starttls=1`), or a
+    ConfigError: smtp:// or smtps://, a host, a valid port, not smtps:// with STARTTLS."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
+        raise ConfigError(
+            _("COMPTOIR_SMTP_URL : une adresse smtp://utilisateur:mot-de-passe@hôte:port attendue.")
+        )
+    try:
+        parsed.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ConfigError(_("COMPTOIR_SMTP_URL : numéro de port invalide.")) from None
+    query = parse_qs(parsed.query)
+    start_tls = query.get("starttls", ["0"])[-1].lower() in ("1", "true", "yes", "on")
+    if parsed.scheme == "smtps" and start_tls:
+        raise ConfigError(
+            _("COMPTOIR_SMTP_URL : smtps:// chiffre déjà la connexion, retirez ?starttls=1.")
+        )
+    return parsed, start_tls
 
 
 def _validate(config: Config) -> None:
     if config.lang not in LANGUAGES:
-        raise ConfigError(f"language '{config.lang}' is not supported (choose fr or en)")
+        raise ConfigError(
+            _(
+                "langue « {lang} » non prise en charge (fr ou en).",
+                lang=printable(config.lang),
+            )
+        )
     try:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown timezone '{config.timezone}' (e.g. Europe/Paris)") from None
+        raise ConfigError(
+            _(
+                "fuseau horaire inconnu « {timezone} » (par exemple Europe/Paris).",
+                timezone=printable(config.timezone),
+            )
+        ) from None
     if config.database_url:
         try:
             scheme = urlparse(config.database_url).scheme
@@ -403,21 +542,56 @@ def _validate(config: Config) -> None:
             ) from None
         if scheme not in ("sqlite", "postgresql", "postgres"):
             raise ConfigError(
-                f"database URL must start with sqlite:/// or postgresql://, got '{scheme}:'"
+                _(
+                    "l'adresse de base de données doit commencer par sqlite:/// ou "
+                    "postgresql://, pas « {scheme}: ».",
+                    scheme=printable(scheme),
+                )
             )
     if config.smtp_url:
-        parsed = urlparse(config.smtp_url)
-        if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
-            raise ConfigError("COMPTOIR_SMTP_URL must look like smtp://user:pass@host:port")
-        try:
-            parsed.port  # noqa: B018 - raises ValueError on a bad port
-        except ValueError:
-            raise ConfigError("COMPTOIR_SMTP_URL has an invalid port") from None
+        check_smtp_url(config.smtp_url)
+    _validate_printers(config)
     _validate_intake(config)
     if config.vonage_rest_host and (
         "/" in config.vonage_rest_host or " " in config.vonage_rest_host
     ):
-        raise ConfigError("COMPTOIR_VONAGE_REST_HOST must be host[:port], without https://")
+        raise ConfigError(_("COMPTOIR_VONAGE_REST_HOST : hôte[:port] attendu, sans https://."))
+
+
+# CUPS refuses these in a queue name (lpadmin(8)): spaces, tabs, "/", "\\", "#" and quotes.
+_QUEUE_NAME = re.compile(r"^[^\s/\\#'\"]{1,127}$")
+_CUPS_SERVER = re.compile(r"^(/\S+|\[[0-9A-Fa-f:.]+\](:\d{1,5})?|[A-Za-z0-9.-]+(:\d{1,5})?)$")
+
+
+def _validate_printers(config: Config) -> None:
+    """The printers' settings, each refused with one French line naming its variable."""
+    if config.printer and (
+        not _QUEUE_NAME.match(config.printer) or not config.printer.isprintable()
+    ):
+        raise ConfigError(
+            _(
+                "COMPTOIR_PRINTER : « {value} » n'est pas un nom de file CUPS (sans espace, "
+                "/, \\ ni #) ; voyez lpstat -p.",
+                value=printable(config.printer),
+            )
+        )
+    if config.cups_server and not _CUPS_SERVER.match(config.cups_server):
+        raise ConfigError(
+            _(
+                "COMPTOIR_CUPS_SERVER : « {value} » invalide : attendu hôte[:port] "
+                "(imprimantes.local:631) ou le chemin d'un socket (/run/cups/cups.sock).",
+                value=printable(config.cups_server),
+            )
+        )
+    if config.receipt_printer:
+        # Imported only when a receipt printer is set: a plain module (no python-escpos).
+        from app.printing import PrintError
+        from app.printing.escpos import parse_receipt_url
+
+        try:
+            parse_receipt_url(config.receipt_printer)
+        except PrintError as error:
+            raise ConfigError(f"COMPTOIR_RECEIPT_PRINTER : {error}") from None
 
 
 def _validate_intake(config: Config) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import socket
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlparse
 
 import aiosmtplib
 
@@ -14,6 +16,7 @@ from app.errors import SHOWN
 from app.i18n import _
 
 SMTP_TIMEOUT = 5.0
+PRINTER_TIMEOUT = 3.0
 _TINY_PAGE = "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>ok</body></html>"
 
 
@@ -66,15 +69,14 @@ def check_database(config: Config) -> Check:
 
 
 async def _ehlo(url: str) -> str:
-    parsed = urlparse(url)
-    secure = parsed.scheme == "smtps"
-    starttls = parse_qs(parsed.query).get("starttls", ["0"])[0] in ("1", "true", "yes")
-    port = parsed.port or (465 if secure else 587 if starttls else 25)
+    from app.messages.senders import parse_smtp_url
+
+    smtp = parse_smtp_url(url)  # the server and port the notifier will use
     client = aiosmtplib.SMTP(
-        hostname=parsed.hostname,
-        port=port,
-        use_tls=secure,
-        start_tls=starttls,
+        hostname=smtp.hostname,
+        port=smtp.port,
+        use_tls=smtp.use_tls,
+        start_tls=smtp.start_tls,
         timeout=SMTP_TIMEOUT,
     )
     await client.connect()
@@ -82,7 +84,7 @@ async def _ehlo(url: str) -> str:
         response = await client.ehlo()
     finally:
         client.close()
-    return f"{parsed.hostname}:{port} {response.code}"
+    return f"{smtp.hostname}:{smtp.port} {response.code}"
 
 
 def check_smtp(config: Config) -> Check:
@@ -154,6 +156,103 @@ def check_profile() -> Check:
     return Check(name, True, _("complet"))
 
 
+def check_printer(config: Config) -> Check:
+    """The CUPS queue of COMPTOIR_PRINTER exists on its server and accepts jobs."""
+    from app.printing import PrintError, ipp
+    from app.printing.cups import known_queues
+
+    name = _("Imprimante (CUPS)")
+    if not config.printer:
+        return Check(name, True, _("non configurée (facultatif : COMPTOIR_PRINTER)"))
+    server = config.cups_server or None
+    where = server or _("le serveur local")
+    if shutil.which("lp") is None:
+        return Check(name, False, _("commande lp introuvable : installez le paquet cups-client"))
+    try:
+        state = ipp.printer_state(server, config.printer, timeout=PRINTER_TIMEOUT)
+    except ipp.NotFound:
+        try:
+            queues = ", ".join(known_queues(server)) or _("aucune")
+        except PrintError:
+            queues = "?"
+        return Check(
+            name,
+            False,
+            _(
+                "file « {queue} » inconnue sur {server} (files : {queues}) ; "
+                "ajoutez-la avec lpadmin",
+                queue=config.printer,
+                server=where,
+                queues=queues,
+            ),
+        )
+    except (ipp.IppError, OSError) as exc:
+        return Check(
+            name, False, _("serveur CUPS {server} injoignable ({reason})", server=where, reason=exc)
+        )
+    if not state.accepting:
+        return Check(
+            name,
+            False,
+            _(
+                "file « {queue} » refuse les travaux (cupsaccept {queue} pour la rouvrir)",
+                queue=config.printer,
+            ),
+        )
+    if state.state == ipp.PRINTER_STOPPED:
+        return Check(
+            name,
+            False,
+            _(
+                "file « {queue} » arrêtée ({reason}) : cupsenable {queue}",
+                queue=config.printer,
+                reason=state.message or " ".join(state.reasons),
+            ),
+        )
+    return Check(
+        name, True, _("file « {queue} » sur {server}, prête", queue=config.printer, server=where)
+    )
+
+
+def check_receipt_printer(config: Config) -> Check:
+    """The receipt printer of COMPTOIR_RECEIPT_PRINTER answers: a TCP connection opens, the
+    USB device is plugged in, the device file can be written."""
+    from app.printing.escpos import parse_receipt_url
+
+    name = _("Imprimante de tickets")
+    if not config.receipt_printer:
+        return Check(name, True, _("non configurée (facultatif : COMPTOIR_RECEIPT_PRINTER)"))
+    address = parse_receipt_url(config.receipt_printer)  # load_config has checked it
+    if address.kind == "tcp":
+        try:
+            socket.create_connection((address.host, address.port), PRINTER_TIMEOUT).close()
+        except OSError as exc:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            return Check(
+                name, False, _("{where} injoignable ({reason})", where=address, reason=reason)
+            )
+    elif address.kind == "usb":
+        import usb.core  # pyusb, installed with python-escpos[usb]
+
+        try:
+            found = usb.core.find(idVendor=address.vendor, idProduct=address.product)
+        except Exception as exc:  # no libusb backend
+            return Check(
+                name, False, _("{where} : USB illisible ({reason})", where=address, reason=exc)
+            )
+        if found is None:
+            return Check(
+                name, False, _("{where} introuvable : branchée et allumée ?", where=address)
+            )
+    elif not os.access(address.path, os.W_OK):
+        return Check(name, False, _("{where} absent ou non accessible en écriture", where=address))
+    return Check(
+        name,
+        True,
+        _("{where} répond (papier {width} mm)", where=address, width=address.width_mm),
+    )
+
+
 def check_intake(config: Config) -> Check:
     """The intake service (`comptoir service`) answers GET /health where it last started."""
     import ssl
@@ -195,6 +294,7 @@ def run_checks(config: Config) -> list[Check]:
         checks.append(check_profile())
     else:
         checks.append(Check(_("Profil"), False, _("non vérifié : base de données inaccessible")))
+    checks += [check_printer(config), check_receipt_printer(config)]
     if config.intake_secret:  # the shop runs `comptoir service`
         checks.append(check_intake(config))
     return checks

@@ -40,6 +40,7 @@ BARE_READY = re.compile(r"Comptoir bare ready")
 # The calendar's title once the month's figures are in: « Janvier 2021 2,00 € ».
 COMPTOIR_READY = re.compile(r"[A-Z][a-zéû]+ \d{4}\s+[\d\u202f\xa0 ]+,\d\d €")
 POLL_SECONDS = 0.003
+PASSED_THROUGH = ("COMPTOIR_RECEIPT_PRINTER", "COMPTOIR_PRINTER", "COMPTOIR_CUPS_SERVER")
 TIMEOUT_SECONDS = 30.0
 
 
@@ -93,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "COMPTOIR_DATABASE_URL": args.db,
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     }
+    # The printers pass through: with a receipt printer the App preloads python-escpos after
+    # the first paint, and its start must stay what it is without one (issue 14).
+    env.update({k: v for k, v in os.environ.items() if k in PASSED_THROUGH})
     python = shlex.quote(sys.executable)
     month = f" --month {shlex.quote(args.month)}" if args.month else ""
     comptoir = f"{python} -m app{month}"

@@ -47,8 +47,8 @@ class ConfirmModal(_Question[bool]):
     """Enter or y (o) says yes; Escape or n says no."""
 
     BINDINGS = [
-        Binding("enter,y,o", "answer(True)", "Oui", id="confirm.yes"),
-        Binding("escape,n", "answer(False)", "Non", id="confirm.no"),
+        Binding("enter,y,o", "answer(True)", "Oui", id="confirm-yes"),
+        Binding("escape,n", "answer(False)", "Non", id="confirm-no"),
     ]
 
     def __init__(self, question: str, *, yes: str, no: str) -> None:
@@ -62,9 +62,9 @@ class UnsavedModal(_Question[str | None]):
     """Ctrl+S (or e) saves, a abandons the edits, Escape stays on the screen."""
 
     BINDINGS = [
-        Binding("ctrl+s,e", "answer('save')", "Enregistrer", id="unsaved.save"),
-        Binding("a", "answer('discard')", "Abandonner les saisies", id="unsaved.discard"),
-        Binding("escape", "answer('')", "Rester", id="unsaved.stay"),
+        Binding("ctrl+s,e", "answer('save')", "Enregistrer", id="unsaved-save"),
+        Binding("a", "answer('discard')", "Abandonner les saisies", id="unsaved-discard"),
+        Binding("escape", "answer('')", "Rester", id="unsaved-stay"),
     ]
 
     def __init__(self, question: str) -> None:

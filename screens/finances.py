@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -23,9 +23,14 @@ from app.money.books import (
     export_csv,
     month_finances,
     shift_month,
+    vat_lines,
 )
 from app.orders.statuses import OrderStatus
+from app.printing.jobs import Kind, document_job
+from screens._translate import translate_bindings
 from screens.base import ComptoirScreen
+from screens.printing import RETRY_BINDING, PrintingScreen, print_label, set_binding
+from widgets.banner import show_banner
 from widgets.tables import fill_table
 
 
@@ -34,7 +39,7 @@ def _amount(amount: Decimal) -> Text:
     return Text(format_number(amount), justify="right")
 
 
-class FinancesScreen(ComptoirScreen[None]):
+class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
     """The month's orders: invoice, gross, fees, net, refund, payout date and state."""
 
     BINDINGS = [
@@ -76,6 +81,14 @@ class FinancesScreen(ComptoirScreen[None]):
             tooltip=_("Toutes les factures du mois"),
             id="finances-month-invoices",
         ),
+        Binding(
+            "P",
+            "print_document",
+            "Imprimer",
+            tooltip="Imprimer la facture ou l'avoir sélectionné",
+            id="finances-print",
+        ),
+        RETRY_BINDING,
     ]
 
     def __init__(self, year: int | None = None, month: int | None = None) -> None:
@@ -89,20 +102,32 @@ class FinancesScreen(ComptoirScreen[None]):
             _("Paiements bloqués : renseignez un IBAN valide dans le Profil (3)"),
             id="finances-banner",
         )
+        yield Static("", id="finances-seller-banner")
         yield Static(id="finances-title")
         yield DataTable(id="finances-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="finances-totals")
+        yield Static(id="finances-vat")
         with Horizontal(id="finances-progress-row"):
             yield Static(_("Factures du mois :"), id="finances-progress-label")
             yield ProgressBar(id="finances-progress", show_eta=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        translate_bindings(self)  # the print keys are declared in French, as elsewhere
+        set_binding(
+            self, "finances-print", description=print_label(self.app.config, (Kind.INVOICE,))
+        )
         if self._year is None or self._month is None:
             self._year, self._month = current_month(self.app.config)
         self.query_one("#finances-banner").display = False
+        self.query_one("#finances-seller-banner").display = False
         self.query_one("#finances-progress-row").display = False
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 100 columns the month's keys fill the footer: P stays a key (`?`, Ctrl+P).
+        set_binding(self, "finances-print", show=event.size.width >= 100)
+        self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         """Coming back to Finances (e.g. from the Profil) shows fresh rows and banner."""
@@ -138,6 +163,15 @@ class FinancesScreen(ComptoirScreen[None]):
             return  # the user already moved to another month
         self._view = view
         self.query_one("#finances-banner").display = not view.iban_valid
+        show_banner(
+            self.query_one("#finances-seller-banner", Static),
+            _(
+                "Factures en attente : renseignez {fields} dans le Profil (3)",
+                fields=view.missing_seller,
+            )
+            if view.missing_seller
+            else "",
+        )
         fill_table(
             self.query_one("#finances-table", DataTable),
             (
@@ -162,6 +196,23 @@ class FinancesScreen(ComptoirScreen[None]):
                 net=format_money(view.net),
                 refunds=format_money(view.refunds),
             )
+        )
+        self.query_one("#finances-vat", Static).update(Text(self._vat_text(view)))
+
+    @staticmethod
+    def _vat_text(view: FinanceMonth) -> str:
+        lines = [
+            _(
+                "{label} : base {ht}, TVA {vat}",
+                label=label,
+                ht=format_money(ht),
+                vat=format_money(vat),
+            )
+            for label, ht, vat, _ttc in vat_lines(view.vat)
+        ]
+        return _(
+            "TVA du mois (factures émises moins avoirs émis) : {lines}",
+            lines=" · ".join(lines) or _("aucune facture émise"),
         )
 
     @staticmethod
@@ -197,14 +248,31 @@ class FinancesScreen(ComptoirScreen[None]):
         self._year, self._month = shift_month(*self.month, 1)
         self.reload()
 
-    def action_open_document(self) -> None:
+    def _selected_document(self) -> FinanceRow | None:
+        """The selected row if it has an invoice or credit note; else says why not."""
         row = self._selected()
+        if row is not None and not row.document_number:
+            self.notify(_("Cette commande n'a ni facture ni avoir (paiement en erreur)."))
+            return None
+        return row
+
+    def action_open_document(self) -> None:
+        row = self._selected_document()
+        if row is not None:
+            self._save_document(row.document_number)
+
+    def action_print_document(self) -> None:
+        """`P`: print the selected row's invoice or credit note on the CUPS queue."""
+        row = self._selected_document()
         if row is None:
             return
-        if not row.document_number:
-            self.notify(_("Cette commande n'a ni facture ni avoir (paiement en erreur)."))
-            return
-        self._save_document(row.document_number)
+        job = document_job(row.document_number, row.order_number)
+        self.start_print([job], what=job.title, kind=Kind.INVOICE)
+
+    def print_notice(self, message: str, *, error: bool = False) -> None:
+        self.notify(
+            message, severity="error" if error else "information", timeout=15 if error else 5
+        )
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -33,6 +33,12 @@ from app.i18n import (
     format_rate,
     format_short_datetime,
 )
+from app.messages.documents import (
+    MailChoice,
+    attachment_label,
+    mail_choices,
+    queue_document_mail,
+)
 from app.messages.outbox import STATE_LABELS, resend
 from app.orders.rules import ChangeResult, change_status, status_label
 from app.orders.statuses import (
@@ -51,16 +57,30 @@ from app.orders.view import (
     seconds_text,
     undo_latest,
 )
+from app.printing.jobs import Kind, order_jobs, queue_label, receipt_label
+from app.text import shown
 from screens._translate import translate_bindings
 from screens.base import ComptoirScreen
 from screens.cancel import CancelOrderModal
+from screens.choose import Choice, ChooseModal
 from screens.order_prep import PreparationActions, history_table_rows, line_marks
+from screens.printing import RETRY_BINDING, PrintingScreen, print_label, set_binding
 from storage.db import thread_connection
+from widgets.banner import show_banner
 from widgets.footer import Footer
 from widgets.status_badge import status_text as short_status_text
 from widgets.tables import fill_table
+from widgets.textual_keys import in_effect
 
 RESENDABLE = ("failed", "not_configured")
+# What `P` prints here, and how the notice names each.
+PRINTED_HERE = (Kind.TICKET, Kind.SLIP)
+PRINT_TITLES = (
+    (Kind.TICKET, "Ticket de préparation"),
+    (Kind.SLIP, "Bon de livraison"),
+    (Kind.INVOICE, "Facture et avoirs"),
+    (Kind.ORDER, "Commande (PDF)"),
+)
 
 
 def status_text(status: str | OrderStatus) -> Text:
@@ -76,14 +96,14 @@ def _block(*rows: tuple[str, str]) -> Text:
         if index:
             text.append("\n")
         text.append(_("{label} : ", label=label), style="bold")
-        text.append(value or "—")
+        text.append(shown(value) or "—")
     return text
 
 
 def _cell(label: str, value: str | Text) -> Text:
     text = Text(label, style="bold")
     text.append("\n")
-    text.append(value if isinstance(value, Text) else Text(value))
+    text.append(value if isinstance(value, Text) else Text(shown(value)))
     return text
 
 
@@ -133,7 +153,7 @@ class ConfirmBar(Static, can_focus=True):
         self.post_message(self.Answered(accepted))
 
 
-class OrderScreen(PreparationActions, ComptoirScreen[None]):
+class OrderScreen(PreparationActions, PrintingScreen, ComptoirScreen[None]):
     """The detail of one order; pushed as `OrderScreen(number)`."""
 
     BINDINGS = [
@@ -148,7 +168,7 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         Binding(
             "n",
             "next_status",
-            "Suivant",
+            "Suite",  # the next status of the flow (« Suivant » does not fit at 80 columns)
             id="order-next",
             tooltip="Passer au statut suivant du parcours normal",
         ),
@@ -170,7 +190,7 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         Binding(
             "h",
             "jump('history')",
-            "Historique",
+            "Journal",  # the section is « Historique »; the footer at 80 columns is full
             id="order-history",
             tooltip="Aller à l'historique des statuts",
         ),
@@ -215,6 +235,22 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             id="order-remove-line",
             tooltip="Retirer la ligne (ou une partie) et la rembourser",
         ),
+        Binding(
+            "P",
+            "print",
+            "Imprimer",
+            id="order-print",
+            tooltip="Imprimer le ticket, le bon de livraison, la facture ou la commande",
+        ),
+        Binding(
+            "e",
+            "mail_document",
+            "Envoyer un document",
+            show=False,  # the footer is full at 80 columns: `?` and Ctrl+P list it
+            id="order-mail",
+            tooltip="Envoyer la facture au client, ou un document à la boutique",
+        ),
+        RETRY_BINDING,
     ]
     AUTO_FOCUS = "#order-body"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -247,11 +283,12 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
                 yield Static("", id="summary-status", classes="summary-cell")
             with Horizontal(id="status-row"):
                 yield Select[str](
-                    [], prompt=_("Changer le statut (s)"), allow_blank=True, id="status-select"
+                    [], prompt=self._status_prompt(), allow_blank=True, id="status-select"
                 )
                 yield Static("", id="status-reason")
             yield ConfirmBar("", id="change-preview")
             yield Static("", id="order-notice")
+            yield Static("", id="order-invoice-wait")
             yield Static(_("Produits"), classes="section-title")
             # The lines take the focus and show a cursor: Space ticks, x removes the line
             # under it (the preparation); the history is read, not chosen from.
@@ -265,6 +302,12 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
     @property
     def config(self) -> Config:
         return self.app.config
+
+    def _status_prompt(self) -> str:
+        """« Changer le statut (s) », with the key in effect (`[keymap] order-status`)."""
+        status = next(b for b in Binding.make_bindings(self.BINDINGS) if b.id == "order-status")
+        key = self.app.get_key_display(in_effect(status, self.config.keymap))
+        return _("Changer le statut ({key})", key=key)
 
     @property
     def staff_name(self) -> str:
@@ -280,7 +323,14 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
     def on_resize(self, event: events.Resize) -> None:
         # At 80 columns the screen's own keys need the whole footer; Ctrl+P still works.
         footer = self.query_one("#order-footer", Footer)
-        footer.show_command_palette = event.size.width >= 100
+        wide = event.size.width >= 100
+        footer.show_command_palette = wide
+        # P's label says where it prints; below 100 columns that needs the room of `p PDF`
+        # (still a key, listed by `?`), and the chooser shows each printer in full.
+        where = print_label(self.config, PRINTED_HERE) if wide else _("Imprimer")
+        set_binding(self, "order-pdf", show=wide)
+        set_binding(self, "order-print", description=where)
+        self.refresh_bindings()
         if self.detail is not None and self._room != self._table_room():
             self._fill_tables(self.detail)
 
@@ -293,7 +343,7 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             return self.detail is not None and any(
                 note.state in RESENDABLE for note in self.detail.notifications
             )
-        return super().check_action(action, parameters)  # the preparation's keys
+        return super().check_action(action, parameters)  # the preparation's, then printing's
 
     def _table_room(self, *, scrolls: bool = False) -> int:
         """The cells a table may take: the body's width less its scrollbar, and less the
@@ -379,10 +429,19 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             self.pending = None
             self._close_preview()
             self.call_after_refresh(self._focus_after_preview)
+        show_banner(
+            self.query_one("#order-invoice-wait", Static),
+            _(
+                "Facture en attente : renseignez {fields} dans le Profil (3)",
+                fields=detail.invoice_wait,
+            )
+            if detail.invoice_wait
+            else "",
+        )
         order = detail.view
         config = self.config
         mode = order.mode
-        self._put("#order-title", _("Commande {number}", number=order.number))
+        self._put("#order-title", _("Commande {number}", number=shown(order.number)))
         self._put(
             "#client-block",
             _block(
@@ -394,7 +453,7 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         )
         fulfilment = self.query_one("#fulfilment-block", Static)
         fulfilment.border_title = _("Livraison") if mode == "delivery" else _("Retrait")
-        self._put("#fulfilment-block", Text(order.details or "—"))
+        self._put("#fulfilment-block", Text(shown(order.details) or "—"))
         placed = local_time(order.placed_at, config)
         assert placed is not None
         self._put("#summary-date", _cell(_("COMMANDE EFFECTUÉE LE"), format_day(placed.date())))
@@ -443,7 +502,7 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         with select.prevent(Select.Changed):
             select.set_options([(status_label(t), t.value) for t in targets])
         select.disabled = not targets
-        select.prompt = _("Changer le statut (s)") if targets else _("Statut définitif")
+        select.prompt = self._status_prompt() if targets else _("Statut définitif")
         reason = FINAL_REASONS.get(status)
         self._put("#status-reason", _(reason) if reason else "")
 
@@ -466,12 +525,12 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             [
                 (
                     marks[line.position],
-                    Text(line.product),
+                    Text(shown(line.product)),
                     Text(str(line.quantity), justify="right"),
                     Text(format_money(line.total), justify="right"),
                     Text(format_rate(line.rate), justify="right"),
-                    Text(line.category),
-                    Text(line.seller),
+                    Text(shown(line.category)),
+                    Text(shown(line.seller)),
                 )
                 for line in detail.view.lines
             ],
@@ -502,13 +561,15 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
             channel = {"mail": _("Courriel"), "webhook": _("Place de marché")}.get(
                 note.channel, _("SMS")
             )
+            if note.attachment:
+                channel = f"{channel} · {attachment_label(note.attachment)}"
             rows.append(
                 (
                     short_status_text(note.order_status, short=True),
                     Text(channel),
-                    Text(recipient),
+                    Text(shown(recipient)),
                     self._state_text(note.state, note.attempts, sent),
-                    Text(note.last_error or ""),
+                    Text(shown(note.last_error)),
                 )
             )
         fill_table(
@@ -806,6 +867,77 @@ class OrderScreen(PreparationActions, ComptoirScreen[None]):
         with thread_connection():
             path = write_order_pdf(self.number, path=None)
         self._in_thread(self.say, _("PDF enregistré : {path}", path=path))
+
+    # -- printing and mailing documents (issue 14) ---------------------------------------
+
+    def print_notice(self, message: str, *, error: bool = False) -> None:
+        self.say(message, severity="error" if error else "information")
+
+    def action_print(self) -> None:
+        """`P`: choose what to print (ticket, packing slip, invoice, order), then print it."""
+        config = self.config
+        receipt, queue = receipt_label(config), queue_label(config)
+        choices = [
+            Choice("t", _("Ticket de préparation → {where}", where=receipt), Kind.TICKET),
+            Choice("b", _("Bon de livraison (sans prix) → {where}", where=queue), Kind.SLIP),
+            Choice("f", _("Facture et avoirs → {where}", where=queue), Kind.INVOICE),
+            Choice("c", _("Commande (PDF) → {where}", where=queue), Kind.ORDER),
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                kind = Kind(value)
+                what = dict(PRINT_TITLES)[kind]
+                self.start_print(partial(order_jobs, kind, self.number), what=_(what), kind=kind)
+
+        self.app.push_screen(ChooseModal(_("Imprimer"), choices), chosen)
+
+    def action_mail_document(self) -> None:
+        """`m`: choose a document and its recipient; it leaves through the outbox."""
+        self._mail_choices()
+
+    @work(thread=True, exclusive=True, group="order-mail", exit_on_error=False)
+    def _mail_choices(self) -> None:
+        with thread_connection():
+            choices = mail_choices(self.number)
+        self._in_thread(self._choose_mail, choices)
+
+    def _choose_mail(self, choices: list[MailChoice]) -> None:
+        letters = "abcdefhijklnopstuvwxyz"
+        options = [
+            Choice(letters[i], choice.label, str(i)) for i, choice in enumerate(choices[:22])
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._queue_mail(choices[int(value)])
+
+        self.app.push_screen(ChooseModal(_("Envoyer par courriel"), options), chosen)
+
+    @work(thread=True, exclusive=True, group="order-change", exit_on_error=False)
+    def _queue_mail(self, choice: MailChoice) -> None:
+        with thread_connection():
+            note, new = queue_document_mail(
+                self.number,
+                choice.attachment,
+                choice.audience,
+                config=self.config,
+                by=self.staff_name,
+            )
+            view = load_order_detail(self.number)
+        what = attachment_label(choice.attachment)
+        to = note.recipient or _("la boutique")
+        if new:
+            message = _("{what} : courriel vers {to} en file d'envoi.", what=what, to=to)
+        else:
+            message = _("{what} attend déjà son envoi vers {to}.", what=what, to=to)
+        self._in_thread(self._mail_queued, message, view)
+
+    def _mail_queued(self, message: str, detail: OrderDetail) -> None:
+        notifier = getattr(self.app, "notifier", None)
+        if notifier is not None:
+            notifier.wake()  # it leaves now rather than at the notifier's next poll
+        self._changed(message, detail)
 
     def action_back(self) -> None:
         """Escape: back to where the order was opened from."""

@@ -26,6 +26,7 @@ from app.preparation.journal import history_rows
 from app.preparation.notes import add_note
 from app.preparation.removal import REMOVABLE, can_undo_removal, remove_line, undo_removal
 from app.preparation.timers import age_sentence, since
+from app.text import shown
 from screens._translate import translate_bindings
 from screens.base import ComptoirModal, ComptoirScreen
 from screens.cancel import CancelOrderModal, compose_reason
@@ -52,9 +53,9 @@ def history_table_rows(detail: OrderDetail, config: Config) -> list[tuple[Text, 
         rows.append(
             (
                 Text(format_local_datetime(when) if when else ""),
-                Text(row.by),
+                Text(shown(row.by)),
                 Text(row.what),
-                Text(row.why),
+                Text(shown(row.why)),
             )
         )
     return rows
@@ -85,7 +86,7 @@ class PreparationActions(ComptoirScreen[None]):
             return None  # shown dimmed: the order is past its preparation
         if action == "remove_line" and detail is not None and detail.status not in REMOVABLE:
             return None
-        return True
+        return super().check_action(action, parameters)  # the printing retry key
 
     def _show_preparation(self, detail: OrderDetail) -> None:
         """The time spent in the status beside the dropdown; the keys that now apply."""

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 from app.errors import ValidationError
 from app.i18n import _
 from app.shop.profile import LABELS, ProfileData, clean_field, load_profile, save_profile
+from app.text import shown
 from screens.base import ComptoirScreen
 from screens.confirm import ConfirmModal, UnsavedModal
 from widgets.footer import Footer
@@ -129,7 +130,7 @@ class ProfileScreen(ComptoirScreen[None]):
         for field in LABELS:
             field_input = self.query_one(f"#profile-{field}", Input)
             with field_input.prevent(Input.Changed):
-                field_input.value = getattr(profile, field)
+                field_input.value = shown(getattr(profile, field))
             self._show_error(field, "")
         self._show_changes()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 from peewee import Database, Model, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from storage import files, migrations
-from storage.driver import use_psycopg
+from storage.driver import mark_saved, row_values, use_psycopg
 from storage.errors import (
     DatabaseBusy,
     DatabaseCorrupt,
@@ -309,7 +309,7 @@ def insert_row(model: type[M], **values: Any) -> M:
     meta: Any = model._meta
     row: Any = model(**values)  # the fields' Python defaults filled in, as `create` does
     pk = meta.primary_key.name
-    data = {name: value for name, value in row.__data__.items() if name != pk}
+    data = {name: value for name, value in row_values(row).items() if name != pk}
     sqlite = isinstance(database.obj, SqliteDatabase)
     key = (model, tuple(data), sqlite)
     sql = _INSERTS.get(key)
@@ -322,7 +322,7 @@ def insert_row(model: type[M], **values: Any) -> M:
     params = [meta.fields[name].db_value(value) for name, value in data.items()]
     cursor = database.execute_sql(sql, params)
     setattr(row, pk, cursor.lastrowid if sqlite else cursor.fetchone()[0])
-    row._dirty.clear()
+    mark_saved(row)
     return cast(M, row)
 
 
@@ -357,6 +357,54 @@ def get_row(model: type[M], column: str, value: Any) -> M | None:
     row: Any = model(**{f.name: f.python_value(v) for f, v in zip(fields, found, strict=True)})
     row._dirty.clear()
     return cast(M, row)
+
+
+_MANY_ROWS = 100  # rows per multi-row INSERT (well under both databases' parameter limits)
+
+
+def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT rows that all give the same columns, without returning their ids.
+
+    As `insert_row`, the SQL is built once per model, columns, row count and database kind,
+    then only bound (peewee's `insert_many` builds it anew each time: a quarter of an order's
+    intake). No Python default is filled in: give every column the table does not default.
+    """
+    if not rows:
+        return
+    meta: Any = model._meta
+    names = tuple(rows[0])
+    fields = [meta.fields[name] for name in names]
+    sqlite = isinstance(database.obj, SqliteDatabase)
+    for start in range(0, len(rows), _MANY_ROWS):
+        chunk = rows[start : start + _MANY_ROWS]
+        key = (model, names, len(chunk), sqlite)
+        sql = _INSERTS.get(key)
+        if sql is None:
+            columns = ", ".join(f'"{field.column_name}"' for field in fields)
+            one = "(" + ", ".join([database.param] * len(names)) + ")"
+            sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ' + ", ".join(
+                [one] * len(chunk)
+            )
+            _INSERTS[key] = sql
+        params = [field.db_value(row[field.name]) for row in chunk for field in fields]
+        database.execute_sql(sql, params)
+
+
+def select_in(model: type[Model], column: str, values: Sequence[Any]) -> set[Any]:
+    """The values of `column` (a plain column of `model`) found among `values`: one SELECT
+    per 500 values, its SQL built once per size."""
+    meta: Any = model._meta
+    found: set[Any] = set()
+    for start in range(0, len(values), 500):
+        chunk = list(values[start : start + 500])
+        key = (model, "select-in", column, len(chunk), database.param)
+        sql = _INSERTS.get(key)
+        if sql is None:
+            marks = ", ".join([database.param] * len(chunk))
+            sql = f'SELECT "{column}" FROM "{meta.table_name}" WHERE "{column}" IN ({marks})'
+            _INSERTS[key] = sql
+        found |= {value for (value,) in database.execute_sql(sql, chunk).fetchall()}
+    return found
 
 
 def tuples(query: Any) -> Iterator[tuple[Any, ...]]:

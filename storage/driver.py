@@ -2,13 +2,15 @@
 
 The only place that touches peewee's private parts: the module globals its own
 `import psycopg` would have set (`PEEWEE_GLOBALS`) and the transaction states of its
-psycopg 3 adapter. tests/test_driver.py fails, naming the one that moved, when a peewee
-upgrade renames any (peewee is pinned below 5 in pyproject.toml).
+psycopg 3 adapter; a model instance's values and its "changed" marks (`row_values`,
+`mark_saved`, for storage.db's prepared inserts). tests/test_driver.py fails, naming the
+one that moved, when a peewee upgrade renames any (peewee is pinned below 5).
 """
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 # The module globals peewee's own `import psycopg` sets when it is imported.
 PEEWEE_GLOBALS = ("psycopg", "TransactionStatus", "Json_pg3", "Jsonb_pg3")
@@ -48,6 +50,33 @@ def missing_peewee_names() -> list[str]:
                 read.update(code.co_names)
     missing = [f"peewee.{name}" for name in PEEWEE_GLOBALS if name not in read]
     return missing + [f"peewee.{ADAPTER}.{name}" for name in ADAPTER_STATES if name not in read]
+
+
+def row_values(row: Any) -> dict[str, Any]:
+    """A model instance's field values by name (peewee keeps them in `__data__`)."""
+    values: dict[str, Any] = row.__data__
+    return values
+
+
+def mark_saved(row: Any) -> None:
+    """Forget that `row`'s fields were set (peewee's `_dirty`), as its own save does."""
+    row._dirty.clear()
+
+
+def missing_model_names() -> list[str]:
+    """The private names of peewee's model instances that `row_values` and `mark_saved` use."""
+    import peewee
+
+    class Probe(peewee.Model):
+        name = peewee.TextField()
+
+    row = Probe(name="x")
+    missing = []
+    if getattr(row, "__data__", None) != {"name": "x"}:
+        missing.append("peewee.Model.__data__")
+    if not isinstance(getattr(row, "_dirty", None), set):
+        missing.append("peewee.Model._dirty")
+    return missing
 
 
 def use_psycopg() -> None:

@@ -11,17 +11,22 @@ import logging
 from collections.abc import Callable
 from datetime import UTC
 
-from peewee import Database, DatabaseError, SqliteDatabase
+from peewee import Database, DatabaseError, Model, SqliteDatabase
 
+from storage import errors
 from storage.errors import StorageError, _
 from storage.models import (
     ALL_MODELS,
+    Document,
+    DocumentSequence,
+    DocumentWording,
     MarketplaceMessage,
     Meta,
     Notification,
     Order,
     OrderEvent,
     OrderLine,
+    Profile,
     Staff,
     WebhookDelivery,
 )
@@ -100,10 +105,51 @@ def _v3_search_index(db: Database) -> None:
                 "USING gin (search_text gin_trgm_ops)"
             )
     except DatabaseError as error:
-        log.warning(
-            "pg_trgm is not available (%s): searches read the whole orders table",
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
-        )
+        # Without a logging set-up Python prints a warning on stderr: in the app's language.
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        text = _("pg_trgm indisponible ({detail}) : la recherche lira toute la table des commandes")
+        log.warning(errors.translate(text).format(detail=detail or type(error).__name__))
+
+
+def _add_missing_columns(db: Database, model: type[Model], names: tuple[str, ...]) -> None:
+    """ALTER TABLE … ADD COLUMN for each field of `model` the table lacks (re-runnable)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    table = model._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    migrator = SchemaMigrator.from_database(db)
+    operations = [
+        migrator.add_column(table, name, model._meta.fields[name])
+        for name in names
+        if model._meta.fields[name].column_name not in present
+    ]
+    if operations:
+        migrate(*operations)
+
+
+def _v6_books(db: Database) -> None:
+    """Lawful books: frozen document records, the wording they were issued with, the seller's
+    legal mentions and VAT regime, a business customer's company, the series' last moment."""
+    _add_missing_columns(
+        db,
+        Profile,
+        (
+            "legal_form",
+            "share_capital",
+            "registry",
+            "registry_number",
+            "vat_regime",
+            "vat_exemption",
+        ),
+    )
+    _add_missing_columns(db, Order, ("customer_company",))
+    _add_missing_columns(db, DocumentSequence, ("last_at",))
+    _add_missing_columns(db, Document, ("record",))
+    db.create_tables([DocumentWording], safe=True)
+    db.execute_sql("CREATE INDEX IF NOT EXISTS document_issued_at ON document (issued_at)")
+    # Orders taken before this version all have their invoice; the first issuing call
+    # still looks once, in case one waits (the mark of app/documents/issuing.py).
+    Meta.insert(key="invoices_waiting", value="1").on_conflict_ignore().execute()
 
 
 def _v4_intake(db: Database) -> None:
@@ -112,23 +158,22 @@ def _v4_intake(db: Database) -> None:
     db.create_tables([WebhookDelivery, MarketplaceMessage], safe=True)
 
 
-def _v5_preparation(db: Database) -> None:
-    """Version 5: the preparation day (issue 13): line ticks, status age, order events."""
+def _v5_document_mail(db: Database) -> None:
+    """Version 5: a notification may carry a document (issue 14: mail a document)."""
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
+    table = Notification._meta.table_name
+    if "attachment" in {column.name for column in db.get_columns(table)}:
+        return
     migrator = SqliteMigrator(db) if isinstance(db, SqliteDatabase) else PostgresqlMigrator(db)
-    wanted = [
-        (Order, "status_at", Order.status_at),
-        (OrderLine, "prepared_at", OrderLine.prepared_at),
-        (OrderLine, "prepared_by", OrderLine.prepared_by),
-        (Notification, "detail", Notification.detail),
-    ]
-    steps = []
-    for model, name, column in wanted:
-        table = model._meta.table_name
-        if name not in {c.name for c in db.get_columns(table)}:
-            steps.append(migrator.add_column(table, name, column))
-    migrate(*steps)
+    migrate(migrator.add_column(table, "attachment", Notification.attachment))
+
+
+def _v7_preparation(db: Database) -> None:
+    """Version 7: the preparation day (issue 13): line ticks, status age, order events."""
+    _add_missing_columns(db, Order, ("status_at",))
+    _add_missing_columns(db, OrderLine, ("prepared_at", "prepared_by"))
+    _add_missing_columns(db, Notification, ("detail",))
     db.create_tables([OrderEvent], safe=True)
 
 
@@ -137,7 +182,9 @@ STEPS: list[Callable[[Database], None]] = [
     _v2_staff,
     _v3_search_index,
     _v4_intake,
-    _v5_preparation,
+    _v5_document_mail,
+    _v6_books,
+    _v7_preparation,
 ]
 LATEST = len(STEPS) + 1
 

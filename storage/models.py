@@ -70,6 +70,12 @@ class Profile(BaseModel):
     vat_number = TextField(default="")
     point_of_sale = TextField(default="")
     iban = TextField(default="")
+    legal_form = TextField(default="")
+    share_capital = TextField(default="")
+    registry = TextField(default="")
+    registry_number = TextField(default="")
+    vat_regime = TextField(default="normal")
+    vat_exemption = TextField(default="")
     updated_at = DateTimeField(null=True)
 
 
@@ -95,6 +101,8 @@ class Order(BaseModel):
     cancel_reason = TextField(null=True)
     # When the order entered its status (NULL: since `created_at`, it has not changed since).
     status_at = DateTimeField(null=True)
+    # A business customer: {"name", "siren", "vat_number"} as JSON; NULL for a consumer.
+    customer_company = TextField(null=True)
     # Lower-cased number, customer name, email, mobile and products, for `/` search.
     search_text = TextField(default="")
     created_at = DateTimeField()
@@ -166,7 +174,7 @@ class Notification(BaseModel):
         change_id: int | None
     audience = CharField(max_length=16)  # customer | seller
     channel = CharField(max_length=8)  # mail | sms
-    template = CharField(max_length=32)  # new_order | status
+    template = CharField(max_length=32)  # new_order | status | document
     order_status = CharField(max_length=16)  # the status the message tells about
     lang = CharField(max_length=4, default="fr")
     recipient = TextField(null=True)
@@ -181,6 +189,9 @@ class Notification(BaseModel):
     created_by = TextField(default="")
     # What a message tells beyond the order itself (a removed line, a reminder's rank), JSON.
     detail = TextField(null=True)
+    # A `document` mail's PDF, rendered at sending time: "document:F2021-000001" (an issued
+    # invoice or credit note), "order" (the order's PDF) or "slip" (its packing slip).
+    attachment = TextField(null=True)
 
     class Meta:
         indexes = ((("state", "due_at"), False),)
@@ -206,6 +217,9 @@ class DocumentSequence(BaseModel):
     kind = CharField(max_length=1)
     year = IntegerField()
     last = IntegerField(default=0)
+    # On the row of year 0 of each kind (the series' lock): the last issue moment (UTC), so
+    # that a number is never dated before the one before it.
+    last_at = DateTimeField(null=True)
 
     class Meta:
         primary_key = CompositeKey("kind", "year")
@@ -221,6 +235,20 @@ class Document(BaseModel):
     issued_at = DateTimeField()
     amount = MoneyField()  # TTC; a credit note's amount is positive and refunds it
     refers_to = ForeignKeyField("self", null=True, backref="credit_notes")
+    # Everything the document shows, frozen when it was issued (JSON): it is rendered from
+    # this alone. NULL only for documents issued before records existed, until first read.
+    record = TextField(null=True)
+
+    class Meta:
+        indexes = ((("issued_at",), False),)
+
+
+class DocumentWording(BaseModel):
+    """The words of the documents' templates in each language, as they were when documents
+    were issued: one row per distinct wording (its hash), named by each document's record."""
+
+    key = CharField(primary_key=True, max_length=64)
+    texts = TextField()
 
 
 class Staff(BaseModel):
@@ -271,6 +299,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Notification,
     DocumentSequence,
     Document,
+    DocumentWording,
     Staff,
     OrderEvent,
     WebhookDelivery,

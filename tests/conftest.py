@@ -36,6 +36,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "COMPTOIR_VONAGE_API_SECRET",
         "COMPTOIR_VONAGE_REST_HOST",
         "COMPTOIR_THEME",
+        "COMPTOIR_PRINTER",
+        "COMPTOIR_CUPS_SERVER",
+        "COMPTOIR_RECEIPT_PRINTER",
+        "CUPS_SERVER",
     ):
         monkeypatch.delenv(var, raising=False)
     set_language("fr")
@@ -45,7 +49,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
-    """One PostgreSQL server for the whole run, started from the Debian binaries."""
+    """One PostgreSQL server for the whole run (for each xdist worker: its own server, on
+    its own free port and in its own directory), started from the Debian binaries."""
     server = PostgresServer().start()
     try:
         yield server
@@ -53,9 +58,10 @@ def pg_server() -> Iterator[PostgresServer]:
         server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL: each storage test runs once on each engine."""
+    """A fresh, empty database URL: each storage test runs once on each engine (the
+    PostgreSQL runs are marked `postgres`)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'comptoir.sqlite3'}"
         return

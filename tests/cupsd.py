@@ -208,7 +208,12 @@ class CupsServer:
             raise CupsUnavailable(f"{' '.join(args)}: {done.stderr.strip()}")
 
     def add_pdf_queue(
-        self, queue: str = "PDF", *, broken: bool = False, error_policy: str | None = None
+        self,
+        queue: str = "PDF",
+        *,
+        broken: bool = False,
+        error_policy: str | None = None,
+        renderer: str | None = "pdftocairo",
     ) -> str:
         """A cups-pdf queue writing into this server's directory; `broken` gives it a
         configuration that makes the backend fail (an unknown group), as a printer that
@@ -226,7 +231,13 @@ class CupsServer:
             "LogType 3\n" + ("Grp comptoir-no-such-group\n" if broken else "Grp lp\n")
         )
         self._pdf_configs.append(config)
-        options = ["-o", f"printer-error-policy={error_policy}"] if error_policy else []
+        # By default pdftocairo, not Ghostscript (CUPS's own default, renderer=None), turns
+        # PDF into PostScript for cups-pdf: Ghostscript makes wkhtmltopdf's fonts (CID
+        # TrueType) Type 3 glyphs without their text, so that pdftotext could not read back
+        # what an invoice or a packing slip printed.
+        options = ["-o", f"pdftops-renderer-default={renderer}"] if renderer else []
+        if error_policy:
+            options += ["-o", f"printer-error-policy={error_policy}"]
         self.admin(
             "lpadmin", "-p", queue, "-E", "-v", f"cups-pdf:/{name}", "-P", str(CUPS_PDF_PPD),
             *options,

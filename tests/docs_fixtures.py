@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,14 +60,23 @@ def mixed_order(**changes: Any) -> dict[str, Any]:
     return doc
 
 
+# When the documents' orders reach Comptoir (their invoices' issue moment), unless told.
+ARRIVAL = datetime(2021, 1, 20, 9, 30)  # naive UTC: 20/01/2021 10:30 in Paris
+
+
 def set_up_shop(
-    tmp_path: Path, config: Config, *docs: dict[str, Any], profile: bool = True
+    tmp_path: Path,
+    config: Config,
+    *docs: dict[str, Any],
+    profile: bool = True,
+    now: datetime = ARRIVAL,
 ) -> None:
-    """Save the profile (unless told not to) and import `docs`, on the bound database."""
+    """Save the profile (unless told not to) and import `docs` at `now`, on the bound
+    database."""
     if profile:
         save_profile(**PROFILE)
     if docs:
-        import_files([write_json(tmp_path / "orders.json", list(docs))], config=config)
+        import_files([write_json(tmp_path / "orders.json", list(docs))], config=config, now=now)
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:

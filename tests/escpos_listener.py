@@ -34,8 +34,10 @@ Mode = Literal["normal", "refuse", "vanish", "silent"]
 
 
 class ReceiptListener:
-    def __init__(self, mode: Mode = "normal", *, vanish_after: int = 64) -> None:
+    def __init__(self, mode: Mode = "normal", *, vanish_after: int = 64, port: int = 0) -> None:
+        """`port`: listen on this port (a printer switched back on where it was), else any."""
         self.mode = mode
+        self._wanted_port = port
         self.vanish_after = vanish_after
         self.jobs: list[bytes] = []
         self.last_byte_at: float | None = None  # time.perf_counter() of the last byte
@@ -59,7 +61,7 @@ class ReceiptListener:
             return self
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind(("127.0.0.1", 0))
+        server.bind(("127.0.0.1", self._wanted_port))
         server.listen(8)
         self.port = server.getsockname()[1]
         self._server = server

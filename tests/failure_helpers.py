@@ -9,9 +9,10 @@ from pathlib import Path
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
-    """The single stderr line of a failed command: no traceback, no « unexpected error »."""
+    """The single stderr line of a failed command: no traceback, no « erreur inattendue »."""
     assert result.returncode != 0, result.stdout
-    assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "erreur inattendue" not in result.stderr and "unexpected error" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]

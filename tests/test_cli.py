@@ -68,8 +68,8 @@ def test_a_bad_file_is_one_line_and_changes_nothing(run, tmp_path: Path, seed_pa
     run("import", str(seed_path))
     bad = write_json(tmp_path / "bad.json", order_doc(number="X-1", total="2.00"))
     line = _one_line_error(run("import", str(seed_path), str(bad)))
-    expected = "field total: is 2.00 but the lines and shipping add up to 1.00"
-    assert line == f"comptoir: {bad}: order X-1: {expected}"
+    expected = "champ total : vaut 2.00 mais les lignes et la livraison font 1.00"
+    assert line == f"comptoir: {bad} : commande X-1 : {expected}"
     assert _count(run.db) == 4
 
 
@@ -110,13 +110,13 @@ def test_profile_show_set_and_refuse(run) -> None:  # type: ignore[no-untyped-de
 
 
 def test_bad_configuration_is_one_line(run) -> None:  # type: ignore[no-untyped-def]
-    assert "unknown timezone 'Mars/Olympus'" in _one_line_error(
+    assert "fuseau horaire inconnu « Mars/Olympus »" in _one_line_error(
         run("profile", extra_env={"COMPTOIR_TIMEZONE": "Mars/Olympus"})
     )
     assert "COMPTOIR_UNDO_SECONDS" in _one_line_error(
         run("profile", extra_env={"COMPTOIR_UNDO_SECONDS": "soon"})
     )
-    assert "database URL must start with" in _one_line_error(
+    assert "l'adresse de base de données doit commencer par" in _one_line_error(
         run("profile", extra_env={"COMPTOIR_DATABASE_URL": "mysql://x/y"})
     )
     assert "impossible d'ouvrir la base de données" in _one_line_error(
@@ -127,11 +127,11 @@ def test_bad_configuration_is_one_line(run) -> None:  # type: ignore[no-untyped-
 def test_a_bad_config_file_is_one_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     file = tmp_path / "c.toml"
     file.write_text("lang = 'de'\n")
-    assert "language 'de' is not supported" in _one_line_error(
+    assert "langue « de » non prise en charge" in _one_line_error(
         run("profile", extra_env={"COMPTOIR_CONFIG": str(file)})
     )
     file.write_text("lang = \n")
-    assert "not a valid TOML file" in _one_line_error(
+    assert "fichier TOML invalide" in _one_line_error(
         run("profile", extra_env={"COMPTOIR_CONFIG": str(file)})
     )
 

@@ -39,13 +39,14 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("env", "words"),
     [
-        ({"COMPTOIR_LANG": "de"}, "language 'de'"),
-        ({"COMPTOIR_TIMEZONE": "Nowhere/Land"}, "unknown timezone"),
-        ({"COMPTOIR_UNDO_SECONDS": "-1"}, "zero or a positive number"),
+        ({"COMPTOIR_LANG": "de"}, "langue « de »"),
+        ({"COMPTOIR_TIMEZONE": "Nowhere/Land"}, "fuseau horaire inconnu"),
+        ({"COMPTOIR_UNDO_SECONDS": "-1"}, "zéro ou un nombre positif"),
         ({"COMPTOIR_SMTP_URL": "http://x"}, "COMPTOIR_SMTP_URL"),
-        ({"COMPTOIR_SMTP_URL": "smtp://host:notaport"}, "invalid port"),
-        ({"COMPTOIR_DATABASE_URL": "oracle://x"}, "database URL"),
-        ({"COMPTOIR_VONAGE_REST_HOST": "https://rest.nexmo.com"}, "host[:port]"),
+        ({"COMPTOIR_SMTP_URL": "smtp://host:notaport"}, "port invalide"),
+        ({"COMPTOIR_SMTP_URL": "smtps://host?starttls=1"}, "chiffre déjà la connexion"),
+        ({"COMPTOIR_DATABASE_URL": "oracle://x"}, "adresse de base de données"),
+        ({"COMPTOIR_VONAGE_REST_HOST": "https://rest.nexmo.com"}, "hôte[:port]"),
     ],
 )
 def test_bad_values_are_refused_with_the_reason(
@@ -58,10 +59,10 @@ def test_bad_values_are_refused_with_the_reason(
 def test_unknown_keys_and_statuses_in_the_file_are_refused(tmp_path: Path) -> None:
     file = tmp_path / "c.toml"
     file.write_text("colour = 'red'\n")
-    with pytest.raises(ConfigError, match="unknown setting 'colour'"):
+    with pytest.raises(ConfigError, match="réglage inconnu « colour »"):
         load_config({}, path=file)
     file.write_text("[notify.lost]\nmail = true\n")
-    with pytest.raises(ConfigError, match="unknown status 'lost'"):
+    with pytest.raises(ConfigError, match="statut inconnu « lost »"):
         load_config({}, path=file)
 
 

@@ -46,17 +46,22 @@ def healthy(sqlite_url: str, smtp_port: int, monkeypatch: pytest.MonkeyPatch) ->
     return sqlite_url
 
 
-def test_everything_fine_is_five_ticks_and_exit_zero(
+def test_everything_fine_is_seven_ticks_and_exit_zero(
     healthy: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["doctor"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 5 and all(line.startswith("✓ ") for line in lines)
+    assert len(lines) == 7 and all(line.startswith("✓ ") for line in lines)
     assert lines[0].startswith("✓ Base de données : sqlite:///") and "(schéma v" in lines[0]
     assert lines[1].startswith("✓ SMTP : répond à EHLO (127.0.0.1:")
     assert lines[2] == "✓ Vonage (SMS) : identifiants présents"
     assert lines[3].startswith("✓ wkhtmltopdf : 0.12") and "rend une page de test" in lines[3]
     assert lines[4] == "✓ Profil : complet"
+    # Printers are optional: not configured is said, and is no failure (issue 14).
+    assert lines[5] == "✓ Imprimante (CUPS) : non configurée (facultatif : COMPTOIR_PRINTER)"
+    assert lines[6] == (
+        "✓ Imprimante de tickets : non configurée (facultatif : COMPTOIR_RECEIPT_PRINTER)"
+    )
 
 
 def test_each_problem_is_one_cross_and_a_non_zero_exit(
@@ -97,6 +102,6 @@ def test_an_smtp_server_that_does_not_answer(config: Config) -> None:
 def test_a_database_not_yet_created_or_unreachable(tmp_path: Path) -> None:
     checks = run_checks(Config(database_url=f"sqlite:///{tmp_path / 'new.db'}"))
     assert checks[0].line().endswith("vide, pas encore créée")
-    assert checks[-1].line() == "✗ Profil : non vérifié : base de données inaccessible"
+    assert checks[4].line() == "✗ Profil : non vérifié : base de données inaccessible"
     checks = run_checks(Config(database_url="postgresql://nobody@127.0.0.1:1/none"))
     assert not checks[0].ok and "impossible d'ouvrir la base de données" in checks[0].detail

@@ -137,7 +137,7 @@ def test_amounts_above_the_bound_are_refused_at_intake(
         line["unit_price"] = str(MAX_AMOUNT)
         line["quantity"] = value
         doc["total"] = str(MAX_AMOUNT * value)
-    with pytest.raises(IntakeError, match="the largest amount an order may hold"):
+    with pytest.raises(IntakeError, match="le plus grand montant qu'une commande peut porter"):
         import_files([write_json(tmp_path / "in.json", doc)], config=config)
 
 

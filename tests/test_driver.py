@@ -53,9 +53,10 @@ def test_postgresql_works_when_peewee_came_first(db_url: str) -> None:
 def test_the_peewee_private_names_storage_sets_are_still_there() -> None:
     # storage/driver.py sets peewee's psycopg globals itself: an upgrade that renames one
     # must fail here, by name, not in a PostgreSQL shop's first query.
-    from storage.driver import missing_peewee_names
+    from storage.driver import missing_model_names, missing_peewee_names
 
-    assert missing_peewee_names() == [], "peewee changed: see storage/driver.py"
+    missing = missing_peewee_names() + missing_model_names()
+    assert missing == [], f"peewee changed: {missing} (see storage/driver.py)"
 
 
 def test_a_peewee_without_one_of_them_is_refused_by_name() -> None:

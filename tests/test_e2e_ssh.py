@@ -8,19 +8,24 @@ import threading
 import time
 from pathlib import Path
 
-from tests.e2e_support import (
+import pytest
+
+from tests.sshd import free_port
+from tests.tui import (
     ORDER,
     choose_next_in_dropdown,
     comptoir,
     counter_sshd,
     open_order,
     order_state,
-    seed,
+    seed_url,
     terminals,
     wait_for,
     wait_until_gone,
 )
-from tests.sshd import free_port
+
+# Real processes, servers and terminals (`-m 'not e2e'` leaves them out).
+pytestmark = pytest.mark.e2e
 
 
 def _lines(screen: str) -> list[str]:
@@ -30,7 +35,7 @@ def _lines(screen: str) -> list[str]:
 def test_a_status_change_over_ssh_reaches_the_database(tmp_path: Path) -> None:
     home = tmp_path / "home"
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    seed(url, home)
+    seed_url(url, home)
     before = order_state(url)
     assert before.status == "registered"
     with counter_sshd(url, home) as server, terminals(server, width=100, height=30) as [tmux]:
@@ -68,7 +73,7 @@ def test_a_status_change_over_ssh_reaches_the_database(tmp_path: Path) -> None:
 def test_the_account_runs_comptoir_whatever_command_is_asked(tmp_path: Path) -> None:
     home = tmp_path / "home"
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    seed(url, home)
+    seed_url(url, home)
     with counter_sshd(url, home) as server:
         from tests.sshd import Tmux
 
@@ -142,7 +147,7 @@ def _forward_refused(server_cmd: list[str]) -> tuple[bytes, str]:
 def test_port_forwarding_is_refused(tmp_path: Path) -> None:
     home = tmp_path / "home"
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    seed(url, home)
+    seed_url(url, home)
     with counter_sshd(url, home) as server:
         command = server.ssh_command()
         assert command[1] == "-tt"
@@ -173,7 +178,7 @@ def test_port_forwarding_is_refused(tmp_path: Path) -> None:
 def test_staff_sign_in_over_ssh_names_the_change(tmp_path: Path) -> None:
     home = tmp_path / "home"
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    seed(url, home)
+    seed_url(url, home)
     comptoir(url, "staff", "add", "Léa", home=home, input="4321\n")
     with counter_sshd(url, home) as server, terminals(server) as [tmux]:
         wait_for(tmux, "Comptoir — connexion")  # staff exist: the session starts signed out

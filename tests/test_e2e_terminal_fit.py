@@ -21,8 +21,11 @@ import pytest
 from app.config import Config
 from app.errors import ConfigError
 from app.tui.factory import make_app
-from tests.e2e_support import ROOT, comptoir_env, seed, wait_for
 from tests.sshd import Tmux
+from tests.tui import ROOT, app_for, comptoir_env, seed_url, wait_for
+
+# Real processes, servers and terminals (`-m 'not e2e'` leaves them out).
+pytestmark = pytest.mark.e2e
 
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 WEEKDAYS = ("Lun.", "Mar.", "Mer.", "Jeu.", "Ven.", "Sam.", "Dim.")
@@ -80,7 +83,7 @@ def _colour_codes(tmux: Tmux) -> set[str]:
 def test_the_commandes_screen_is_complete_at_80x24(term: str, tmp_path: Path) -> None:
     home = tmp_path / "home"
     url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
-    seed(url, home)
+    seed_url(url, home)
     with tui_in_tmux(url, home, term) as tmux:
         _complete_commandes(tmux)
         codes = _colour_codes(tmux)
@@ -96,7 +99,7 @@ def test_the_commandes_screen_is_complete_at_80x24(term: str, tmp_path: Path) ->
 def test_the_contrast_theme(term: str, tmp_path: Path) -> None:
     home = tmp_path / "home"
     url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
-    seed(url, home)
+    seed_url(url, home)
     with tui_in_tmux(url, home, term) as tmux:
         _complete_commandes(tmux)
         default = _colour_codes(tmux)
@@ -117,20 +120,20 @@ def test_a_bad_theme_is_one_clear_line(run) -> None:  # type: ignore[no-untyped-
     result = run("--month", "2021-01", extra_env={"COMPTOIR_THEME": "neon"})
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
-    assert "unknown theme 'neon'" in result.stderr and "comptoir-contrast" in result.stderr
+    assert "thème inconnu « neon »" in result.stderr and "comptoir-contrast" in result.stderr
 
 
 async def test_the_theme_comes_from_the_configuration(sqlite_url: str) -> None:
-    app = make_app(Config(database_url=sqlite_url, theme="comptoir-contrast"), poll_seconds=0)
+    app = app_for(Config(database_url=sqlite_url, theme="comptoir-contrast"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "comptoir-contrast"
         assert app.current_theme.background == "#000000"
         assert app.current_theme.foreground == "#ffffff"
-    app = make_app(Config(database_url=sqlite_url, theme="nord"), poll_seconds=0)
+    app = app_for(Config(database_url=sqlite_url, theme="nord"))
     async with app.run_test(size=(80, 24)):
         assert app.theme == "nord"
-    with pytest.raises(ConfigError, match="unknown theme"):
+    with pytest.raises(ConfigError, match="thème inconnu"):
         make_app(Config(database_url=sqlite_url, theme="neon"))
 
 
@@ -153,7 +156,7 @@ def test_an_idle_screen_sends_nothing(tmp_path: Path) -> None:
     """
     home = tmp_path / "home"
     url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
-    seed(url, home)
+    seed_url(url, home)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
     env.update(comptoir_env(home), TERM="xterm-256color")
     env.pop("COLORTERM", None)

@@ -15,24 +15,27 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e_support import (
+from tests.sshd import Tmux
+from tests.tui import (
     ORDER,
     choose_next_in_dropdown,
     counter_sshd,
     open_order,
     order_state,
-    seed,
+    seed_url,
     terminals,
     wait_for,
 )
-from tests.sshd import Tmux
+
+# Real processes, servers and terminals (`-m 'not e2e'` leaves them out).
+pytestmark = pytest.mark.e2e
 
 _names = itertools.count(1)
 LOCKED = ("database is locked", "is locked", "verrouillée")
 LIVE_WAIT = 5.0  # the promise is 2 s; allow some slack on a loaded machine, but not more
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """One database that every terminal of the test uses."""
     if request.param == "sqlite":
@@ -94,7 +97,7 @@ def _wait_row(tmux: Tmux, number: str, text: str, timeout: float, since: float =
 
 def test_changes_show_everywhere_and_one_of_two_wins(shared_url: str, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    seed(shared_url, home)
+    seed_url(shared_url, home)
     before = order_state(shared_url)
     with (
         counter_sshd(shared_url, home) as server,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,12 @@ from hypothesis import strategies as st
 
 from app.config import Config
 from app.errors import IntakeError
+from app.i18n import set_language
 from app.intake.files import import_files, load_file
 from app.orders.statuses import OrderStatus
+from app.shop.profile import save_profile
 from storage.models import Document, Notification, Order, OrderLine, StatusChange
+from tests.docs_fixtures import PROFILE
 from tests.factories import BASE, order_doc, write_json
 
 
@@ -65,10 +69,12 @@ def test_intake_owes_the_seller_and_the_customer_their_messages(
     assert failed.notifications.count() == 0  # "Erreur": no mail (SPEC §3)
 
 
-def test_invoices_are_numbered_per_year_of_sale(db: str, config: Config, seed_path: Path) -> None:
-    import_files([seed_path], config=config)
+def test_invoices_are_numbered_per_year_of_issue(db: str, config: Config, seed_path: Path) -> None:
+    # Issued the day the orders reach Comptoir (05/01/2021), whatever their date of sale.
+    save_profile(**PROFILE)
+    import_files([seed_path], config=config, now=datetime(2021, 1, 5, 9))
     numbers = [d.number for d in Document.select().order_by(Document.id)]
-    assert numbers == ["F2020-000001", "F2021-000001", "F2021-000002"]
+    assert numbers == ["F2021-000001", "F2021-000002", "F2021-000003"]
 
 
 def test_a_known_number_is_skipped_and_said(db: str, config: Config, seed_path: Path) -> None:
@@ -96,9 +102,26 @@ def test_a_bad_file_changes_nothing_even_after_a_good_one(
     with pytest.raises(IntakeError) as err:
         import_files([good, bad], config=config)
     assert str(err.value) == (
-        f"{bad}: order B-2: field total: is 9.99 but the lines and shipping add up to 1.00"
+        f"{bad} : commande B-2 : champ total : vaut 9.99 mais les lignes et la livraison font 1.00"
     )
     assert _snapshot() == (0, 0, 0, 0, 0)
+
+
+def test_the_refusal_is_said_in_english_with_lang_en(
+    db: str, config: Config, tmp_path: Path
+) -> None:
+    bad = write_json(tmp_path / "bad.json", order_doc(number="B-2", total="9.99"))
+    set_language("en")
+    with pytest.raises(IntakeError) as err:
+        import_files([bad], config=config)
+    assert str(err.value) == (
+        f"{bad}: order B-2: field total: is 9.99 but the lines and shipping add up to 1.00"
+    )
+    with pytest.raises(IntakeError) as err:
+        load_file(write_json(tmp_path / "x.json", [order_doc(number="B-3", total="1,00")]))
+    assert str(err.value).endswith(
+        "order B-3: field total: amount must use a dot as decimal separator, like 12.50"
+    )
 
 
 def _bad(path: str, value: Any) -> dict[str, Any]:
@@ -118,29 +141,33 @@ def _bad(path: str, value: Any) -> dict[str, Any]:
 
 
 REFUSALS = [
-    ("total", 1.0, "field total: must be an amount as a string"),
-    ("total", "1,00", "field total: amount"),
-    ("total", "-1.00", "field total: amount"),
-    ("total", "1.001", "field total: amount"),
-    ("lines.0.unit_price", "NaN", "field lines[0].unit_price"),
-    ("lines.0.quantity", 0, "field lines[0].quantity: must be a whole number"),
-    ("lines.0.quantity", "1", "field lines[0].quantity"),
-    ("lines.0.quantity", True, "field lines[0].quantity"),
-    ("lines.0.vat_rate", "19.60", "field lines[0].vat_rate"),
-    ("lines.0.vat_rate", 20, "field lines[0].vat_rate: must be a string"),
-    ("lines.0.product", "", "field lines[0].product: must not be empty"),
-    ("lines.0.color", "red", "field lines[0].color: is not a known field"),
-    ("lines", [], "field lines: must be a non-empty list"),
-    ("customer.email", "not-an-email", "field customer.email: is not a valid email address"),
-    ("customer.mobile", "+33 1 23 45 67 89", "field customer.mobile: not a mobile number"),
-    ("customer.mobile", "06 12", "field customer.mobile"),
-    ("customer.name", KeyError, "field customer.name: is missing"),
-    ("fulfilment.mode", "drone", "field fulfilment.mode: must be 'pickup' or 'delivery'"),
-    ("fulfilment.shipping_fee", "abc", "field fulfilment.shipping_fee"),
-    ("placed_at", "2021-01-18T16:05:12", "field placed_at: must give its UTC offset"),
-    ("placed_at", "yesterday", "field placed_at: must be an ISO 8601"),
-    ("payment", "maybe", "field payment: must be 'ok' or 'failed'"),
-    ("extra", 1, "field extra: is not a known field"),
+    ("total", 1.0, "champ total : doit être un montant écrit en chaîne"),
+    ("total", "1,00", "champ total : le séparateur décimal doit être un point"),
+    ("total", "-1.00", "champ total : montant négatif"),
+    ("total", "1.001", "champ total : plus de 2 décimales"),
+    ("lines.0.unit_price", "NaN", "champ lines[0].unit_price : pas un nombre décimal simple"),
+    ("lines.0.quantity", 0, "champ lines[0].quantity : doit être un nombre entier de 1 à"),
+    ("lines.0.quantity", "1", "champ lines[0].quantity : doit être un nombre entier"),
+    ("lines.0.quantity", True, "champ lines[0].quantity : doit être un nombre entier"),
+    (
+        "lines.0.vat_rate",
+        "19.60",
+        "champ lines[0].vat_rate : le taux de TVA 19.60 n'est pas l'un de",
+    ),
+    ("lines.0.vat_rate", 20, "champ lines[0].vat_rate : doit être une chaîne"),
+    ("lines.0.product", "", "champ lines[0].product : ne doit pas être vide"),
+    ("lines.0.color", "red", "champ lines[0].color : n'est pas un champ connu"),
+    ("lines", [], "champ lines : doit être une liste non vide"),
+    ("customer.email", "not-an-email", "champ customer.email : n'est pas une adresse mail valide"),
+    ("customer.mobile", "+33 1 23 45 67 89", "champ customer.mobile : pas un numéro de mobile"),
+    ("customer.mobile", "06 12", "champ customer.mobile : pas un numéro de téléphone"),
+    ("customer.name", KeyError, "champ customer.name : manque"),
+    ("fulfilment.mode", "drone", "champ fulfilment.mode : doit être « pickup » ou « delivery »"),
+    ("fulfilment.shipping_fee", "abc", "champ fulfilment.shipping_fee : pas un nombre décimal"),
+    ("placed_at", "2021-01-18T16:05:12", "champ placed_at : doit donner son décalage UTC"),
+    ("placed_at", "yesterday", "champ placed_at : doit être une date et une heure ISO 8601"),
+    ("payment", "maybe", "champ payment : doit être « ok » ou « failed »"),
+    ("extra", 1, "champ extra : n'est pas un champ connu"),
 ]
 
 
@@ -154,7 +181,7 @@ def test_each_bad_field_is_refused_with_file_order_and_field(
     with pytest.raises(IntakeError) as err:
         import_files([file], config=config)
     text = str(err.value)
-    assert text.startswith(f"{file}: order T-0001: ")
+    assert text.startswith(f"{file} : commande T-0001 : ")
     assert message in text
     assert "\n" not in text
     assert _snapshot() == (0, 0, 0, 0, 0)
@@ -162,19 +189,19 @@ def test_each_bad_field_is_refused_with_file_order_and_field(
 
 def test_a_number_twice_in_one_file_is_refused(db: str, config: Config, tmp_path: Path) -> None:
     file = write_json(tmp_path / "dup.json", [order_doc(), order_doc()])
-    with pytest.raises(IntakeError, match="appears twice"):
+    with pytest.raises(IntakeError, match="commande T-0001 : figure deux fois dans le fichier"):
         import_files([file], config=config)
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{", "not valid JSON"),
-        ("", "not valid JSON"),
-        ("[]", "empty list"),
-        ("42", "must be an object"),
-        ('{"number": 1.5}', "number: must be a string"),
-        ("[" * 100_000, "nested too deeply"),
+        ("{", "JSON invalide (ligne 1, colonne 2 : un nom de champ entre guillemets est attendu)"),
+        ("", "JSON invalide (ligne 1, colonne 1 : une valeur est attendue)"),
+        ("[]", "le document est une liste vide"),
+        ("42", "commande #1 : doit être un objet JSON"),
+        ('{"number": 1.5}', "commande #1 : champ number : doit être une chaîne"),
+        ("[" * 100_000, "le document est imbriqué trop profondément"),
     ],
     ids=["truncated", "empty", "empty-list", "scalar", "float-number", "deep"],
 )
@@ -183,12 +210,12 @@ def test_unreadable_documents_are_refused(tmp_path: Path, content: str, message:
     file.write_text(content, encoding="utf-8")
     with pytest.raises(IntakeError) as err:
         load_file(file)
-    assert str(err.value).startswith(f"{file}: ")
+    assert str(err.value).startswith(f"{file} : ")
     assert message in str(err.value)
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(IntakeError, match="no such file"):
+    with pytest.raises(IntakeError, match=r"absent\.json : fichier introuvable"):
         load_file(tmp_path / "absent.json")
 
 

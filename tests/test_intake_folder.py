@@ -17,7 +17,9 @@ import pytest
 from app.config import Config
 from app.intake.folder import DropFolder
 from app.intake.webhook import database_runner
+from app.shop.profile import save_profile
 from storage.models import Document, Order
+from tests.docs_fixtures import PROFILE
 from tests.factories import order_doc
 from tests.intake_support import Service, new_secret, wait_for
 
@@ -65,6 +67,7 @@ async def watching(folder: Path, **options: object) -> AsyncIterator[DropFolder]
 async def test_a_renamed_file_is_imported_and_moved_to_done(
     db: str, tmp_path: Path, polling: bool
 ) -> None:
+    save_profile(**PROFILE)  # a complete seller: the invoice is issued at intake
     folder = tmp_path / "drop"
     async with watching(folder, force_polling=polling):
         temporary = write(folder / "commande-1.tmp", order_doc(number="D-1"))
@@ -94,10 +97,12 @@ async def test_an_invalid_file_is_refused_whole_with_its_one_line_reason(
     assert numbers() == []  # all or nothing: D-2 was not imported either
     reason = (folder / "refused" / "lot.error.txt").read_text(encoding="utf-8")
     assert reason == (
-        "lot.json: order D-3: field lines[0].quantity: must be a whole number from 1 to 100000\n"
+        "lot.json : commande D-3 : champ lines[0].quantity : "
+        "doit être un nombre entier de 1 à 100000\n"
     )
     broken = (folder / "refused" / "cassé.error.txt").read_text(encoding="utf-8")
-    assert broken.startswith("cassé.json: not valid JSON (") and broken.count("\n") == 1
+    assert broken.startswith("cassé.json : JSON invalide (ligne 1, colonne 12 : ")
+    assert broken.count("\n") == 1
 
 
 async def test_leftovers_are_imported_at_start_and_the_same_file_twice_imports_once(
@@ -106,6 +111,7 @@ async def test_leftovers_are_imported_at_start_and_the_same_file_twice_imports_o
     from storage.db import open_database
 
     open_database(sqlite_url)
+    save_profile(**PROFILE)
     folder = tmp_path / "drop"
     folder.mkdir()
     write(folder / "a.json", order_doc(number="D-4"))

@@ -10,12 +10,11 @@ import aiohttp
 
 from app.config import Config
 from app.shop.profile import save_profile
-from app.tui.factory import make_app
 from storage.models import Notification
 from tests.factories import order_doc
 from tests.intake_support import Marketplace, Service, body_of, new_secret
 from tests.notifier_servers import SmtpServer
-from tests.tui_helpers import TODAY, settle
+from tests.tui import app_for, notifications, settle
 from widgets.order_list import OrderList
 
 
@@ -32,7 +31,7 @@ async def test_a_posted_order_reaches_the_open_tui_and_its_mails_leave(sqlite_ur
             "COMPTOIR_UNDO_SECONDS": "0",
         }
         with Service(sqlite_url, env) as service:
-            app = make_app(Config(database_url=sqlite_url), month="2021-01", today=TODAY)
+            app = app_for(Config(database_url=sqlite_url), poll_seconds=1.0)
             bells: list[float] = []
             app.bell = lambda: bells.append(time.monotonic())  # type: ignore[method-assign]
             async with app.run_test(size=(100, 32)) as pilot:
@@ -48,7 +47,7 @@ async def test_a_posted_order_reaches_the_open_tui_and_its_mails_leave(sqlite_ur
                         assert response.status == 201
                     answered = time.monotonic()
                 notice = "Nouvelle commande n° LIVE-1"
-                while not any(notice in str(n.message) for n in app._notifications):
+                while not any(notice in message for message in notifications(app)):
                     assert time.monotonic() - began < 2.0, "no notice within 2 s"
                     await pilot.pause(0.02)
                 shown = time.monotonic()

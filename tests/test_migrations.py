@@ -35,51 +35,45 @@ def test_a_first_schema_database_migrates_forward(tmp_path: Path) -> None:
         r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")
     }
     open_database(f"sqlite:///{path}")
-    assert migrations.schema_version(database.obj) == migrations.LATEST == 5
+    assert migrations.schema_version(database.obj) == migrations.LATEST == len(migrations.STEPS) + 1
     assert Staff.select().count() == 0  # the new table is there and usable
     database.close()
 
 
-# What each version added after version 3: (tables, (table, column) pairs).
-_ADDED = {
-    4: (("webhook_deliveries", "marketplace_messages"), ()),
-    5: (
-        ("order_event",),
-        (
-            ("orders", "status_at"),
-            ("order_line", "prepared_at"),
-            ("order_line", "prepared_by"),
-            ("notification", "detail"),
-        ),
+# What step 7 (the preparation day, issue 13) adds: tables, then (table, column) pairs.
+_PREPARATION = (
+    ("order_event",),
+    (
+        ("orders", "status_at"),
+        ("order_line", "prepared_at"),
+        ("order_line", "prepared_by"),
+        ("notification", "detail"),
     ),
-}
+)
 
 
-@pytest.mark.parametrize("version", [3, 4])
-def test_a_v3_or_v4_database_with_orders_migrates_to_the_latest(
-    db_url: str, seed_path: Path, config: Config, version: int
+def test_a_v6_database_with_orders_migrates_to_the_latest(
+    db_url: str, seed_path: Path, config: Config
 ) -> None:
     handle = open_database(db_url)
     import_files([seed_path], config=config)
     orders = Order.select().count()
     assert orders > 0
-    # Back to `version`: what later steps added is taken away, the orders stay.
-    for later in range(version + 1, migrations.LATEST + 1):
-        tables, columns = _ADDED[later]
-        for table in tables:
-            handle.execute_sql(f'DROP TABLE "{table}"')
-        for table, column in columns:
-            handle.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
-    Meta.update(value=str(version)).where(Meta.key == "schema_version").execute()
+    # Back to version 6: what the preparation step added is taken away, the orders stay.
+    tables, columns = _PREPARATION
+    for table in tables:
+        handle.execute_sql(f'DROP TABLE "{table}"')
+    for table, column in columns:
+        handle.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    Meta.update(value="6").where(Meta.key == "schema_version").execute()
     handle.close()
 
     handle = open_database(db_url)
-    assert migrations.schema_version(handle) == migrations.LATEST == 5
+    assert migrations.schema_version(handle) == migrations.LATEST == len(migrations.STEPS) + 1
     assert Order.select().count() == orders
-    assert {t for tables, _c in _ADDED.values() for t in tables} <= set(handle.get_tables())
-    for _tables, columns in _ADDED.values():
-        for table, column in columns:
-            assert column in {c.name for c in handle.get_columns(table)}
+    assert set(tables) <= set(handle.get_tables())
+    for table, column in columns:
+        assert column in {c.name for c in handle.get_columns(table)}
     # The orders read as before; their age in a status counts from their creation.
     order = Order.select().first()
     assert order.status_at is None and since(order) == order.created_at
@@ -129,3 +123,36 @@ def test_an_unreachable_postgresql_is_one_clear_line() -> None:
         "impossible d'ouvrir la base de données postgresql://nobody@127.0.0.1:1/none"
     )
     assert "\n" not in str(err.value)
+
+
+def test_a_version_4_database_gets_the_notifications_attachment(db_url: str) -> None:
+    """Version 5 (issue 14): a mailed document is named on its notification row."""
+    handle = open_database(db_url)
+    handle.execute_sql('ALTER TABLE "notification" DROP COLUMN "attachment"')
+    Meta.update(value="4").where(Meta.key == "schema_version").execute()
+    handle.close()
+    handle = open_database(db_url)
+    assert migrations.schema_version(handle) == migrations.LATEST
+    assert "attachment" in {c.name for c in handle.get_columns("notification")}
+
+
+def test_a_version_5_database_gains_the_books_columns(db_url: str) -> None:
+    """Step 6 adds the frozen records, the wording table and the new profile fields."""
+    handle = open_database(db_url)
+    for table, column in [
+        ("document", "record"),
+        ("document_sequence", "last_at"),
+        ("orders", "customer_company"),
+        ("profile", "vat_regime"),
+        ("profile", "legal_form"),
+    ]:
+        handle.execute_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
+    handle.execute_sql("DROP TABLE document_wording")
+    Meta.update(value="5").where(Meta.key == "schema_version").execute()
+    handle.close()
+    handle = open_database(db_url)
+    assert migrations.schema_version(handle) == migrations.LATEST
+    assert {"record", "issued_at"} <= {c.name for c in handle.get_columns("document")}
+    assert "vat_regime" in {c.name for c in handle.get_columns("profile")}
+    assert handle.table_exists("document_wording")
+    handle.close()

@@ -9,6 +9,8 @@ import pytest
 
 from tests.pgserver import PostgresServer, PostgresUnavailable
 
+pytestmark = pytest.mark.postgres
+
 
 def test_server_starts_serves_a_database_and_stops():
     server = PostgresServer()

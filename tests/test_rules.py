@@ -16,7 +16,9 @@ from app.intake.files import import_files
 from app.orders.rules import can_undo, change_status, history, undo_change
 from app.orders.statuses import TRANSITIONS, allowed_targets, next_in_flow
 from app.orders.statuses import OrderStatus as S
+from app.shop.profile import save_profile
 from storage.models import Document, Notification, Order, StatusChange, database
+from tests.docs_fixtures import PROFILE
 from tests.factories import order_doc, write_json
 
 FIRST = "5fec417c-c1f882001c-318c84-001"
@@ -24,6 +26,7 @@ FIRST = "5fec417c-c1f882001c-318c84-001"
 
 @pytest.fixture
 def seeded(db: str, config: Config, seed_path: Path) -> str:
+    save_profile(**PROFILE)  # a complete seller: invoices are issued at intake
     import_files([seed_path], config=config)
     return db
 

@@ -56,4 +56,5 @@ def test_serve_answers_with_the_app_page(tmp_path: Path, isolated_home: Path) ->
 
 def test_serve_refuses_a_bad_port(run) -> None:  # type: ignore[no-untyped-def]
     result = run("serve", "--port", "70000")
-    assert result.returncode == 1 and "--port must be between" in result.stderr
+    assert result.returncode == 2  # a bad flag value: argparse's one line
+    assert "--port : un nombre entier de 1 à 65535 attendu, pas « 70000 »" in result.stderr

@@ -27,6 +27,9 @@ from playwright.sync_api import Browser, Page, Route, WebSocket, sync_playwright
 
 from tests.serve_support import Served
 
+# Real processes, servers and terminals (`-m 'not e2e'` leaves them out).
+pytestmark = pytest.mark.e2e
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's package `chromium` (Makefile DEBS)
 REBINDING_NAME = "rebind.comptoir.test"  # resolved to 127.0.0.1 by Chromium itself
 LAUNCH_ARGS = [

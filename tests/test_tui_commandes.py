@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, OptionList
 from app.config import Config
 from app.errors import ComptoirError
 from app.orders.statuses import OrderStatus
-from app.tui.factory import make_app, parse_month
+from app.tui.factory import parse_month
 from screens.commandes import PAGE, PREFETCH, CommandesScreen, StatusFilterScreen
 from screens.finances import FinancesScreen
 from screens.goto import GoToOrderScreen
@@ -25,7 +25,20 @@ from screens.help import HelpScreen
 from screens.profile import ProfileScreen
 from storage.models import Order
 from tests.factories import order_doc
-from tests.tui_helpers import TODAY, column, many_orders, seed, settle, table_rows, wait_until
+from tests.tui import (
+    TODAY,
+    app_for,
+    column,
+    many_orders,
+    notifications,
+    screen_text,
+    seed,
+    seeded_config,
+    settle,
+    table_rows,
+    wait_until,
+)
+from widgets.compat import screen_lines
 from widgets.order_list import OrderList
 
 SIZE = (100, 32)
@@ -40,18 +53,7 @@ DECEMBER = "5fec417c-c1f882001c-318c84-001"
 
 @pytest.fixture
 def seeded(sqlite_url: str, seed_path: Path) -> Config:
-    config = Config(database_url=sqlite_url, undo_seconds=20)
-    from storage.db import open_database
-
-    open_database(sqlite_url)
-    seed(config, seed_path)
-    return config
-
-
-def app_for(config: Config, **kwargs: object):  # type: ignore[no-untyped-def]
-    kwargs.setdefault("month", "2021-01")
-    kwargs.setdefault("today", TODAY)
-    return make_app(config, **kwargs)  # type: ignore[arg-type]
+    return seeded_config(sqlite_url, seed_path, undo_seconds=20)
 
 
 def calendar_text(app) -> str:  # type: ignore[no-untyped-def]
@@ -259,7 +261,7 @@ async def test_g_opens_an_order_by_number_like_a_scanner(seeded: Config) -> None
         await pilot.press("g", *"nope-404", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CommandesScreen)
-        assert any("Aucune commande n° nope-404." in str(n.message) for n in app._notifications)
+        assert any("Aucune commande n° nope-404." in message for message in notifications(app))
 
 
 async def test_order_option_opens_the_order(seeded: Config) -> None:
@@ -410,13 +412,11 @@ async def test_list_keys_move_the_cursor_and_end_loads_the_next_page(
         assert table.cursor_row == PAGE - 1
         assert table.row_count == 83
         # The cursor stays in view: its order is drawn on the screen.
-        shown = "\n".join(app.screen._compositor.render_strips()[y].text for y in range(32))
+        shown = "\n".join(screen_lines(app.screen)[:32])
         assert column(table, 0)[PAGE - 1] in shown
         await pilot.press("home")
         assert table.cursor_row == 0
-        assert column(table, 0)[0] in "\n".join(
-            strip.text for strip in app.screen._compositor.render_strips()
-        )
+        assert column(table, 0)[0] in screen_text(app)
         await pilot.press("pagedown")  # in the list, PageDown pages it
         assert table.cursor_row > 0
         assert "Janvier 2021" in calendar_text(app)
@@ -436,11 +436,8 @@ async def test_a_click_on_an_order_opens_it(seeded: Config) -> None:
 
 
 async def test_the_list_fits_the_terminal_again_when_it_is_resized(seeded: Config) -> None:
-    def screen_lines() -> list[str]:
-        return [strip.text for strip in app.screen._compositor.render_strips()]
-
     def row_of(number: str) -> str:
-        return next(line for line in screen_lines() if line.lstrip().startswith(number))
+        return next(line for line in screen_lines(app.screen) if line.lstrip().startswith(number))
 
     app = app_for(seeded)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -449,7 +446,7 @@ async def test_the_list_fits_the_terminal_again_when_it_is_resized(seeded: Confi
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         # The columns of an 80-column terminal: no padding, short status labels, all shown.
-        assert any(line.startswith("N° Commande") for line in screen_lines())
+        assert any(line.startswith("N° Commande") for line in screen_lines(app.screen))
         row = row_of("6006f3a2-c1f882001c-52bb13-001")
         assert row.startswith("6006f3a2") and len(row.rstrip()) <= 80
         assert "● Enregistrée" in row and "Commande Enregistrée" not in row
@@ -518,7 +515,7 @@ async def test_live_refresh_after_another_process_imports_and_changes(
         _import_elsewhere(db, tmp_path, number="LIVE-0001", placed_at="2021-01-21T11:00:00+01:00")
         assert await wait_until(pilot, lambda: "LIVE-0001" in column(orders(app), 0))
         assert "Janvier 2021 3,00 €" in calendar_text(app)
-        assert any("LIVE-0001" in str(n.message) for n in app._notifications)
+        assert any("LIVE-0001" in message for message in notifications(app))
         # A status change elsewhere updates the cell in place.
         done = _cli(db, "status", "6006f3a2-c1f882001c-52bb13-001", "confirming")
         assert done.returncode == 0, done.stderr
@@ -590,7 +587,7 @@ async def test_what_another_process_changed_after_the_read_ahead_is_shown(
         _import_elsewhere(db, tmp_path, number="LIVE-0002", placed_at="2021-01-22T11:00:00+01:00")
         # Once the screen has heard of both (the new order's notice), January shows them.
         assert await wait_until(
-            pilot, lambda: any("LIVE-0002" in str(n.message) for n in app._notifications)
+            pilot, lambda: any("LIVE-0002" in message for message in notifications(app))
         )
         await pilot.press("pageup")
         await settle(pilot)
@@ -713,6 +710,7 @@ async def test_customer_text_is_never_markup(seeded: Config) -> None:
         assert rows["MARKUP-1"][2] == "Zoé [b]Martin[/] [link=x]"
 
 
+@pytest.mark.postgres
 async def test_live_updates_survive_a_lost_connection(pg_server, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
     """PostgreSQL drops the watcher's connection: one warning, then it reconnects by itself."""
     import psycopg
@@ -735,7 +733,7 @@ async def test_live_updates_survive_a_lost_connection(pg_server, seed_path: Path
             )
 
         def messages() -> list[str]:
-            return [str(n.message) for n in app._notifications]
+            return notifications(app)
 
         assert await wait_until(
             pilot, lambda: any("Suivi en direct interrompu" in m for m in messages())

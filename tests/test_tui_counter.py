@@ -15,17 +15,24 @@ from app.config import Config
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus
 from app.shop.profile import load_profile, save_profile
-from app.tui.factory import make_app
 from screens.commandes import CommandesScreen, StatusFilterScreen
 from screens.confirm import ConfirmModal, UnsavedModal
 from screens.finances import FinancesScreen
 from screens.help import HelpScreen
 from screens.order import OrderScreen
 from screens.profile import ProfileScreen
-from storage.db import open_database
 from storage.models import Notification, Order, database
 from tests.factories import order_doc
-from tests.tui_helpers import TODAY, many_orders, seed, settle, table_rows, wait_until
+from tests.tui import (
+    app_for,
+    many_orders,
+    notifications,
+    screen_text,
+    seeded_config,
+    settle,
+    table_rows,
+    wait_until,
+)
 from widgets.order_list import OrderList
 
 SIZE = (80, 24)
@@ -37,21 +44,14 @@ VAT = "FR44732829320"
 
 @pytest.fixture
 def shop(sqlite_url: str, seed_path: Path) -> Any:
-    config = Config(database_url=sqlite_url, undo_seconds=20)
-    open_database(sqlite_url)
-    seed(config, seed_path)
+    config = seeded_config(sqlite_url, seed_path, undo_seconds=20)
     save_profile(name="Thés & Merveilles", iban=IBAN, vat_number=VAT, email="b@example.org")
     yield config
     database.close()
 
 
-def app_for(config: Config, **kwargs: Any) -> Any:
-    kwargs.setdefault("month", "2021-01")
-    return make_app(config, today=TODAY, poll_seconds=0, **kwargs)
-
-
 def screen_lines(app: Any) -> list[str]:
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return screen_text(app).splitlines()
 
 
 def field(app: Any, name: str) -> Input:
@@ -250,9 +250,9 @@ async def test_the_order_screen_fits_80_columns(shop: Config) -> None:
         assert any(row[3] == "Échec (3 essai(s))" for row in rows)
         # The footer holds every key of the screen, r too while a message failed.
         footer = screen_lines(app)[-1]
-        for key in ("esc Retour", "n Suivant", "^z Défaire", "h Historique", "m Envois"):
+        for key in ("esc Retour", "n Suite", "^z Défaire", "h Journal", "m Envois"):
             assert key in footer, footer
-        assert "r Renvoyer" in footer and "p PDF" in footer
+        assert "r Renvoyer" in footer and "P Imprimer" in footer
         # Headers whole once scrolled to.
         await pilot.press("m")
         await settle(pilot)
@@ -434,7 +434,7 @@ async def test_the_demo_says_where_its_mails_go(shop: Config, tmp_path: Path) ->
     app = app_for(shop, demo_maildir=maildir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert any(str(maildir) in str(note.message) for note in app._notifications)
+        assert any(str(maildir) in message for message in notifications(app))
         await pilot.press("question_mark")
         await settle(pilot)
         assert str(maildir) in str(app.screen.query_one("#help-demo", Static).render())

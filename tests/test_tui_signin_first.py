@@ -18,12 +18,9 @@ from textual.command import CommandPalette
 
 from app.config import Config
 from app.shop import staff
-from app.tui.factory import make_app
 from screens.signin import SignInScreen
-from tests.e2e_support import ORDER, comptoir, seed
 from tests.sshd import Tmux
-from tests.tui_helpers import TODAY, settle, wait_until
-from tests.tui_helpers import seed as seed_db
+from tests.tui import ORDER, app_for, comptoir, seed_url, seeded_config, settle, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a hurried hand (or an attacker) types while the TUI starts: sections, Aller à, Aide,
@@ -38,11 +35,7 @@ def _key(name: str) -> events.Key:
 
 @pytest.fixture
 def staffed(sqlite_url: str, seed_path: Path) -> Config:
-    from storage.db import open_database
-
-    config = Config(database_url=sqlite_url, undo_seconds=20)
-    open_database(sqlite_url)
-    seed_db(config, seed_path)
+    config = seeded_config(sqlite_url, seed_path, undo_seconds=20)
     staff.add("Léa", "4321")
     return config
 
@@ -61,7 +54,7 @@ def _nothing_of_the_shop(app) -> None:  # type: ignore[no-untyped-def]
 
 async def test_thirty_starts_with_keys_typed_during_start(staffed: Config) -> None:
     for attempt in range(30):
-        app = make_app(staffed, month="2021-01", order=ORDER, today=TODAY, poll_seconds=0)
+        app = app_for(staffed, order=ORDER)
         # Keys already in the queue when the app mounts: the driver's first reads.
         original_mount = app.on_mount
 
@@ -91,11 +84,12 @@ async def test_thirty_starts_with_keys_typed_during_start(staffed: Config) -> No
                 assert not any(isinstance(s, SignInScreen) for s in app.screen_stack)
 
 
+@pytest.mark.e2e
 def test_a_real_start_in_tmux_keeps_the_shop_behind_the_sign_in(tmp_path: Path) -> None:
     """A real process in a terminal, the keys typed as soon as the process exists."""
     home = tmp_path / "home"
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    seed(url, home)
+    seed_url(url, home)
     comptoir(url, "staff", "add", "Léa", home=home, input="4321\n")
     env_args = [f"COMPTOIR_HOME={home}", f"PYTHONPATH={ROOT}"]
     command = [sys.executable, "-m", "app", "--db", url, "--month", "2021-01", "--order", ORDER]

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.i18n import _, format_day, format_short_day
+from app.text import printable
 from widgets.money_cell import money
 from widgets.status_badge import status_parts
 
@@ -162,7 +163,7 @@ def cells_for(
 def fit(text: str, width: int) -> tuple[str, int]:
     """`text` on one line, cut to `width` cells with an ellipsis, and the cells it takes."""
     if not text.isprintable():
-        text = CONTROL.sub(" ", text)
+        text = printable(CONTROL.sub(" ", text))  # and a bidi override written out
     length = len(text) if text.isascii() else cell_len(text)
     if length > width:
         if width < 2:

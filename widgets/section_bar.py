@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from app.i18n import _
-from widgets.textual_keys import keys_of
+from widgets.textual_keys import in_effect
 
 
 class SectionBar(Widget):
@@ -37,10 +37,7 @@ class SectionBar(Widget):
         for binding in Binding.make_bindings(app.BINDINGS):
             if binding.id is None:
                 continue  # Textual's own (a bare App in the tests): not Comptoir's sections
-            remapped = self.keymap.get(binding.id or "")
-            if remapped:
-                binding = binding.with_key(keys_of(remapped)[0], key_display=None)
-            key = app.get_key_display(binding)
+            key = app.get_key_display(in_effect(binding, self.keymap))
             label = _(binding.description)
             active = binding.action == f"section('{current}')"
             text.append(" " if wide else "")

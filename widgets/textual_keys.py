@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from textual.binding import Binding
@@ -72,6 +73,12 @@ def keys_of(text: str) -> list[str]:
     """`"?, ctrl+s"` as Textual names the keys, ["question_mark", "ctrl+s"] (its own parsing
     of a binding's keys)."""
     return [binding.key for binding in Binding.make_bindings([Binding(text, "noop")])]
+
+
+def in_effect(binding: Binding, keymap: Mapping[str, str]) -> Binding:
+    """`binding` on the first of its keys in `keymap` (the config's `[keymap]`), else as is."""
+    remapped = keymap.get(binding.id or "")
+    return binding.with_key(keys_of(remapped)[0], key_display=None) if remapped else binding
 
 
 def translate_description(text: str) -> str:

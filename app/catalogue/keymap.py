@@ -3,6 +3,8 @@
 EN = {
     "Annulation": "Cancellation",
     "Connexion": "Sign-in",
+    "Confirmation": "Confirmation",
+    "Saisies non enregistrées": "Unsaved entries",
     "[keymap] : aucune touche n'a l'identifiant « {id} »": "[keymap]: no key has the id '{id}'",
     " (vouliez-vous dire « {id} » ?)": " (did you mean '{id}'?)",
     "[keymap] : la touche {key} ferait deux choses sur l'écran {screen} : "

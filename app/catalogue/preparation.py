@@ -206,4 +206,17 @@ EN = {
     "{shop} : votre commande {number} est prete et vous attend en boutique.": (
         "{shop}: your order {number} is ready and waiting for you in the shop."
     ),
+    # The CLI's preparation commands (merged with main's French help).
+    "AAAA-MM-JJ": "YYYY-MM-DD",
+    "LIGNE": "LINE",
+    "changer le statut d'une ou de plusieurs commandes (mêmes règles que l'interface)": "change the status of one or several orders (same rules as the TUI)",
+    "jusqu'à ce jour aussi (une période)": "up to this day too (a range)",
+    "la position de la ligne à partir de 1, ou son produit": "the line's position from 1, or its product",
+    "les commandes de ce jour (aujourd'hui par défaut)": "the orders of this day (default today)",
+    "les produits à préparer, additionnés sur les commandes du jour": "the products to prepare, summed over the day's orders",
+    "membre de l'équipe": "staff member",
+    "ne retirer que N de ses unités": "remove only N of its units",
+    "pourquoi (dit au client)": "why (told to the customer)",
+    "rupture de stock : retirer une ligne (ou une partie), la rembourser": "out of stock: remove a line (or part of it), refund it",
+    "un ou plusieurs numéros de commande": "one or several order numbers",
 }

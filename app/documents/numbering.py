@@ -1,19 +1,31 @@
-"""Gap-free numbers for invoices (F2021-000001) and credit notes (A2021-000001).
+"""Gap-free numbers for invoices (F2021-000001) and credit notes (A2021-000001) that follow
+their issue dates.
 
 The number is taken inside the caller's write transaction: if that transaction rolls back,
-the number is not used, so the sequence never has a gap, and two intakes at once queue on
-the sequence row (SQLite: the IMMEDIATE transaction; PostgreSQL: the row lock of UPDATE).
+the number is not used, so the sequence never has a gap. Every issue of a series first
+locks the series' row of year 0 (SQLite: the IMMEDIATE transaction; PostgreSQL: the row
+lock of UPDATE), then dates the document no earlier than the last one it records: within a
+series numbers and issue dates never go backwards, whatever the order in which concurrent
+intakes reach the lock. The year of the number is the issue date's, in the shop's time.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from storage.db import insert_row
 from storage.models import Document, DocumentSequence, Order, database
 
 PREFIXES = {"invoice": "F", "credit": "A"}
+_LOCK_YEAR = 0  # the row of each series that serialises its issues and holds its last moment
+
+
+def _row(prefix: str, year: int) -> Any:
+    return (DocumentSequence.kind == prefix) & (DocumentSequence.year == year)
 
 
 def next_number(kind: str, year: int) -> str:
@@ -38,21 +50,41 @@ def next_number(kind: str, year: int) -> str:
     return f"{prefix}{year}-{last:06d}"
 
 
+def _issue_moment(prefix: str, now: datetime) -> datetime:
+    """Lock the series and return its issue moment: `now`, or the last one if later."""
+    DocumentSequence.insert(kind=prefix, year=_LOCK_YEAR, last=0).on_conflict_ignore().execute()
+    DocumentSequence.update(last=DocumentSequence.last + 1).where(
+        _row(prefix, _LOCK_YEAR)
+    ).execute()
+    last_at = (
+        DocumentSequence.select(DocumentSequence.last_at).where(_row(prefix, _LOCK_YEAR)).scalar()
+    )
+    moment = max(now, last_at) if last_at is not None else now
+    DocumentSequence.update(last_at=moment).where(_row(prefix, _LOCK_YEAR)).execute()
+    return moment
+
+
 def issue(
     kind: str,
     order: Order,
     amount: Decimal,
     now: datetime,
-    year: int,
+    tz: ZoneInfo,
+    record: Callable[[str, datetime], str],
     refers_to: Document | None = None,
 ) -> Document:
-    """Create an invoice or credit note for `order` (`now` UTC; `year` in the shop's time)."""
+    """Create an invoice or credit note for `order` (`now` naive UTC), frozen with the record
+    `record(number, issue moment)` gives; call inside a write transaction."""
+    moment = _issue_moment(PREFIXES[kind], now)
+    year = moment.replace(tzinfo=UTC).astimezone(tz).year
+    number = next_number(kind, year)
     return insert_row(
         Document,
-        number=next_number(kind, year),
+        number=number,
         kind=kind,
         order=order,
-        issued_at=now,
+        issued_at=moment,
         amount=amount,
         refers_to=refers_to,
+        record=record(number, moment),
     )

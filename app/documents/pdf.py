@@ -158,3 +158,13 @@ def write_atomically(path: Path, data: bytes) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return path
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    """write_atomically, or ComptoirError saying in one line why the file cannot be written."""
+    try:
+        return write_atomically(path, data)
+    except OSError as exc:
+        raise ComptoirError(
+            _("Impossible d'écrire {path} : {reason}", path=path, reason=exc.strerror or exc)
+        ) from None

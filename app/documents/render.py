@@ -14,13 +14,14 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from app import locations
-from app.documents.pdf import html_to_pdf, write_atomically
+from app.documents.facturx import facturx_xml, with_facturx
+from app.documents.pdf import html_to_pdf, write_file
+from app.documents.records import RecordView, capital_text
 from app.documents.views import (
     document_view,
     get_document,
     order_documents,
     order_sheet,
-    shop_timezone,
 )
 from app.errors import ComptoirError, NotFoundError
 from app.i18n import _, format_day, format_local_datetime, format_money, format_rate, language
@@ -62,14 +63,60 @@ def order_html(number: str) -> str:
     from app.shop.profile import load_profile
 
     view, sheet = order_sheet(order)
-    return _render("order.html", order=view, sheet=sheet, seller=load_profile())
+    seller = load_profile()
+    return _render(
+        "order.html",
+        order=view,
+        sheet=sheet,
+        seller=seller,
+        capital=capital_text(seller),
+        franchise=seller.franchise,
+        exemption="",
+    )
+
+
+def record_html(view: RecordView) -> str:
+    """An invoice or credit note as HTML, from its record alone (in its recorded wording)."""
+    template = "invoice.html" if view.kind == "invoice" else "credit_note.html"
+    return _render(
+        template,
+        doc=view,
+        order=view.order,
+        seller=view.seller,
+        capital=capital_text(view.seller),
+        franchise=view.franchise,
+        exemption=view.exemption,
+        _=view.translator(),
+    )
+
+
+def packing_slip_html(number: str, notes: tuple[str, ...] = ()) -> str:
+    """The packing slip of order `number` (A4, no prices), with the staff's `notes`."""
+    order = get_order(number)
+    from app.shop.profile import load_profile
+
+    view, sheet = order_sheet(order)
+    seller = load_profile()
+    return _render(
+        "packing_slip.html",
+        order=view,
+        sheet=sheet,
+        seller=seller,
+        notes=notes,
+        capital=capital_text(seller),
+        franchise=seller.franchise,
+        exemption="",
+    )
+
+
+def render_packing_slip_pdf(number: str, notes: tuple[str, ...] = ()) -> bytes:
+    """The packing slip's PDF."""
+    return html_to_pdf(packing_slip_html(number, notes))
 
 
 def document_html(document: Document) -> str:
     """The invoice or credit note `document` as HTML."""
-    view = document_view(document)
-    template = "invoice.html" if view.kind == "invoice" else "credit_note.html"
-    return _render(template, doc=view, order=view.order, seller=view.seller)
+    return record_html(document_view(document))
 
 
 def render_order_pdf(number: str) -> bytes:
@@ -77,9 +124,16 @@ def render_order_pdf(number: str) -> bytes:
     return html_to_pdf(order_html(number))
 
 
+def document_pdf(document: Document) -> bytes:
+    """The PDF of `document`, from its record alone; a business customer's carries its
+    Factur-X XML (EN 16931), embedded after wkhtmltopdf."""
+    view = document_view(document)
+    return with_facturx(html_to_pdf(record_html(view)), view)
+
+
 def render_document_pdf(document_number: str) -> bytes:
     """The PDF of the invoice or credit note with this number (F2021-000001, A2021-000001)."""
-    return html_to_pdf(document_html(get_document(document_number)))
+    return document_pdf(get_document(document_number))
 
 
 def _safe_name(text: str) -> str:
@@ -102,19 +156,18 @@ def order_pdf_name(number: str) -> str:
     return f"commande-{_safe_name(number)}.pdf"
 
 
+def packing_slip_pdf_name(number: str) -> str:
+    """The default file name of an order's packing slip."""
+    return f"bon-de-livraison-{_safe_name(number)}.pdf"
+
+
 def document_pdf_name(document_number: str) -> str:
     """The default file name of an invoice (facture-…) or credit note (avoir-…)."""
     prefix = "avoir" if document_number.startswith("A") else "facture"
     return f"{prefix}-{_safe_name(document_number)}.pdf"
 
 
-def _write(path: Path, data: bytes) -> Path:
-    try:
-        return write_atomically(path, data)
-    except OSError as exc:
-        raise ComptoirError(
-            _("Impossible d'écrire {path} : {reason}", path=path, reason=exc.strerror or exc)
-        ) from None
+_write = write_file
 
 
 def _target(path: Path | None, name: str) -> Path:
@@ -133,8 +186,21 @@ def write_order_pdf(number: str, path: Path | None = None) -> Path:
 def write_document_pdf(document_number: str, path: Path | None = None) -> Path:
     """Write the invoice or credit note's PDF (to a file or folder, as write_order_pdf)."""
     document = get_document(document_number)
-    data = html_to_pdf(document_html(document))
+    data = document_pdf(document)
     return _write(_target(path, document_pdf_name(document.number)), data)
+
+
+def document_xml_name(document_number: str) -> str:
+    """The default file name of a document's Factur-X XML (facture-….xml, avoir-….xml)."""
+    return document_pdf_name(document_number).removesuffix(".pdf") + ".xml"
+
+
+def write_invoice_xml(number: str, path: Path | None = None) -> Path:
+    """Write the Factur-X XML of order `number`'s invoice alone; ComptoirError for a
+    consumer's (no Factur-X)."""
+    document = invoice_of(number)
+    data = facturx_xml(document_view(document))
+    return _write(_target(path, document_xml_name(document.number)), data)
 
 
 def invoice_of(number: str) -> Document:
@@ -142,6 +208,16 @@ def invoice_of(number: str) -> Document:
     for document in order_documents(number):
         if document.kind == "invoice":
             return document
+    from app.shop.profile import load_profile, missing_labels
+
+    profile = load_profile()
+    if get_order(number).status != "error" and profile.missing_for_invoices:
+        raise ComptoirError(
+            _(
+                "Facture en attente : le profil n'indique pas {fields} (comptoir profile).",
+                fields=missing_labels(profile),
+            )
+        )
     raise NotFoundError(
         _("La commande {number} n'a pas de facture (paiement en erreur).", number=number)
     )
@@ -199,17 +275,14 @@ def render_month(
         progress(0, total)
     if not documents:
         return []
-    tz = shop_timezone()
     jobs = []
     for document in documents:
-        view = document_view(document, tz)
-        template = "invoice.html" if view.kind == "invoice" else "credit_note.html"
-        html = _render(template, doc=view, order=view.order, seller=view.seller)
-        jobs.append((folder / document_pdf_name(document.number), html))
+        view = document_view(document)
+        jobs.append((folder / document_pdf_name(document.number), record_html(view), view))
 
-    def one(job: tuple[Path, str]) -> Path:
-        target, html = job
-        return _write(target, html_to_pdf(html))
+    def one(job: tuple[Path, str, RecordView]) -> Path:
+        target, html, view = job
+        return _write(target, with_facturx(html_to_pdf(html), view))
 
     # Threads suffice: each one waits on its own wkhtmltopdf process, which does the work.
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:

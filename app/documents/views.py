@@ -5,28 +5,32 @@ Plain values (Decimal amounts, local dates) ready for the templates; no formatti
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from app.documents.issuing import invoice_record, shop_timezone
+from app.documents.records import RecordView, read_record
 from app.errors import NotFoundError
 from app.i18n import _
 from app.orders.rules import get_order, history, reason_label, status_label
 from app.orders.view import OrderView, order_lines, order_view
-from app.shop.profile import ProfileData, load_profile
-from storage.models import Document, Meta, Order
+from storage.models import Document, Order
 
-DEFAULT_TIMEZONE = "Europe/Paris"
+# The documents' view of an issued invoice or credit note is its record.
+DocumentView = RecordView
 
-
-def shop_timezone() -> ZoneInfo:
-    """The timezone the database's local days were computed in (recorded in Meta)."""
-    row = Meta.get_or_none(Meta.key == "timezone")
-    try:
-        return ZoneInfo(row.value if row is not None else DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
+__all__ = [
+    "DocumentView",
+    "OrderSheet",
+    "document_view",
+    "get_document",
+    "local",
+    "order_documents",
+    "order_sheet",
+    "shop_timezone",
+]
 
 
 def local(moment: datetime, tz: ZoneInfo) -> datetime:
@@ -43,21 +47,6 @@ class OrderSheet:
     invoice_number: str
     credit_numbers: tuple[str, ...]
     history: tuple[tuple[datetime, str, str, str], ...]  # when, who, to-label, reason
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    """An invoice or credit note: the order's content plus the document's own facts."""
-
-    number: str
-    kind: str  # invoice | credit
-    issued_on: date
-    sale_on: date
-    amount: Decimal
-    refers_to_number: str
-    refers_to_issued_on: date | None
-    order: OrderView
-    seller: ProfileData
 
 
 def order_sheet(order: Order, tz: ZoneInfo | None = None) -> tuple[OrderView, OrderSheet]:
@@ -90,22 +79,9 @@ def get_document(number: str) -> Document:
     return document
 
 
-def document_view(document: Document, tz: ZoneInfo | None = None) -> DocumentView:
-    """The invoice or credit note `document` with its order and the seller's identity."""
-    tz = tz or shop_timezone()
-    order = document.order
-    refers = document.refers_to
-    return DocumentView(
-        number=document.number,
-        kind=document.kind,
-        issued_on=local(document.issued_at, tz).date(),
-        sale_on=local(order.placed_at, tz).date(),
-        amount=document.amount,
-        refers_to_number=refers.number if refers is not None else "",
-        refers_to_issued_on=local(refers.issued_at, tz).date() if refers is not None else None,
-        order=order_view(order, order_lines(order)),
-        seller=load_profile(),
-    )
+def document_view(document: Document) -> RecordView:
+    """The invoice or credit note `document` as it was issued: read from its record alone."""
+    return read_record(json.loads(invoice_record(document)))
 
 
 def order_documents(number: str) -> list[Document]:

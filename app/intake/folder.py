@@ -25,9 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app import money
 from app.config import Config
 from app.errors import SHOWN
+from app.i18n import _
 from app.intake.files import InvalidDocument, decode_document, import_drafts
+from app.text import printable
 
 log = logging.getLogger("comptoir.intake")
 
@@ -97,11 +100,14 @@ class DropFolder:
         except FileNotFoundError:
             return Outcome(name, "gone")
         except OSError as exc:
-            return self._refuse(path, f"{name}: cannot read it ({exc.strerror or exc})")
+            words = _(
+                "{file} : lecture impossible ({reason})", file=name, reason=exc.strerror or exc
+            )
+            return self._refuse(path, words)
         try:
-            drafts = decode_document(data)
+            drafts = decode_document(data, money.regional_vat_rates(self.config.holiday_region))
         except InvalidDocument as exc:
-            return self._refuse(path, f"{name}: {exc}")
+            return self._refuse(path, _("{file} : {error}", file=name, error=exc))
         try:
             result = import_drafts(drafts, config=self.config)
         except SHOWN as exc:
@@ -113,7 +119,7 @@ class DropFolder:
         return Outcome(name, state, result.summary())
 
     def _refuse(self, path: Path, reason: str) -> Outcome:
-        reason = " ".join(reason.split())  # one line
+        reason = printable(" ".join(reason.split()))  # one line, no escape sequence
         target = _free_name(self.folder / REFUSED, path.name)
         # The reason first: a stop between the two leaves the file to be refused again.
         (target.parent / f"{target.stem}.error.txt").write_text(reason + "\n", encoding="utf-8")

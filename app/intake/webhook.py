@@ -15,6 +15,10 @@
 
 `GET /health` says whether the service and its database answer.
 
+Deliveries are written by group commit: those that wait for the database thread while it
+writes are written together next, in one transaction with a savepoint each, and each is
+answered once that transaction is committed (`record_deliveries`).
+
 The signature is checked here with `hmac.compare_digest` (app.webhooks) rather than with the
 reference `standardwebhooks` package: that one wants the whole body as text and raises on a
 malformed header or non-UTF-8 bytes, while here the body is read under a size limit and any
@@ -31,8 +35,9 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -41,12 +46,14 @@ from typing import Any, TypeVar
 
 from aiohttp import ClientError, web
 from aiohttp.http_exceptions import HttpProcessingError
+from peewee import IntegrityError
 
-from app import webhooks
+from app import money, webhooks
 from app.clock import utcnow
 from app.config import Config
+from app.documents import issuing
 from app.i18n import _
-from app.intake.files import InvalidDocument, OrderDraft, decode_document, import_drafts
+from app.intake.files import InvalidDocument, OrderDraft, decode_document, write_drafts
 from storage.db import write_transaction
 from storage.models import WebhookDelivery, database
 
@@ -55,6 +62,7 @@ T = TypeVar("T")
 
 BODY_TIMEOUT = 30.0  # seconds to receive a whole body
 PARSE_INLINE = 64 * 1024  # bodies larger than this are validated in a thread
+GROUP_ORDERS = 200  # orders written in one group commit at most
 KNOWN = "déjà connue"
 IMPORTED = "importée"
 _NOTE = "comptoir.intake.note"  # the request's Note, for its log line
@@ -68,6 +76,15 @@ class _NothingNew(Exception):
     def __init__(self, known: list[str]) -> None:
         super().__init__("nothing new")
         self.known = known
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """A delivery validated and waiting for its group's commit."""
+
+    webhook_id: str
+    drafts: list[OrderDraft]
+    outcome: asyncio.Future[Outcome]
 
 
 @dataclass
@@ -111,37 +128,93 @@ def answer(code: int, **members: Any) -> web.Response:
     )
 
 
-def record_delivery(
+def _deliver(
     webhook_id: str, drafts: list[OrderDraft], *, config: Config, now: datetime
 ) -> Recorded | None:
-    """Write the delivery's new orders with its webhook-id, in one transaction.
+    """Write one delivery's new orders with its webhook-id; call inside a transaction (or a
+    savepoint). None when the webhook-id is known; _NothingNew when every number is."""
+    # First, so that two deliveries of one id queue on its key (PostgreSQL) and the second
+    # finds it; on SQLite the IMMEDIATE transaction already queues them.
+    table, p = WebhookDelivery._meta.table_name, database.param
+    inserted = database.execute_sql(
+        f'INSERT INTO "{table}" ("webhook_id", "received_at", "orders") '
+        f"VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING",
+        (
+            webhook_id,
+            WebhookDelivery.received_at.db_value(now),
+            " ".join(draft.number for draft in drafts)[:10_000],
+        ),
+    ).rowcount
+    if inserted == 0:
+        return None
+    result = write_drafts(drafts, config=config, now=now)
+    if not result.imported:
+        raise _NothingNew(result.skipped)  # rolls the delivery's row back too
+    return Recorded(imported=result.imported, known=result.skipped)
+
+
+def record_delivery(
+    webhook_id: str,
+    drafts: list[OrderDraft],
+    *,
+    config: Config,
+    now: datetime,
+    scope: Callable[[], AbstractContextManager[Any]] = write_transaction,
+) -> Recorded | None:
+    """Write the delivery's new orders with its webhook-id, in one transaction (`scope`; a
+    savepoint inside a group's transaction).
 
     None when the webhook-id was already accepted (nothing written); a Recorded without
     imports when every number was known (nothing written either). Runs in the database thread.
     """
-    numbers = [draft.number for draft in drafts]
-    try:
-        with write_transaction():
-            # First, so that two deliveries of one id queue on its key (PostgreSQL) and the
-            # second finds it; on SQLite the IMMEDIATE transaction already queues them.
-            table, p = WebhookDelivery._meta.table_name, database.param
-            inserted = database.execute_sql(
-                f'INSERT INTO "{table}" ("webhook_id", "received_at", "orders") '
-                f"VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING",
-                (
-                    webhook_id,
-                    WebhookDelivery.received_at.db_value(now),
-                    " ".join(numbers)[:10_000],
-                ),
-            ).rowcount
-            if inserted == 0:
-                return None
-            result = import_drafts(drafts, config=config, now=now)
-            if not result.imported:
-                raise _NothingNew(result.skipped)  # rolls the delivery's row back too
-    except _NothingNew as nothing:
-        return Recorded(known=nothing.known)
-    return Recorded(imported=result.imported, known=result.skipped)
+    for attempt in range(2):
+        try:
+            with scope():
+                if scope is write_transaction:  # alone; a group does it once, first
+                    issuing.issue_waiting_invoices(now)
+                return _deliver(webhook_id, drafts, config=config, now=now)
+        except _NothingNew as nothing:
+            return Recorded(known=nothing.known)
+        except IntegrityError:
+            # Another process imported one of these numbers meanwhile: read again, once.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+Delivery = tuple[str, list[OrderDraft]]
+Outcome = Recorded | Exception | None
+
+
+def record_deliveries(
+    deliveries: Sequence[Delivery], *, config: Config, now: datetime
+) -> list[Outcome]:
+    """Group commit: write the deliveries in one transaction, each in a savepoint of its own,
+    so that the commit's fixed cost is shared; each delivery's outcome, in order.
+
+    Each delivery stays all or nothing: one whose orders another process took meanwhile is
+    read again in its savepoint and the others are unaffected. Any other failure, the commit's
+    included, rolls the whole transaction back and each delivery is then written alone, so
+    one bad delivery never sinks the others. Runs in the database thread.
+    """
+    if len(deliveries) > 1:
+        try:
+            with write_transaction():
+                # Invoices waiting for the profile go first: numbers follow arrival.
+                issuing.issue_waiting_invoices(now)
+                return [
+                    record_delivery(*delivery, config=config, now=now, scope=database.atomic)
+                    for delivery in deliveries
+                ]
+        except Exception:
+            log.info("group of %s deliveries rolled back: each written alone", len(deliveries))
+    outcomes: list[Outcome] = []
+    for webhook_id, drafts in deliveries:
+        try:
+            outcomes.append(record_delivery(webhook_id, drafts, config=config, now=now))
+        except Exception as exc:  # this one's answer says it (503 for the database)
+            outcomes.append(exc)
+    return outcomes
 
 
 def database_answers() -> bool:
@@ -171,11 +244,14 @@ class Intake:
         self.config = config
         self.keys = webhooks.decode_secrets(config.intake_secret)
         self.max_bytes = int(config.intake_max_bytes)
+        self.rates = money.regional_vat_rates(config.holiday_region)  # the shop's region's
         self.run_db = run_db
         self.on_commit = on_commit
         self.clock = clock
         self.body_timeout = body_timeout
         self.stopping = False
+        self._waiting: list[_Waiting] = []
+        self._writer: asyncio.Future[None] | None = None
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -300,9 +376,9 @@ class Intake:
         # transaction (one trip to the database thread per delivery, not two).
         try:
             if len(body) > PARSE_INLINE:
-                drafts = await asyncio.to_thread(decode_document, body)
+                drafts = await asyncio.to_thread(decode_document, body, self.rates)
             else:
-                drafts = decode_document(body)
+                drafts = decode_document(body, self.rates)
         except InvalidDocument as invalid:
             note.order = invalid.order or "-"
             note.outcome = "invalid"
@@ -315,18 +391,60 @@ class Intake:
             )
         numbers = [draft.number for draft in drafts]
         note.order = _describe(numbers)
-        recorded = await self.run_db(
-            partial(record_delivery, webhook_id, drafts, config=self.config, now=utcnow())
-        )
+        recorded = await self._record(webhook_id, drafts)
         if recorded is None:
             note.outcome = "known-id"
             return answer(200, result=KNOWN, webhook_id=webhook_id)
         if not recorded.imported:
             note.outcome = "known-order"
             return answer(200, result=KNOWN, known=recorded.known)
-        self.on_commit()
         note.outcome = "imported"
         return answer(201, result=IMPORTED, imported=recorded.imported, known=recorded.known)
+
+    # -- group commit ----------------------------------------------------------------------
+
+    async def _record(self, webhook_id: str, drafts: list[OrderDraft]) -> Recorded | None:
+        """Queue the delivery for the next group commit; its outcome once that is committed.
+
+        While the database thread writes one group, the deliveries that arrive wait and are
+        written together next: under load a transaction's fixed cost (BEGIN, COMMIT, the trip
+        to the thread) is shared by all of them, and alone a delivery is written at once.
+        """
+        waiting = _Waiting(webhook_id, drafts, asyncio.get_running_loop().create_future())
+        self._waiting.append(waiting)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._write_groups())
+        # Shielded: a sender that hangs up does not take its delivery out of a group.
+        outcome = await asyncio.shield(waiting.outcome)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def _write_groups(self) -> None:
+        while self._waiting:
+            group: list[_Waiting] = []
+            orders = 0
+            while self._waiting and (
+                not group or orders + len(self._waiting[0].drafts) <= GROUP_ORDERS
+            ):
+                group.append(self._waiting.pop(0))
+                orders += len(group[-1].drafts)
+            deliveries = [(w.webhook_id, w.drafts) for w in group]
+            try:
+                outcomes = await self.run_db(
+                    partial(record_deliveries, deliveries, config=self.config, now=utcnow())
+                )
+            except asyncio.CancelledError:  # the loop is closing: nobody waits any more
+                for waiting in group + self._waiting:
+                    waiting.outcome.cancel()
+                raise
+            except Exception as exc:  # the database thread itself is gone
+                outcomes = [exc] * len(group)
+            if any(isinstance(o, Recorded) and o.imported for o in outcomes):
+                self.on_commit()
+            for waiting, outcome in zip(group, outcomes, strict=True):
+                if not waiting.outcome.done():
+                    waiting.outcome.set_result(outcome)
 
     async def _read(self, request: web.Request) -> bytes:
         """The body, never more than the limit in memory."""

@@ -350,7 +350,17 @@ class Notifier:
         return job.recipient
 
     async def _attachment(self, job: Job) -> bytes | None:
-        """The order's PDF for the seller's new-order mail."""
+        """The order's PDF for the seller's new-order mail; a `document` mail's own PDF."""
+        if job.template == "document" and job.attachment:
+            from app.messages.documents import attachment_pdf
+
+            try:
+                return await asyncio.to_thread(attachment_pdf, job.attachment, job.order.number)
+            except Exception as exc:
+                raise DeliveryError(
+                    _("PDF du document impossible à produire : {reason}", reason=exc),
+                    temporary=True,
+                ) from exc
         if job.template != "new_order":
             return None
         # Imported here: Jinja2 and the document templates load only when a seller mail goes.
@@ -429,6 +439,7 @@ class Notifier:
                 attempts=row.attempts,
                 order=orders[row.order_id],
                 detail=json.loads(row.detail) if row.detail else {},
+                attachment=row.attachment,
             )
             for row in rows
         ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app.clock import utcnow
 from app.errors import ComptoirError
+from app.i18n import _
 from storage.db import write_transaction
 from storage.models import Notification, Order
 
@@ -47,5 +48,5 @@ def resend(notification_id: int) -> Notification:
             .execute()
         )
         if updated != 1:
-            raise ComptoirError("only a failed or not configured message can be sent again")
+            raise ComptoirError(_("Seul un message en échec ou non configuré peut être renvoyé."))
         return Notification.get_by_id(notification_id)

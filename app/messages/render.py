@@ -61,6 +61,7 @@ class Job:
     order: OrderView
     # What the message tells beyond the order (a removed line, a reminder), from its row.
     detail: Mapping[str, Any] = field(default_factory=dict)
+    attachment: str | None = None  # a `document` mail's PDF (app.messages.documents)
 
 
 class Words:
@@ -159,7 +160,17 @@ def _context(job: Job, shop: ShopView, words: Words) -> dict[str, object]:
         "steps": tracker(job.order_status),
         "in_flow": OrderStatus(job.order_status) in NORMAL_FLOW,
         "detail": job.detail,
+        "document": _document_label(job, words),
+        "audience": job.audience,
     }
+
+
+def _document_label(job: Job, words: Words) -> str:
+    if job.template != "document" or not job.attachment:
+        return ""
+    from app.messages.documents import attachment_label
+
+    return attachment_label(job.attachment, words)
 
 
 def subject(job: Job, shop: ShopView, words: Words) -> str:
@@ -181,6 +192,13 @@ def subject(job: Job, shop: ShopView, words: Words) -> str:
         return words(
             "{shop} : votre commande {number} vous attend",
             shop=_one_line(shop.name or "Comptoir"),
+            number=job.order.number,
+        )
+    if job.template == "document":
+        return words(
+            "{shop} : {document} de la commande {number}",
+            shop=_one_line(shop.name or "Comptoir"),
+            document=_document_label(job, words),
             number=job.order.number,
         )
     return words(
@@ -262,7 +280,7 @@ def build_mail(
         pdf.add_header(
             "Content-Disposition",
             "attachment",
-            filename=f"commande-{_ID_UNSAFE.sub('_', job.order.number)}.pdf",
+            filename=_attachment_name(job),
         )
         message = MIMEMultipart("mixed", boundary=_boundary(), _subparts=[message, pdf])
     message["Subject"] = _header(subject(job, shop, words))
@@ -274,6 +292,14 @@ def build_mail(
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = words.lang
     return message
+
+
+def _attachment_name(job: Job) -> str:
+    if job.template == "document" and job.attachment:
+        from app.messages.documents import attachment_filename
+
+        return attachment_filename(job.attachment, job.order.number)
+    return f"commande-{_ID_UNSAFE.sub('_', job.order.number)}.pdf"
 
 
 def sms_text(job: Job, shop: ShopView, timezone: str) -> str:

@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import unquote
 
 import aiosmtplib
 
-from app.config import Config
-from app.errors import ConfigError
+from app.config import Config, check_smtp_url
 from app.i18n import _
 
 # Vonage SMS API statuses worth trying again: 1 throttled, 5 internal error, 10 too many
@@ -53,21 +52,11 @@ class SmtpSettings:
 
 def parse_smtp_url(url: str) -> SmtpSettings:
     """`smtp://user:pass@host:port`, `smtps://…` (implicit TLS), `?starttls=1`."""
-    parsed = urlparse(url)
-    if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
-        raise ConfigError("COMPTOIR_SMTP_URL must look like smtp://user:pass@host:port")
-    try:
-        port = parsed.port
-    except ValueError:
-        raise ConfigError("COMPTOIR_SMTP_URL has an invalid port") from None
-    query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+    parsed, start_tls = check_smtp_url(url)
     use_tls = parsed.scheme == "smtps"
-    start_tls = query.get("starttls", "0").lower() in ("1", "true", "yes", "on")
-    if use_tls and start_tls:
-        raise ConfigError("COMPTOIR_SMTP_URL: smtps:// already uses TLS, drop ?starttls=1")
     return SmtpSettings(
-        hostname=parsed.hostname,
-        port=port or (465 if use_tls else 25),
+        hostname=parsed.hostname or "",
+        port=parsed.port or (465 if use_tls else 25),
         username=unquote(parsed.username) if parsed.username else None,
         password=unquote(parsed.password) if parsed.password else None,
         use_tls=use_tls,

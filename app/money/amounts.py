@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.money.holidays import add_business_days, is_business_day, is_french_holiday
+from app.money.holidays import (
+    add_business_days,
+    holiday_region,
+    is_business_day,
+    is_french_holiday,
+    set_holiday_region,
+)
 
 __all__ = [
     "CENT",
@@ -16,11 +22,14 @@ __all__ = [
     "FEE_RATE",
     "PAYOUT_BUSINESS_DAYS",
     "VAT_RATES",
+    "AmountError",
+    "VatColumns",
     "VatRow",
     "add_business_days",
     "allocate_shipping",
     "fees",
     "from_cents",
+    "holiday_region",
     "is_business_day",
     "is_french_holiday",
     "line_total",
@@ -28,10 +37,13 @@ __all__ = [
     "parse_vat_rate",
     "payout",
     "payout_date",
+    "regional_vat_rates",
     "round_cents",
+    "set_holiday_region",
     "split_vat",
     "to_cents",
     "vat_breakdown",
+    "vat_columns",
 ]
 
 CENT = Decimal("0.01")
@@ -42,6 +54,17 @@ VAT_RATES: tuple[Decimal, ...] = (
     Decimal("2.10"),
     Decimal("0.00"),
 )
+# The rates of the regions that have their own (CGI art. 297 for Corsica, art. 296 for
+# Guadeloupe, Martinique and La Réunion); where VAT does not apply (Guyane, Mayotte, the
+# overseas collectivities) only 0 %. Other regions use VAT_RATES.
+REGIONAL_VAT_RATES: dict[str, tuple[Decimal, ...]] = {
+    "Corse": tuple(Decimal(r) for r in ("20.00", "13.00", "10.00", "5.50", "2.10", "0.90", "0.00")),
+    **dict.fromkeys(
+        ("971", "972", "974"),
+        tuple(Decimal(r) for r in ("8.50", "2.10", "1.75", "1.05", "0.00")),
+    ),
+    **dict.fromkeys(("973", "976", "BL", "MF", "NC", "PF", "PM", "TF", "WF"), (Decimal("0.00"),)),
+}
 FEE_RATE = Decimal("0.029")
 FEE_FIXED = Decimal("0.25")
 PAYOUT_BUSINESS_DAYS = 10
@@ -55,6 +78,16 @@ _FEE_NUM, _FEE_DEN = FEE_RATE.as_integer_ratio()
 _FEE_FIXED_CENTS = int(FEE_FIXED * 100)
 
 
+class AmountError(ValueError):
+    """An amount or rate refused, with a short English message and a `code` saying why
+    (empty, spaces, negative, comma, not-plain, decimals, too-large, below-cent, not-finite,
+    rate), so that a caller can say it in the user's language."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def _div_half_up(num: int, den: int) -> int:
     """Return num / den (den > 0) rounded half away from zero, like ROUND_HALF_UP."""
     quotient = (2 * abs(num) + den) // (2 * den)
@@ -66,15 +99,15 @@ def _cents(amount: Decimal, what: str) -> int:
     if not isinstance(amount, Decimal):
         raise TypeError(f"{what} must be a Decimal, not {type(amount).__name__}")
     if not amount.is_finite():
-        raise ValueError(f"{what} is not a finite number")
+        raise AmountError("not-finite", f"{what} is not a finite number")
     if amount and amount.adjusted() > 18:
-        raise ValueError(f"{what} is too large")
+        raise AmountError("too-large", f"{what} is too large")
     num, den = amount.as_integer_ratio()
     cents, rest = divmod(num * 100, den)
     if rest:
-        raise ValueError(f"{what} has digits below the cent")
+        raise AmountError("below-cent", f"{what} has digits below the cent")
     if abs(cents) > _MAX_CENTS:
-        raise ValueError(f"{what} is too large")
+        raise AmountError("too-large", f"{what} is too large")
     return cents
 
 
@@ -82,7 +115,7 @@ def _non_negative_cents(amount: Decimal, what: str) -> int:
     """Return amount as exact integer cents, refusing negative amounts."""
     cents = _cents(amount, what)
     if cents < 0:
-        raise ValueError(f"{what} must not be negative")
+        raise AmountError("negative", f"{what} must not be negative")
     return cents
 
 
@@ -96,18 +129,18 @@ def _parse_plain(text: str, what: str) -> Decimal:
     if not isinstance(text, str):
         raise TypeError(f"{what} must be a string, not {type(text).__name__}")
     if not text:
-        raise ValueError(f"{what} is empty")
+        raise AmountError("empty", f"{what} is empty")
     if text != text.strip():
-        raise ValueError(f"{what} has leading or trailing spaces")
+        raise AmountError("spaces", f"{what} has leading or trailing spaces")
     if text.startswith("-"):
-        raise ValueError(f"{what} must not be negative")
+        raise AmountError("negative", f"{what} must not be negative")
     if "," in text:
-        raise ValueError(f"{what} must use a dot as decimal separator")
+        raise AmountError("comma", f"{what} must use a dot as decimal separator")
     if not _PLAIN_DECIMAL.fullmatch(text):
-        raise ValueError(f"{what} is not a plain decimal number like 12.30")
+        raise AmountError("not-plain", f"{what} is not a plain decimal number like 12.30")
     _, _, decimals = text.partition(".")
     if len(decimals) > 2:
-        raise ValueError(f"{what} has more than 2 decimals")
+        raise AmountError("decimals", f"{what} has more than 2 decimals")
     return from_cents(_cents(Decimal(text), what))
 
 
@@ -138,13 +171,18 @@ def parse_amount(text: str) -> Decimal:
     return _parse_plain(text, "amount")
 
 
-def parse_vat_rate(text: str) -> Decimal:
-    """Parse a VAT rate in percent like "20", "5.5" or "5.50" into one of VAT_RATES."""
+def regional_vat_rates(region: str) -> tuple[Decimal, ...]:
+    """The VAT rates of a shop in `region` (a canonical holiday region; '' metropolitan)."""
+    return REGIONAL_VAT_RATES.get(region, VAT_RATES)
+
+
+def parse_vat_rate(text: str, allowed: tuple[Decimal, ...] = VAT_RATES) -> Decimal:
+    """Parse a VAT rate in percent like "20", "5.5" or "5.50" into one of `allowed`."""
     rate = _parse_plain(text, "VAT rate")
-    if rate not in VAT_RATES:
-        allowed = ", ".join(str(r) for r in VAT_RATES)
-        raise ValueError(f"VAT rate {text} is not one of {allowed}")
-    return VAT_RATES[VAT_RATES.index(rate)]
+    if rate not in allowed:
+        names = ", ".join(str(r) for r in allowed)
+        raise AmountError("rate", f"VAT rate {text} is not one of {names}")
+    return allowed[allowed.index(rate)]
 
 
 def line_total(unit_price: Decimal, quantity: int) -> Decimal:
@@ -247,6 +285,60 @@ def vat_breakdown(lines: Iterable[tuple[Decimal, Decimal]], shipping_fee: Decima
     return rows
 
 
+def _largest_remainder(total: int, weights: list[int]) -> list[int]:
+    """Share `total` cents in proportion to `weights`, each share rounded down, then the
+    cents left given one each to the largest remainders (ties: the earlier item)."""
+    whole = sum(weights)
+    if not weights:
+        return []
+    if whole == 0:
+        return [total] + [0] * (len(weights) - 1)
+    shares = [total * w // whole for w in weights]
+    rests = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for index in rests[: total - sum(shares)]:
+        shares[index] += 1
+    return shares
+
+
+@dataclass(frozen=True, slots=True)
+class VatColumns:
+    """The columns of an invoice that add up to the cent: the VAT table per rate, each line's
+    HT (its rate's HT shared by largest remainder) and the shipping fee's share per rate."""
+
+    rows: tuple[VatRow, ...]
+    line_ht: tuple[Decimal, ...]
+    shipping_ttc: dict[Decimal, Decimal]
+    shipping_ht: dict[Decimal, Decimal]
+
+
+def vat_columns(lines: Iterable[tuple[Decimal, Decimal]], shipping_fee: Decimal) -> VatColumns:
+    """Per rate first (TTC of the rate → HT and VAT, as vat_breakdown), then the rate's HT
+    shared across its lines and its part of the shipping fee, in proportion to their TTC."""
+    items = [(_rate(rate), _non_negative_cents(ttc, "line total")) for rate, ttc in lines]
+    fee_cents = _non_negative_cents(shipping_fee, "shipping fee")
+    goods: dict[Decimal, int] = {}
+    for rate, ttc in items:
+        goods[rate] = goods.get(rate, 0) + ttc
+    shipping = _allocate_cents(fee_cents, goods)
+    rows = vat_breakdown(((r, from_cents(t)) for r, t in items), shipping_fee)
+    line_ht = [0] * len(items)
+    shipping_ht: dict[Decimal, Decimal] = {}
+    for row in rows:
+        members = [i for i, (rate, _) in enumerate(items) if rate == row.rate]
+        weights = [items[i][1] for i in members] + [shipping.get(row.rate, 0)]
+        shares = _largest_remainder(to_cents(row.ht), weights)
+        for index, share in zip(members, shares, strict=False):
+            line_ht[index] = share
+        if shipping.get(row.rate, 0):
+            shipping_ht[row.rate] = from_cents(shares[-1])
+    return VatColumns(
+        rows=tuple(rows),
+        line_ht=tuple(from_cents(c) for c in line_ht),
+        shipping_ttc={rate: from_cents(c) for rate, c in shipping.items() if c},
+        shipping_ht=shipping_ht,
+    )
+
+
 def fees(total: Decimal) -> Decimal:
     """Return the marketplace fee of an order total: 2.9 % half-up to the cent + 0.25, none on 0."""
     total_cents = _non_negative_cents(total, "total")
@@ -263,6 +355,7 @@ def payout(total: Decimal, cancelled: bool = False) -> Decimal:
     return from_cents(_cents(total, "total") - _cents(fee, "fees"))
 
 
-def payout_date(placed_on: date) -> date:
-    """Return the date an order placed on placed_on (shop's local date) is paid out by."""
-    return add_business_days(placed_on, PAYOUT_BUSINESS_DAYS)
+def payout_date(placed_on: date, region: str | None = None) -> date:
+    """Return the date an order placed on placed_on (shop's local date) is paid out by, in
+    the shop's holiday region (default: the one this process was given)."""
+    return add_business_days(placed_on, PAYOUT_BUSINESS_DAYS, region)

@@ -1,7 +1,10 @@
 """French public holidays and business days ("jours ouvrés"), from the `holidays` package.
 
-The days of 2000–2099 are kept in a checksummed cache file written once per version of the
-package, so that a start never imports it.
+The shop's region (`holiday_region` in the config: a French subdivision of the package such
+as `57` Moselle, `6AE` Alsace, `974` La Réunion; metropolitan France when empty) has its own
+holidays: Good Friday and 26 December in Alsace-Moselle, the abolition of slavery overseas.
+The days of 2000–2099 of each region are kept in a checksummed cache file of their own,
+written once per version of the package, so that a start never imports it.
 """
 
 from __future__ import annotations
@@ -23,12 +26,35 @@ def _check_date(day: date) -> None:
         raise TypeError(f"expected a date in the shop's timezone, not {type(day).__name__}")
 
 
-def _french_package_days(years: Iterable[int] | int) -> Iterable[date]:
-    """France's public holidays of `years` from the `holidays` package (imported here: a
-    start that finds the cache file below never loads it)."""
+# The region of this process (set once at start from the config, see set_holiday_region).
+_region = ""
+
+
+def set_holiday_region(region: str) -> None:
+    """Use the holidays of `region` (a canonical code, see app.config) from now on."""
+    global _region
+    _region = region
+
+
+def holiday_region() -> str:
+    """The region whose holidays count ('' for metropolitan France)."""
+    return _region
+
+
+def _subdivision(region: str) -> str | None:
+    """The `holidays` package's subdivision of a region; Corsica keeps the national days."""
+    return region if region and region != "Corse" else None
+
+
+def _french_package_days(years: Iterable[int] | int, region: str = "") -> Iterable[date]:
+    """France's public holidays of `years` in `region` from the `holidays` package (imported
+    here: a start that finds the cache file below never loads it)."""
     import holidays
 
-    return holidays.country_holidays("FR", years=years).keys()
+    subdivision = _subdivision(region)
+    if subdivision is None:
+        return holidays.country_holidays("FR", years=years).keys()
+    return holidays.country_holidays("FR", years=years, subdiv=subdivision).keys()
 
 
 # France's holidays of these years are kept in a small file of the cache folder, written from
@@ -96,9 +122,19 @@ def _write_table(path: Path, version: str, table: dict[int, frozenset[date]]) ->
         fresh.unlink(missing_ok=True)
 
 
-@lru_cache(maxsize=1)
-def _holiday_table() -> dict[int, frozenset[date]]:
-    """France's public holidays of _TABLE_YEARS, by year, as the `holidays` package has them.
+def _table_file(region: str) -> str:
+    """The cache file of a region: metropolitan France keeps the first name."""
+    subdivision = _subdivision(region)
+    if subdivision is None:
+        return _TABLE_FILE
+    safe = "".join(c if c.isalnum() else "_" for c in subdivision)
+    return _TABLE_FILE.replace(".txt", f"-{safe}.txt")
+
+
+@lru_cache(maxsize=8)
+def _holiday_table(region: str = "") -> dict[int, frozenset[date]]:
+    """The public holidays of _TABLE_YEARS in `region`, by year, as the `holidays` package
+    has them.
 
     Read from the cache file when it is one for the installed version of the package; a
     missing, unreadable, damaged or older file is rebuilt from the package (and if it cannot
@@ -108,7 +144,7 @@ def _holiday_table() -> dict[int, frozenset[date]]:
 
     with _table_lock:
         version = _holidays_version()
-        path = locations.cache_dir() / _TABLE_FILE
+        path = locations.cache_dir() / _table_file(region)
         try:
             table = _read_table(path.read_text(encoding="ascii"), version)
         except (OSError, ValueError):
@@ -116,7 +152,7 @@ def _holiday_table() -> dict[int, frozenset[date]]:
         if table is not None:
             return table
         by_year: dict[int, set[date]] = {year: set() for year in _TABLE_YEARS}
-        for day in _french_package_days(_TABLE_YEARS):
+        for day in _french_package_days(_TABLE_YEARS, region):
             by_year[day.year].add(day)
         table = {year: frozenset(days) for year, days in by_year.items()}
         with contextlib.suppress(OSError):
@@ -125,42 +161,43 @@ def _holiday_table() -> dict[int, frozenset[date]]:
 
 
 @lru_cache(maxsize=256)
-def _french_holidays(year: int) -> frozenset[date]:
-    """Return the French (national) public holidays of one year, built once per year."""
+def _french_holidays(year: int, region: str = "") -> frozenset[date]:
+    """Return the public holidays of one year in `region`, built once per year."""
     if year in _TABLE_YEARS:
-        return _holiday_table()[year]
-    return frozenset(_french_package_days(year))
+        return _holiday_table(region)[year]
+    return frozenset(_french_package_days(year, region))
 
 
 @lru_cache(maxsize=4096)
-def _add_business_days(start: date, days: int) -> date:
+def _add_business_days(start: date, days: int, region: str = "") -> date:
     """Walk forward from start counting business days; cached since orders share few dates."""
     day = start
     one_day = timedelta(days=1)
     while days:
         day += one_day
-        if day.weekday() < 5 and day not in _french_holidays(day.year):
+        if day.weekday() < 5 and day not in _french_holidays(day.year, region):
             days -= 1
     return day
 
 
-def is_french_holiday(day: date) -> bool:
-    """Tell whether day is a French national public holiday."""
+def is_french_holiday(day: date, region: str | None = None) -> bool:
+    """Tell whether day is a public holiday of the region (default: the process's)."""
     _check_date(day)
-    return day in _french_holidays(day.year)
+    return day in _french_holidays(day.year, _region if region is None else region)
 
 
-def is_business_day(day: date) -> bool:
-    """Tell whether day is a "jour ouvré": Monday to Friday and not a French public holiday."""
+def is_business_day(day: date, region: str | None = None) -> bool:
+    """Tell whether day is a "jour ouvré": Monday to Friday and not a public holiday."""
     _check_date(day)
-    return day.weekday() < 5 and day not in _french_holidays(day.year)
+    holidays = _french_holidays(day.year, _region if region is None else region)
+    return day.weekday() < 5 and day not in holidays
 
 
-def add_business_days(start: date, days: int) -> date:
+def add_business_days(start: date, days: int, region: str | None = None) -> date:
     """Return the date days business days after start (start itself never counts; 0 gives start)."""
     _check_date(start)
     if isinstance(days, bool) or not isinstance(days, int):
         raise TypeError(f"days must be an int, not {type(days).__name__}")
     if days < 0:
         raise ValueError("days must not be negative")
-    return _add_business_days(start, days)
+    return _add_business_days(start, days, _region if region is None else region)

@@ -8,13 +8,13 @@ the notifications it owes, so that either all of it happens or none of it does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from peewee import fn
 
 from app.clock import utcnow
 from app.config import Config
-from app.documents import numbering as documents_numbering
 from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
 from app.i18n import _
 from app.messages.marketplace import CHANNEL as MARKETPLACE
@@ -163,7 +163,7 @@ def change_status(
             kind="change",
         )
         if target is OrderStatus.CANCELLED:
-            _issue_credit_note(order, now, config)
+            _issue_credit_note(order, now, reason or "")
         notifications = queue_status_notifications(order, target, change, config, now, by)
         # Pickup reminders: scheduled on « Commande prête », withdrawn once it is left.
         from app.preparation.pickup import on_status_change
@@ -195,7 +195,10 @@ def _changed_meanwhile(order: Order) -> ConcurrentChangeError:
     )
 
 
-def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
+def _issue_credit_note(order: Order, now: datetime, reason: str) -> None:
+    # Imported here: the documents read orders through this module.
+    from app.documents.issuing import issue_credit_note
+
     invoice = (
         Document.select()
         .where((Document.order == order) & (Document.kind == "invoice"))
@@ -204,9 +207,13 @@ def _issue_credit_note(order: Order, now: datetime, config: Config) -> None:
     )
     if invoice is None:
         return  # an order without invoice (never paid) has nothing to credit
-    year = now.replace(tzinfo=UTC).astimezone(config.tz).year
-    # The amount still kept (= the invoice's, unless lines were removed and credited before).
-    documents_numbering.issue("credit", order, order.total, now, year, refers_to=invoice)
+    if order.total == invoice.amount:
+        issue_credit_note(order, invoice, now, reason)
+        return
+    # Lines were removed and credited before: this credits only what is kept, as it is now.
+    from app.orders.view import order_lines, order_view
+
+    issue_credit_note(order, invoice, now, reason, view=order_view(order, order_lines(order)))
 
 
 def queue_status_notifications(
@@ -259,17 +266,19 @@ def queue_status_notifications(
 def _not_before_earlier(order: Order, channel: str, due: datetime) -> datetime:
     """`due`, or later: a customer never gets a status message before an earlier one of the
     same order still waiting (the notifier sends by due time, then by creation)."""
-    waiting = (
-        Notification.select(fn.MAX(Notification.due_at))
-        .where(
-            (Notification.order == order)
-            & (Notification.audience == "customer")
-            & (Notification.channel == channel)
-            & (Notification.state.in_(["pending", "sending"]))
-        )
-        .scalar()
-    )
-    return max(due, waiting) if waiting is not None else due
+    # The order's messages by the order's index, their state checked here: given the state in
+    # the query, SQLite (without statistics) walks the (state, due_at) index over every
+    # message waiting in the shop, and a burst of intakes slows down as its mails queue.
+    table, p = Notification._meta.table_name, database.param
+    rows = database.execute_sql(
+        f'SELECT "due_at", "state" FROM "{table}" '
+        f'WHERE "order_id" = {p} AND "audience" = {p} AND "channel" = {p}',
+        (order.id, "customer", channel),
+    ).fetchall()
+    field: Any = Notification.due_at  # untyped in peewee: reads the column's value
+    at = field.python_value
+    waiting: list[datetime] = [at(due) for due, state in rows if state in ("pending", "sending")]
+    return max([due, *waiting])
 
 
 def queue_new_order_notifications(

@@ -15,6 +15,7 @@ here so that they can be tested without a terminal and reused by other front end
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,7 +31,8 @@ from app.messages.outbox import for_order
 from app.orders.rules import ChangeResult, get_order, history, status_label, undo_change
 from app.orders.statuses import OrderStatus
 from app.shop import placeholders
-from storage.models import Notification, Order, OrderLine, StatusChange
+from app.shop.profile import load_profile, missing_labels
+from storage.models import Document, Notification, Order, OrderLine, StatusChange
 
 _ZERO = Decimal("0.00")
 
@@ -63,6 +65,15 @@ class ShippingView:
 
 
 @dataclass(frozen=True)
+class CompanyView:
+    """A business customer's company (SIREN and VAT number as validated at intake)."""
+
+    name: str
+    siren: str = ""
+    vat_number: str = ""
+
+
+@dataclass(frozen=True)
 class OrderView:
     """An order's content as plain values; times are the stored naive UTC."""
 
@@ -84,6 +95,7 @@ class OrderView:
     vat_rows: tuple[money.VatRow, ...]
     total_ht: Decimal
     total_vat: Decimal
+    company: CompanyView | None = None  # a business customer's; None for a consumer
 
     def to_dict(self) -> dict[str, Any]:
         """The view as JSON-ready values (amounts and times as text), for keeping."""
@@ -103,9 +115,11 @@ class OrderView:
             for line in data["lines"]
         )
         shipping = data["shipping"]
+        company = data.get("company")
         return cls(
             **{
                 **data,
+                "company": CompanyView(**company) if company else None,
                 "placed_at": datetime.fromisoformat(data["placed_at"]),
                 **{k: Decimal(data[k]) for k in _ORDER_AMOUNTS},
                 "lines": lines,
@@ -137,9 +151,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _line_view(line: OrderLine) -> LineView:
+def _line_view(line: OrderLine, ht: Decimal) -> LineView:
     rate = line.rate
-    ht, vat = money.split_vat(line.total, rate)
     unit_ht, _unit_vat = money.split_vat(line.unit_price, rate)
     return LineView(
         position=line.position,
@@ -151,31 +164,32 @@ def _line_view(line: OrderLine) -> LineView:
         unit_price_ht=unit_ht,
         rate=rate,
         ht=ht,
-        vat=vat,
+        vat=line.total - ht,
         total=line.total,
     )
 
 
-def _shipping(fee: Decimal, lines: tuple[LineView, ...]) -> ShippingView:
-    goods: dict[Decimal, Decimal] = {}
-    for line in lines:
-        goods[line.rate] = goods.get(line.rate, _ZERO) + line.total
-    shares = money.allocate_shipping(fee, goods)
-    ht = vat = _ZERO
-    for rate, share in shares.items():
-        share_ht, share_vat = money.split_vat(share, rate)
-        ht += share_ht
-        vat += share_vat
-    rates = tuple(sorted((r for r, s in shares.items() if s), reverse=True))
-    return ShippingView(ttc=fee, ht=ht, vat=vat, rates=rates)
+def _shipping(fee: Decimal, columns: money.VatColumns) -> ShippingView:
+    ht = sum(columns.shipping_ht.values(), start=_ZERO)
+    rates = tuple(sorted(columns.shipping_ttc, reverse=True))
+    return ShippingView(ttc=fee, ht=ht, vat=fee - ht, rates=rates)
 
 
-def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
-    """The view of `order` with its `lines` (read by the caller, in position order)."""
-    line_views = tuple(_line_view(line) for line in lines)
-    rows = tuple(
-        money.vat_breakdown(((ln.rate, ln.total) for ln in line_views), order.shipping_fee)
+def order_view(
+    order: Order, lines: Iterable[OrderLine], *, shipping_fee: Decimal | None = None
+) -> OrderView:
+    """The view of `order` with its `lines` (read by the caller, in position order).
+
+    Its columns add up to the cent: the lines' HT and the shipping's sum to each rate's HT,
+    the VAT table's base (money.vat_columns). `shipping_fee` replaces the order's (0 for a
+    document about some lines only)."""
+    records = list(lines)
+    fee = order.shipping_fee if shipping_fee is None else shipping_fee
+    columns = money.vat_columns(((ln.rate, ln.total) for ln in records), fee)
+    line_views = tuple(
+        _line_view(line, ht) for line, ht in zip(records, columns.line_ht, strict=True)
     )
+    rows = columns.rows
     return OrderView(
         number=order.number,
         placed_at=order.placed_at,
@@ -186,16 +200,31 @@ def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
         customer_mobile=order.customer_mobile or "",
         mode=order.fulfilment_mode,
         details=order.fulfilment_details or "",
-        shipping_fee=order.shipping_fee,
-        total=order.total,
+        shipping_fee=fee,
+        total=order.total
+        if shipping_fee is None
+        else fee + sum((ln.total for ln in records), start=_ZERO),
         refund=order.refund,
         cancel_reason=order.cancel_reason or "",
         lines=line_views,
-        shipping=_shipping(order.shipping_fee, line_views),
+        shipping=_shipping(fee, columns),
         vat_rows=rows,
         total_ht=sum((r.ht for r in rows), start=_ZERO),
         total_vat=sum((r.vat for r in rows), start=_ZERO),
+        company=_company(order.customer_company),
     )
+
+
+def lines_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
+    """The view of only `lines` of `order`, without its shipping: what a partial credit note
+    (a removal) or the invoice that rectifies it names; its total is theirs."""
+    return order_view(order, lines, shipping_fee=_ZERO)
+
+
+def _company(stored: str | None) -> CompanyView | None:
+    if not stored:
+        return None
+    return CompanyView(**json.loads(stored))
 
 
 def order_lines(order: Order) -> list[OrderLine]:
@@ -244,6 +273,8 @@ class OrderDetail:
     # position with who ticked it and when.
     events: tuple[Any, ...] = ()
     prepared: tuple[tuple[int, datetime, str], ...] = ()
+    # The profile fields its invoice waits for ('' when it has one or needs none).
+    invoice_wait: str = ""
 
     @property
     def status(self) -> OrderStatus:
@@ -271,6 +302,7 @@ class OrderDetail:
             fingerprint=(order.version, str(order.updated_at), messages),
             events=self.events,
             prepared=self.prepared,
+            invoice_wait=self.invoice_wait,
         )
 
 
@@ -313,7 +345,21 @@ def load_order_detail(number: str) -> OrderDetail:
             for line in lines
             if line.prepared_at is not None
         ),
+        invoice_wait=_invoice_wait(order),
     )
+
+
+def _invoice_wait(order: Order) -> str:
+    """The missing profile fields, when the order's invoice waits for them."""
+    if order.status == OrderStatus.ERROR.value:
+        return ""
+    profile = load_profile()
+    if not profile.missing_for_invoices:
+        return ""
+    invoiced = (
+        Document.select().where((Document.order == order) & (Document.kind == "invoice")).exists()
+    )
+    return "" if invoiced else missing_labels(profile)
 
 
 def local_time(moment: datetime | None, config: Config) -> datetime | None:

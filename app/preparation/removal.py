@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from app import money
 from app.clock import utcnow
 from app.config import Config
-from app.documents import numbering
+from app.documents.issuing import issue_credit_note, issue_invoice
 from app.errors import ConcurrentChangeError, TransitionError
 from app.i18n import _, format_money
 from app.orders.rules import UNSENT, change_status, get_order, status_label
 from app.orders.statuses import OrderStatus
+from app.orders.view import lines_view
 from app.preparation import journal
 from app.preparation.messages import queue_customer
 from app.text import check_text
@@ -221,7 +222,7 @@ def _remove(
     )
     if updated != 1:
         raise TransitionError(_("La commande a changé entre-temps : recommencez."))
-    credit = _credit_note(order, amount, now, config)
+    credit = _credit_note(order, _part(line, count, amount), now, reason)
     event = journal.record(
         order,
         "removed",
@@ -279,13 +280,28 @@ def _invoice(order: Order) -> Document | None:
     return invoice
 
 
-def _credit_note(order: Order, amount: Decimal, now: datetime, config: Config) -> Document | None:
-    """The partial credit note (none for an order never invoiced: a failed payment)."""
+def _part(line: OrderLine, count: int, amount: Decimal) -> OrderLine:
+    """`count` units of `line` (costing `amount`), unsaved: what a removal credits."""
+    return OrderLine(
+        order=line.order_id,
+        position=line.position,
+        product=line.product,
+        category=line.category,
+        seller=line.seller,
+        unit_price=line.unit_price,
+        quantity=count,
+        vat_rate=line.vat_rate,
+        total=amount,
+    )
+
+
+def _credit_note(order: Order, part: OrderLine, now: datetime, reason: str) -> Document | None:
+    """The partial credit note of the removed units, with their own frozen record (none for
+    an order never invoiced: a failed payment)."""
     invoice = _invoice(order)
     if invoice is None:
         return None
-    year = now.replace(tzinfo=UTC).astimezone(config.tz).year
-    return numbering.issue("credit", order, amount, now, year, refers_to=invoice)
+    return issue_credit_note(order, invoice, now, reason, view=lines_view(order, [part]))
 
 
 def _queue(
@@ -383,9 +399,20 @@ def undo_removal(
             }
         ).where(Order.id == order.id).execute()
         if data["credit"] is not None:
+            # A credit note is never deleted: an invoice of the restored units rectifies it.
             credit = Document.get_by_id(data["credit"])
-            year = now.replace(tzinfo=UTC).astimezone(config.tz).year
-            numbering.issue("invoice", order, amount, now, year, refers_to=credit)
+            restored = OrderLine(
+                order=order.id,
+                position=line["position"],
+                product=line["product"],
+                category=line["category"],
+                seller=line["seller"],
+                unit_price=Decimal(line["unit_price"]),
+                quantity=data["removed"],
+                vat_rate=line["vat_rate"],
+                total=amount,
+            )
+            issue_invoice(order, now, view=lines_view(order, [restored]), refers_to=credit)
         OrderEvent.update(undone=True).where(OrderEvent.id == event.id).execute()
         return journal.record(
             order,

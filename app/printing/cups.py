@@ -74,13 +74,7 @@ def submit_pdf(
     """Hand a PDF to CUPS with `lp` and return the job, without waiting for it to print."""
     env = os.environ if environ is None else environ
     server = server or env.get("CUPS_SERVER") or None
-    if not queue:
-        raise PrintError(
-            _(
-                "Aucune imprimante de pages : définissez {env} (le nom d'une file CUPS).",
-                env=PRINTER_ENV,
-            )
-        )
+    require_queue(queue)
     args = ["lp", *_host(server), "-d", queue, "-t", _plain(title) or "Comptoir"]
     if isinstance(document, bytes):
         data = document
@@ -105,6 +99,17 @@ def submit_pdf(
     if done.returncode != 0 or not found:
         raise _why_refused(server, queue, _last_line(done.stderr or done.stdout))
     return CupsJob(job_id=found["id"], queue=queue, server=server)
+
+
+def require_queue(queue: str) -> None:
+    """PrintError (one French line) when no CUPS queue is configured."""
+    if not queue:
+        raise PrintError(
+            _(
+                "Aucune imprimante de pages : définissez {env} (le nom d'une file CUPS).",
+                env=PRINTER_ENV,
+            )
+        )
 
 
 def wait_for_job(job: CupsJob, *, timeout: float = DEFAULT_TIMEOUT) -> None:

@@ -216,14 +216,8 @@ class ReceiptPrinter:
         self.close()
 
 
-def open_receipt_printer(
-    url: str | ReceiptAddress, *, width_mm: int | None = None, timeout: float = DEFAULT_TIMEOUT
-) -> ReceiptPrinter:
-    """Open the receipt printer at `url` (python-escpos Network, Usb or File printer).
-
-    Raises PrintError (one French line) when the URL is malformed or the printer is off,
-    unplugged or unknown.
-    """
+def require_receipt_printer(url: str | ReceiptAddress) -> None:
+    """PrintError (one French line) when no receipt printer is configured."""
     if not url:
         raise PrintError(
             _(
@@ -232,6 +226,17 @@ def open_receipt_printer(
                 env=RECEIPT_PRINTER_ENV,
             )
         )
+
+
+def open_receipt_printer(
+    url: str | ReceiptAddress, *, width_mm: int | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> ReceiptPrinter:
+    """Open the receipt printer at `url` (python-escpos Network, Usb or File printer).
+
+    Raises PrintError (one French line) when the URL is malformed or the printer is off,
+    unplugged or unknown.
+    """
+    require_receipt_printer(url)
     address = url if isinstance(url, ReceiptAddress) else parse_receipt_url(url, width_mm=width_mm)
     # Imported here: python-escpos pulls in Pillow, qrcode and python-barcode (a tenth of a
     # second), which a counter that never prints should not pay at start.

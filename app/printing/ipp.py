@@ -46,6 +46,7 @@ class State:
     state: int
     reasons: tuple[str, ...]
     message: str
+    accepting: bool = True  # a printer's printer-is-accepting-jobs (cupsreject sets it off)
 
 
 def job_state(server: str | None, job_id: int, *, timeout: float = 10.0) -> State:
@@ -70,13 +71,19 @@ def printer_state(server: str | None, queue: str, *, timeout: float = 10.0) -> S
         server,
         _GET_PRINTER_ATTRIBUTES,
         [(_URI, "printer-uri", f"ipp://localhost/printers/{queue}")],
-        ["printer-state", "printer-state-reasons", "printer-state-message"],
+        [
+            "printer-state",
+            "printer-state-reasons",
+            "printer-state-message",
+            "printer-is-accepting-jobs",
+        ],
         timeout,
     )
     return State(
         state=_first_int(attrs, "printer-state"),
         reasons=tuple(str(r) for r in attrs.get("printer-state-reasons", [])),
         message=str(attrs.get("printer-state-message", [""])[0]),
+        accepting=attrs.get("printer-is-accepting-jobs", [True])[0] is not False,
     )
 
 

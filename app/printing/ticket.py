@@ -33,6 +33,7 @@ from app.printing.escpos import (
     DOTS,
     open_receipt_printer,
     parse_receipt_url,
+    require_receipt_printer,
 )
 
 # Code pages to write in, best first; the first one the printer's profile has is used.
@@ -89,6 +90,7 @@ def print_ticket(
     The whole job is rendered before the printer is opened, and written in one piece: a
     failure raises PrintError (one French line), never leaves a silent half ticket.
     """
+    require_receipt_printer(url)  # "" is no printer, not a malformed address
     address = parse_receipt_url(url, width_mm=width_mm)
     job = render_ticket(ticket, width_mm=address.width_mm, profile=address.profile)
     with open_receipt_printer(address, timeout=timeout) as printer:
@@ -98,8 +100,10 @@ def print_ticket(
 def preload() -> None:
     """Import python-escpos and what it draws with (Pillow, qrcode, python-barcode): two
     thirds of a second the first time, which a worker can spend at start, before the first
-    ticket is asked for, rather than after the key."""
+    ticket is asked for, rather than after the key. Both barcodes are drawn: the printer's
+    own (a short number) and the turned image (a marketplace's long one: python-barcode)."""
     render_ticket(Ticket("", "0", "", Fulfilment.PICKUP, ""))
+    render_ticket(Ticket("", "0" * 30, "", Fulfilment.PICKUP, "", (TicketLine("-", 1),)))
 
 
 def render_ticket(ticket: Ticket, *, width_mm: int = 80, profile: str | None = None) -> bytes:

@@ -30,6 +30,7 @@ from app.config import Config
 from app.errors import ConfigError
 from app.i18n import _
 from app.shop import staff
+from app.text import printable
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
 from storage.db import first_line, thread_connection
@@ -40,6 +41,11 @@ from widgets.textual_keys import comptoir_bindings, describe
 
 # The screens a key opens (Aller à, Aide, the sign-in once staff exist) are imported when
 # first shown: the help screen's table alone is a few hundredths of a second at start.
+
+
+# Seconds after mount before python-escpos is imported in a worker: after the first paint
+# and the collector's return (see run_async), so that start-up never waits for it.
+PRELOAD_SECONDS = 1.5
 
 
 def _stylesheet() -> Path:
@@ -81,7 +87,11 @@ def check_theme(name: str) -> str:
     name = name.strip()
     if name and name not in THEMES:
         raise ConfigError(
-            f"COMPTOIR_THEME: unknown theme '{name}' (choose one of: {', '.join(THEMES)})"
+            _(
+                "COMPTOIR_THEME : thème inconnu « {name} » (au choix : {themes}).",
+                name=printable(name),
+                themes=", ".join(THEMES),
+            )
         )
     return name
 
@@ -271,6 +281,10 @@ class ComptoirApp(App[None]):
         # The pick list's modules (csv, html, the Line API list: 60 ms) loaded meanwhile, so
         # that the first `4` builds its screen at once.
         self.set_timer(1.0, self._preload, name="preload")
+        if self.config.receipt_printer:
+            # python-escpos and what it draws with cost ~0.8 s on the first ticket: paid in a
+            # worker once the first screen is painted, never on the way to it (issue 14).
+            self.set_timer(PRELOAD_SECONDS, self._preload_printing, name="print-preload")
         self.watcher = ChangeWatcher()
         self._poll()  # record where things stand before the first tick
         if self.poll_seconds > 0:
@@ -285,6 +299,12 @@ class ComptoirApp(App[None]):
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload(self) -> None:
         importlib.import_module("screens.preparation")
+
+    @work(thread=True, exit_on_error=False, group="print-preload")
+    def _preload_printing(self) -> None:
+        from app.printing.ticket import preload
+
+        preload()
 
     def _start_notifier(self) -> None:
         if not self._notifier_stop.is_set():

@@ -275,11 +275,12 @@ def demo_environment(
 
     folder = Path(tempfile.mkdtemp(prefix="comptoir-demo-"))
     demo_config = replace(config, database_url=f"sqlite:///{folder / 'demo.sqlite3'}")
-    print(
-        f"comptoir: demo database in {folder}, mails captured in {folder / 'Maildir'} "
-        "(deleted on exit)",
-        file=sys.stderr,
+    announce = _(
+        "base de démonstration dans {folder}, mails capturés dans {maildir} (effacés en sortant)",
+        folder=folder,
+        maildir=folder / "Maildir",
     )
+    print(f"comptoir: {announce}", file=sys.stderr)
     try:
         with MailCapture(demo_maildir(demo_config)) as smtp_url:
             demo_config = replace(demo_config, smtp_url=smtp_url)

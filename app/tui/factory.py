@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from app.config import Config
 from app.errors import ComptoirError, ConfigError
 from app.i18n import _, set_language
+from app.text import printable
 
 if TYPE_CHECKING:
     from app.tui.app import ComptoirApp
@@ -69,15 +70,21 @@ def make_app(
     """
     from app.tui.app import ComptoirApp, check_theme
 
+    set_language(config.lang)  # first: the refusals below are in the shop's language
     check_theme(config.theme)  # a bad COMPTOIR_THEME is refused before anything is opened
     if animation_level is None:
         animation_level = os.environ.get("TEXTUAL_ANIMATIONS", "none").strip().lower()
     if animation_level not in ("none", "basic", "full"):
         raise ConfigError(
-            f"TEXTUAL_ANIMATIONS must be none, basic or full, got '{animation_level}'"
+            _(
+                "TEXTUAL_ANIMATIONS : none, basic ou full attendu, pas « {level} ».",
+                level=printable(animation_level),
+            )
         )
 
-    set_language(config.lang)
+    from app.money.holidays import set_holiday_region
+
+    set_holiday_region(config.holiday_region)
     from app.documents.pdf import set_timeout  # light: subprocess is Textual's already
 
     set_timeout(config.pdf_timeout_seconds)

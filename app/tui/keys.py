@@ -41,7 +41,9 @@ def scopes() -> list[KeyScope]:
     """
     from screens.bulk import BulkStatusModal
     from screens.cancel import CancelOrderModal
+    from screens.choose import ChooseModal
     from screens.commandes import CommandesScreen, StatusFilterScreen
+    from screens.confirm import ConfirmModal, UnsavedModal
     from screens.finances import FinancesScreen
     from screens.goto import ChooseOrderScreen, GoToOrderScreen
     from screens.help import HelpScreen
@@ -59,6 +61,7 @@ def scopes() -> list[KeyScope]:
         KeyScope(_("Statuts"), StatusFilterScreen, modal=True),
         KeyScope(_("Commande"), OrderScreen, (ConfirmBar,)),
         KeyScope(_("Annulation"), CancelOrderModal, modal=True),
+        KeyScope(_("Choix"), ChooseModal, modal=True),
         KeyScope(_("Finances"), FinancesScreen),
         KeyScope(_("Profil"), ProfileScreen),
         KeyScope(_("Aller à"), GoToOrderScreen, modal=True),
@@ -70,6 +73,8 @@ def scopes() -> list[KeyScope]:
         KeyScope(_("Note interne"), NoteModal, modal=True),
         KeyScope(_("Aide"), HelpScreen, modal=True),
         KeyScope(_("Connexion"), SignInScreen),
+        KeyScope(_("Confirmation"), ConfirmModal, modal=True),
+        KeyScope(_("Saisies non enregistrées"), UnsavedModal, modal=True),
     ]
 
 
