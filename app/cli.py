@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -194,9 +195,9 @@ def build_parser() -> Parser:
 
     p = command(
         "status",
-        _("changer le statut d'une commande (mêmes règles et messages que l'interface)"),
+        _("changer le statut d'une ou de plusieurs commandes (mêmes règles que l'interface)"),
     )
-    p.add_argument("number", metavar=number)
+    p.add_argument("number", metavar=number, nargs="+", help=_("un ou plusieurs numéros"))
     p.add_argument(
         "status", metavar=names["status"], help=_("par exemple confirming, ready, cancelled")
     )
@@ -310,6 +311,26 @@ def build_parser() -> Parser:
     command(
         "doctor", _("vérifier la base de données, SMTP, Vonage, wkhtmltopdf et les imprimantes")
     )
+
+    day = _("AAAA-MM-JJ")
+    p = command("picklist", _("les produits à préparer, additionnés sur les commandes du jour"))
+    p.add_argument(
+        "--day", metavar=day, help=_("les commandes de ce jour (par défaut aujourd'hui)")
+    )
+    p.add_argument("--to", metavar=day, help=_("jusqu'à ce jour aussi (une période)"))
+    p.add_argument("--format", choices=("text", "csv", "pdf"), default="text")
+    p.add_argument("-o", "--output", type=Path, metavar=file)
+
+    p = command(
+        "remove-line", _("rupture de stock : retirer une ligne (ou une partie), la rembourser")
+    )
+    p.add_argument("number", metavar=number)
+    p.add_argument(
+        "line", metavar=names["line"], help=_("la position de la ligne depuis 1, ou son produit")
+    )
+    p.add_argument("--quantity", type=int, metavar="N", help=_("n'en retirer que N unités"))
+    p.add_argument("--reason", required=True, help=_("pourquoi (dit au client)"))
+    p.add_argument("--by", default=None, metavar=names["name"], help=_("membre de l'équipe"))
     return parser
 
 
@@ -338,12 +359,13 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_status(args: argparse.Namespace, config: Config) -> int:
     from app.orders.rules import change_status, parse_status, status_label
-    from app.shop.staff import system_user
 
     _open(config)
     target = parse_status(args.status)
-    by = args.by.strip() if args.by and args.by.strip() else system_user()
-    result = change_status(args.number, target, config=config, by=by, reason=args.reason)
+    by = _by(args)
+    if len(args.number) > 1:
+        return _bulk_status(args, config, target, by)
+    result = change_status(args.number[0], target, config=config, by=by, reason=args.reason)
     print(
         _(
             "{number} : {current} → {target}",
@@ -352,6 +374,92 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
             target=status_label(target),
         )
     )
+    return 0
+
+
+def _by(args: argparse.Namespace) -> str:
+    """Who the history names: --by, or the account running Comptoir."""
+    from app.shop.staff import system_user
+
+    by: str | None = args.by
+    return by.strip() if by and by.strip() else system_user()
+
+
+def _bulk_status(args: argparse.Namespace, config: Config, target: object, by: str) -> int:
+    """Several numbers: each order in its own transaction; a line per order, then a summary."""
+    from app.orders.statuses import OrderStatus
+    from app.preparation.bulk import apply_batch
+
+    assert isinstance(target, OrderStatus)
+    batch = apply_batch(args.number, target, config=config, by=by, reason=args.reason)
+    for line in batch.lines():
+        print(line, file=sys.stderr if line.startswith("✗") else sys.stdout)
+    print(batch.summary())
+    return 0 if not batch.refused else 1
+
+
+def cmd_picklist(args: argparse.Namespace, config: Config) -> int:
+    from datetime import datetime
+
+    from app.preparation.picklist import PickQuery, as_csv, as_pdf, as_text, pick_list
+
+    first = _day(args.day) if args.day else datetime.now(config.tz).date()
+    last = _day(args.to) if args.to else first
+    if last < first:
+        raise ComptoirError(_("--to doit venir après --day."))
+    _open(config)
+    picks = pick_list(PickQuery(first=first, last=last), config=config)
+    if args.format == "pdf":
+        data = as_pdf(picks)
+        path = args.output or Path(f"preparation-{first.isoformat()}.pdf")
+        from app.documents.pdf import write_atomically
+
+        print(write_atomically(path, data))
+        return 0
+    text = as_csv(picks) if args.format == "csv" else as_text(picks)
+    if args.output:
+        from app.documents.pdf import write_atomically
+
+        print(write_atomically(args.output, text.encode("utf-8")))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ComptoirError(
+            _("Date attendue AAAA-MM-JJ (par exemple 2021-01-18), pas « {value} ».", value=text)
+        ) from None
+
+
+def cmd_remove_line(args: argparse.Namespace, config: Config) -> int:
+    from app.i18n import format_money
+    from app.preparation.removal import remove_line
+
+    _open(config)
+    result = remove_line(
+        args.number,
+        args.line,
+        quantity=args.quantity,
+        reason=args.reason,
+        config=config,
+        by=_by(args),
+    )
+    print(
+        _(
+            "{number} : {quantity} × {product} retiré(s), {amount} remboursé(s) ; avoir {credit}.",
+            number=result.number,
+            quantity=result.quantity,
+            product=result.product,
+            amount=format_money(result.amount),
+            credit=result.credit_number or "—",
+        )
+    )
+    if result.cancelled:
+        print(_("Dernière ligne retirée : la commande est annulée."))
     return 0
 
 
@@ -583,6 +691,8 @@ HANDLERS: dict[str | None, Handler] = {
     "print": cmd_print,
     "service": cmd_service,
     "doctor": cmd_doctor,
+    "picklist": cmd_picklist,
+    "remove-line": cmd_remove_line,
 }
 
 
@@ -605,6 +715,7 @@ def _metavars() -> dict[str, str]:
         "name": _("NOM"),
         "status": _("STATUT"),
         "files": _("FICHIER"),
+        "line": _("LIGNE"),
     }
 
 

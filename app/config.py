@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import ParseResult, parse_qs, urlparse
@@ -49,8 +50,24 @@ _NUMBER_SETTINGS = {
     "idle_lock_minutes": "COMPTOIR_IDLE_LOCK_MINUTES",
     "notify_lease_seconds": "COMPTOIR_NOTIFY_LEASE_SECONDS",
     "notify_retry_seconds": "COMPTOIR_NOTIFY_RETRY_SECONDS",
+    "pickup_reminder_days": "COMPTOIR_PICKUP_REMINDER_DAYS",
+    "pickup_cancel_days": "COMPTOIR_PICKUP_CANCEL_DAYS",
     "pdf_timeout_seconds": "COMPTOIR_PDF_TIMEOUT_SECONDS",
 }
+# The preparation day (issue 13): how long each status may last before an order is late
+# (seconds), the statuses the pick list gathers, and the shop's opening hours per weekday
+# (Monday is 0) inside which pickup reminders go.
+_S = OrderStatus
+DEFAULT_TIMERS: Mapping[OrderStatus, float] = {
+    _S.REGISTERED: 15 * 60.0,
+    _S.CONFIRMING: 3600.0,
+    _S.PROCESSING: 4 * 3600.0,
+    _S.READY: 3 * 86400.0,
+}
+DEFAULT_PICKLIST = (_S.REGISTERED, _S.CONFIRMING, _S.PROCESSING)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+OpeningHours = Mapping[int, tuple[time, time]]
+DEFAULT_OPENING: OpeningHours = {day: (time(9), time(19)) for day in range(6)}
 _BYTES_SETTINGS = {"intake_max_bytes": "COMPTOIR_INTAKE_MAX_BYTES"}
 
 
@@ -106,6 +123,12 @@ class Config:
     marketplace_url: str = ""
     marketplace_secret: str = ""
     notify: Mapping[OrderStatus, NotifyRule] = field(default_factory=_default_rules)
+    timers: Mapping[OrderStatus, float] = field(default_factory=lambda: dict(DEFAULT_TIMERS))
+    picklist_statuses: tuple[OrderStatus, ...] = DEFAULT_PICKLIST
+    pickup_reminder_days: float = 2.0
+    pickup_cancel_days: float = 7.0
+    pickup_reminder_sms: bool = True
+    opening_hours: OpeningHours = field(default_factory=lambda: dict(DEFAULT_OPENING))
     # `[keymap] order-status = "ctrl+s"`: binding id → key(s), comma-separated. The ids and
     # clashes are checked against the screens when the App is built (app/tui/keys.py).
     keymap: Mapping[str, str] = field(default_factory=dict)
@@ -183,6 +206,7 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
     known = set(_STRING_SETTINGS) | set(_NUMBER_SETTINGS) | set(_BYTES_SETTINGS)
     known |= {"sms_enabled", "notify", "keymap"}
+    known |= {"timers", "picklist_statuses", "pickup_reminder_sms", "opening_hours"}
     for key, value in raw.items():
         if key not in known:
             raise ConfigError(
@@ -202,10 +226,16 @@ def _from_toml(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             values[key] = _number(f"{path} : « {key} »", str(value))
         elif key in _BYTES_SETTINGS:
             values[key] = _bytes(f"{path} : « {key} »", str(value))
-        elif key == "sms_enabled":
+        elif key in ("sms_enabled", "pickup_reminder_sms"):
             if not isinstance(value, bool):
                 raise _wrong_type(path, key, value, _("true ou false (sans guillemets)"))
             values[key] = value
+        elif key == "timers":
+            values[key] = _timers(value, path)
+        elif key == "picklist_statuses":
+            values[key] = _statuses(value, path)
+        elif key == "opening_hours":
+            values[key] = _opening_hours(value, path)
         elif key == "keymap":
             values[key] = _keymap(value, path)
         else:
@@ -289,6 +319,85 @@ def _notify_rules(value: Any, path: Path) -> dict[OrderStatus, NotifyRule]:
             mail=rule.get("mail", current.mail), sms=rule.get("sms", current.sms)
         )
     return rules
+
+
+_UNITS = {"s": 1, "min": 60, "m": 60, "h": 3600, "d": 86400, "j": 86400}
+
+
+def _duration(name: str, value: Any) -> float:
+    """A number of minutes, or a text with its unit: "15 min", "4 h", "3 d" (or "3 j")."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{name}: expected minutes or a duration such as '4 h'")
+    if isinstance(value, int | float):
+        seconds = float(value) * 60
+    else:
+        text = str(value).strip().lower()
+        number = text.rstrip("abcdefghijklmnopqrstuvwxyz").strip()
+        unit = text[len(number) :].strip() or "min"
+        if unit not in _UNITS:
+            raise ConfigError(f"{name}: unknown unit in '{printable(str(value))}' (s, min, h, d)")
+        seconds = _number(name, number) * _UNITS[unit]
+    if not 0 < seconds < 10**8:
+        raise ConfigError(f"{name}: must be a positive duration, got '{printable(str(value))}'")
+    return seconds
+
+
+def _timers(value: Any, path: Path) -> dict[OrderStatus, float]:
+    """`[timers] registered = "15 min"`: the target duration of each status."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: 'timers' must be a table of statuses")
+    timers = dict(DEFAULT_TIMERS)
+    for key, duration in value.items():
+        try:
+            status = OrderStatus(key)
+        except ValueError:
+            raise ConfigError(f"{path}: timers: unknown status '{printable(str(key))}'") from None
+        if duration in (0, "", "off", False):
+            timers.pop(status, None)
+        else:
+            timers[status] = _duration(f"{path}: timers.{key}", duration)
+    return timers
+
+
+def _statuses(value: Any, path: Path) -> tuple[OrderStatus, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{path}: 'picklist_statuses' must be a list of statuses")
+    try:
+        return tuple(OrderStatus(str(item)) for item in value)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: picklist_statuses: {printable(str(exc))}") from None
+
+
+def _clock(name: str, text: str) -> time:
+    try:
+        hours, minutes = text.strip().split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ConfigError(f"{name}: expected HH:MM-HH:MM, got '{printable(text)}'") from None
+
+
+def _opening_hours(value: Any, path: Path) -> dict[int, tuple[time, time]]:
+    """`[opening_hours] mon = "09:00-19:00"`, `sun = "closed"`; days not named keep 9–19
+    Monday to Saturday."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: 'opening_hours' must be a table of weekdays")
+    hours = dict(DEFAULT_OPENING)
+    for key, span in value.items():
+        name = f"{path}: opening_hours.{printable(str(key))}"
+        if key not in WEEKDAYS:
+            raise ConfigError(f"{name}: unknown day (mon, tue, wed, thu, fri, sat, sun)")
+        day = WEEKDAYS.index(key)
+        if not isinstance(span, str):
+            raise ConfigError(f'{name}: expected "HH:MM-HH:MM" or "closed"')
+        if span.strip().lower() in ("", "closed", "fermé"):
+            hours.pop(day, None)
+            continue
+        start, _sep, end = span.partition("-")
+        opens, closes = _clock(name, start), _clock(name, end)
+        if not opens < closes:
+            raise ConfigError(f"{name}: opening must come before closing, got '{printable(span)}'")
+        hours[day] = (opens, closes)
+    return hours
 
 
 _TOML_TYPES = {str: "texte", bool: "booléen", int: "nombre", float: "nombre", dict: "table"}

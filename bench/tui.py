@@ -155,6 +155,24 @@ def timed_pair(
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
+def versus_raw(run: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Median milliseconds of `run` and of the SQL it sends replayed raw on the DB-API
+    cursor (rows fetched, not turned into objects), in turns."""
+    from storage.models import database
+
+    statements = capture_sql(run)
+    connection = database.obj.connection()
+
+    def raw() -> None:
+        for sql, params in statements:
+            cursor = connection.cursor()
+            cursor.execute(sql, params or ())
+            cursor.fetchall()
+
+    raw()  # warm the cache the same way for both
+    return timed_pair(run, raw, repeat)
+
+
 class FrameClock:
     """Timestamps every frame the app writes, and what the screen shows after each.
 
@@ -339,7 +357,7 @@ async def interactive(
     from app.orders.statuses import OrderStatus, next_in_flow
     from app.tui.factory import make_app, parse_month
     from screens.commandes import PAGE, ListQuery, add_months
-    from storage.models import Order, database
+    from storage.models import Order
 
     config = Config(database_url=url)
     year, month = parse_month(start_month)
@@ -432,32 +450,13 @@ async def interactive(
         month_view(year, month)
         ListQuery(year=year, month=month).fetch(config, 0, PAGE)
 
-    statements = capture_sql(month_queries)
-    connection = database.obj.connection()
-
-    def raw() -> None:
-        for sql, params in statements:
-            cursor = connection.cursor()
-            cursor.execute(sql, params or ())
-            cursor.fetchall()
-
-    raw()  # warm the cache the same way for both
-    results["query"], results["raw"] = timed_pair(month_queries, raw, 31)
+    results["query"], results["raw"] = versus_raw(month_queries, 31)
 
     def search_queries() -> None:
         for text in searches:
             ListQuery(year=year, month=month, search=text).fetch(config, 0, PAGE)
 
-    search_statements = capture_sql(search_queries)
-
-    def search_raw() -> None:
-        for sql, params in search_statements:
-            cursor = connection.cursor()
-            cursor.execute(sql, params or ())
-            cursor.fetchall()
-
-    search_raw()
-    ours, floor = timed_pair(search_queries, search_raw, 9)
+    ours, floor = versus_raw(search_queries, 9)
     results["search_query"], results["search_raw"] = ours / len(searches), floor / len(searches)
     return results
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
@@ -23,8 +24,10 @@ from app.i18n import _, format_day, language, month_title
 from app.orders.month import MonthView, month_view
 from app.orders.rules import status_label
 from app.orders.statuses import OrderStatus
+from app.preparation.timers import LATE
 from screens._translate import translate_bindings
 from screens.base import ComptoirModal, ComptoirScreen
+from screens.bulk import BULK_BINDINGS, BulkActions
 from screens.events import DataChanged
 from storage.db import thread_connection
 from storage.queries import OrderRow, list_orders
@@ -83,6 +86,9 @@ class ListQuery:
     day: date | None = None
     search: str = ""
     statuses: frozenset[OrderStatus] = field(default_factory=frozenset)
+    late: bool = False  # only the orders past their status's target (« En retard »)
+    # Now, as naive UTC, for « En retard » (the App's clock; tests fix it).
+    clock: Callable[[], datetime] | None = field(default=None, compare=False, hash=False)
 
     def bounds(self, config: Config) -> tuple[datetime | None, datetime | None]:
         """The `placed_at` range (naive UTC) of the month or day; none for a search."""
@@ -107,6 +113,7 @@ class ListQuery:
             until=until,
             words=search_words(self.search),
             statuses=[s.value for s in self.statuses] or None,
+            late_before=late_thresholds(config, self.clock) if self.late else None,
             offset=offset,
             limit=limit,
         )
@@ -124,13 +131,25 @@ class ListQuery:
         if self.statuses:
             labels = ", ".join(status_label(s) for s in OrderStatus if s in self.statuses)
             text += " · " + _("statuts : {labels}", labels=labels)
+        if self.late:
+            text += " · " + _("en retard")
         return text
 
 
 MONTHS = Binding.Group("Mois")
 
 
-class CommandesScreen(ComptoirScreen[None]):
+def late_thresholds(
+    config: Config, clock: Callable[[], datetime] | None = None
+) -> dict[str, datetime]:
+    """Per status, the time before which an order that entered it is late (age timers)."""
+    from app.clock import utcnow
+
+    now = (clock or utcnow)()
+    return {s.value: now - timedelta(seconds=t) for s, t in config.timers.items()}
+
+
+class CommandesScreen(BulkActions, ComptoirScreen[None]):
     """The month's orders at a glance, then the list to work through."""
 
     # PageUp/PageDown change the month unless the list has the focus: there they page the
@@ -155,6 +174,7 @@ class CommandesScreen(ComptoirScreen[None]):
         Binding("f", "status_filter", "Statuts", id="commandes-filter"),
         Binding("c", "fold_calendar", "Calendrier", id="commandes-calendar"),
         Binding("escape", "clear", "Tout afficher", id="commandes-clear"),
+        *BULK_BINDINGS,
     ]
     # Below this height the calendar takes a line per week, so that the list shows more.
     COMPACT_HEIGHT = 32
@@ -215,6 +235,7 @@ class CommandesScreen(ComptoirScreen[None]):
         self.calendar.set_compact(self.app.size.height < self.COMPACT_HEIGHT)
         self.load_month()
         self.reload_list()
+        self.setup_preparation()
 
     def on_resize(self, event: events.Resize) -> None:
         self.calendar.set_compact(event.size.height < self.COMPACT_HEIGHT)
@@ -394,6 +415,8 @@ class CommandesScreen(ComptoirScreen[None]):
             "day": state.day,
             "search": state.search,
             "statuses": state.statuses,
+            "late": state.late,
+            "clock": self.app.clock,
         }
         values.update(changes)
         self.query_state = ListQuery(**values)
@@ -502,12 +525,12 @@ class CommandesScreen(ComptoirScreen[None]):
 
     def _filtered(self) -> bool:
         state = self.query_state
-        return bool(state.day or state.search or state.statuses)
+        return bool(state.day or state.search or state.statuses or state.late)
 
     def _known_count(self) -> int | None:
         """The number of orders listed, when the calendar already knows it."""
         state = self.query_state
-        if state.search or state.statuses or self.view is None:
+        if state.search or state.statuses or state.late or self.view is None:
             return None
         if state.day is None:
             return self.view.count
@@ -548,11 +571,14 @@ class CommandesScreen(ComptoirScreen[None]):
             self.query_one(OrderList).focus()
 
     def action_status_filter(self) -> None:
-        def chosen(statuses: frozenset[OrderStatus] | None) -> None:
+        def chosen(statuses: frozenset[OrderStatus | str] | None) -> None:
             if statuses is not None:
-                self._set_query(statuses=statuses)
+                late = LATE in statuses
+                kept = frozenset(s for s in statuses if isinstance(s, OrderStatus))
+                self._set_query(statuses=kept, late=late)
 
-        self.app.push_screen(StatusFilterScreen(self.query_state.statuses), chosen)
+        current = self.query_state.statuses | ({LATE} if self.query_state.late else set())
+        self.app.push_screen(StatusFilterScreen(frozenset(current)), chosen)
 
     def action_clear(self) -> None:
         field = self.query_one("#search", Input)
@@ -560,7 +586,7 @@ class CommandesScreen(ComptoirScreen[None]):
         field.display = False
         self.refresh_bindings()
         if self._filtered():
-            self._set_query(day=None, search="", statuses=frozenset())
+            self._set_query(day=None, search="", statuses=frozenset(), late=False)
         if field.has_focus or self.focused is None:
             self.query_one(OrderList).focus()
 
@@ -584,8 +610,9 @@ class CommandesScreen(ComptoirScreen[None]):
         self._read_ahead_soon(0.5)
 
 
-class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus] | None]):
-    """Pick the statuses to list (none picked: all of them, and it says so).
+class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus | str] | None]):
+    """Pick the statuses to list (none picked: all of them, and it says so), and maybe
+    « En retard » (the age timers).
 
     Drawn as an OptionList whose lines read « [x] » or « [ ] »: Textual's SelectionList
     draws a ticked and an unticked box alike in 16 colours.
@@ -608,11 +635,12 @@ class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus] | None]):
     StatusFilterScreen #statuses-keys { height: auto; }
     """
 
-    def __init__(self, current: frozenset[OrderStatus]) -> None:
+    def __init__(self, current: frozenset[OrderStatus | str]) -> None:
         super().__init__()
         translate_bindings(self)
         self.current = current
-        self.ticked: set[OrderStatus] = set(current)
+        self.ticked: set[OrderStatus | str] = set(current)
+        self.choices: list[OrderStatus | str] = [*OrderStatus, LATE]
 
     def compose(self) -> ComposeResult:
         from textual.containers import Vertical
@@ -620,7 +648,7 @@ class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus] | None]):
 
         with Vertical() as box:
             box.border_title = _("Statuts à lister")
-            yield OptionList(*(self._line(status) for status in OrderStatus), id="statuses")
+            yield OptionList(*(self._line(choice) for choice in self.choices), id="statuses")
             yield Static("", id="statuses-state")
             yield Static(
                 _("Espace : cocher · Entrée : appliquer · a : aucun · Échap : annuler"),
@@ -636,9 +664,12 @@ class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus] | None]):
         listing.focus()
         self._show_state()
 
-    def _line(self, status: OrderStatus) -> Text:
-        text = Text("[x] " if status in self.ticked else "[ ] ", style="bold")
-        text.append_text(status_text(status))
+    def _line(self, choice: OrderStatus | str) -> Text:
+        text = Text("[x] " if choice in self.ticked else "[ ] ", style="bold")
+        if isinstance(choice, OrderStatus):
+            text.append_text(status_text(choice))
+        else:  # LATE: the list's own mark for a late order
+            text.append("! " + _("En retard"), style="bold red")
         return text
 
     def _show_state(self) -> None:
@@ -659,9 +690,9 @@ class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus] | None]):
         index = listing.highlighted
         if index is None:
             return
-        status = list(OrderStatus)[index]
-        self.ticked.symmetric_difference_update({status})
-        listing.replace_option_prompt_at_index(index, self._line(status))
+        choice = self.choices[index]
+        self.ticked.symmetric_difference_update({choice})
+        listing.replace_option_prompt_at_index(index, self._line(choice))
         self._show_state()
 
     def action_untick_all(self) -> None:
@@ -669,8 +700,8 @@ class StatusFilterScreen(ComptoirModal[frozenset[OrderStatus] | None]):
 
         listing = self.query_one(OptionList)
         self.ticked.clear()
-        for index, status in enumerate(OrderStatus):
-            listing.replace_option_prompt_at_index(index, self._line(status))
+        for index, choice in enumerate(self.choices):
+            listing.replace_option_prompt_at_index(index, self._line(choice))
         self._show_state()
 
     def action_apply(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -33,6 +33,50 @@ class GoToOrderScreen(ComptoirModal[str | None]):
     def _submit(self, event: Input.Submitted) -> None:
         number = event.value.strip()
         self.dismiss(number or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChooseOrderScreen(ComptoirModal[str | None]):
+    """Several numbers start with what was typed: arrows and Enter (or 1–9) choose one."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="choose-order-cancel")]
+
+    DEFAULT_CSS = """
+    ChooseOrderScreen { align: center middle; }
+    ChooseOrderScreen > Vertical { width: 60; height: auto; border: round $accent;
+        padding: 0 1; }
+    ChooseOrderScreen OptionList { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, start: str, numbers: list[str]) -> None:
+        super().__init__()
+        self.start = start
+        self.numbers = numbers
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        with Vertical() as box:
+            box.border_title = _("Commandes commençant par « {start} »", start=self.start)
+            yield Label(_("Plusieurs commandes : choisissez (flèches, Entrée ou 1–9)."))
+            yield OptionList(
+                *(Option(f"{i}  {n}", id=n) for i, n in enumerate(self.numbers, start=1)),
+                id="choose-order",
+            )
+
+    def on_option_list_option_selected(self, event: object) -> None:
+        option = getattr(event, "option", None)
+        self.dismiss(getattr(option, "id", None))
+
+    def on_key(self, event: events.Key) -> None:
+        key = event.character or ""
+        if key.isdigit() and 1 <= int(key) <= len(self.numbers):
+            event.stop()
+            event.prevent_default()  # not the App's section keys 1–4
+            self.dismiss(self.numbers[int(key) - 1])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

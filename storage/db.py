@@ -374,6 +374,39 @@ def select_in(model: type[Model], column: str, values: Sequence[Any]) -> set[Any
     return found
 
 
+_SELECTS: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
+
+
+def get_row(model: type[M], column: str, value: Any) -> M | None:
+    """The row whose field `column` equals `value` (the first, by a unique index), or None.
+
+    Like `insert_row`, the SELECT of every column is written once per model, column and
+    database kind, then only bound: `Model.get_or_none` builds it anew each time (for the
+    orders' 25 columns, most of a status change). Values go through the fields'
+    `python_value`, as with `get`.
+    """
+    meta: Any = model._meta
+    sqlite = isinstance(database.obj, SqliteDatabase)
+    key = (model, column, sqlite)
+    entry = _SELECTS.get(key)
+    if entry is None:
+        fields = list(meta.sorted_fields)
+        names = ", ".join(f'"{field.column_name}"' for field in fields)
+        where = meta.fields[column].column_name
+        entry = (
+            f'SELECT {names} FROM "{meta.table_name}" WHERE "{where}" = {database.param} LIMIT 1',
+            fields,
+        )
+        _SELECTS[key] = entry
+    sql, fields = entry
+    found = database.execute_sql(sql, [meta.fields[column].db_value(value)]).fetchone()
+    if found is None:
+        return None
+    row: Any = model(**{f.name: f.python_value(v) for f, v in zip(fields, found, strict=True)})
+    row._dirty.clear()
+    return cast(M, row)
+
+
 def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
     """The rows of a select as plain tuples (peewee's `.tuples()`, which its bundled stubs
     type as model instances: unpacking a row would not type-check)."""

@@ -24,6 +24,8 @@ from storage.models import (
     Meta,
     Notification,
     Order,
+    OrderEvent,
+    OrderLine,
     Profile,
     Staff,
     WebhookDelivery,
@@ -177,6 +179,15 @@ def _v7_outbox_snapshots(db: Database) -> None:
     db.execute_sql(f"UPDATE \"{table}\" SET state = 'skipped' WHERE state = 'not_configured'")
 
 
+def _v8_preparation(db: Database) -> None:
+    """Version 8: the preparation day (issue 13): line ticks, status age, order events, what
+    a message tells beyond the order (`detail`)."""
+    _add_missing_columns(db, Order, ("status_at",))
+    _add_missing_columns(db, OrderLine, ("prepared_at", "prepared_by"))
+    _add_missing_columns(db, Notification, ("detail",))
+    db.create_tables([OrderEvent], safe=True)
+
+
 # STEPS[n] takes a database from version n + 1 to version n + 2; version 1 is the first schema.
 STEPS: list[Callable[[Database], None]] = [
     _v2_staff,
@@ -185,6 +196,7 @@ STEPS: list[Callable[[Database], None]] = [
     _v5_document_mail,
     _v6_books,
     _v7_outbox_snapshots,
+    _v8_preparation,
 ]
 LATEST = len(STEPS) + 1
 

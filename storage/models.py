@@ -101,6 +101,8 @@ class Order(BaseModel):
     cancel_reason = TextField(null=True)
     # A business customer: {"name", "siren", "vat_number"} as JSON; NULL for a consumer.
     customer_company = TextField(null=True)
+    # When the order entered its status (NULL: since `created_at`, it has not changed since).
+    status_at = DateTimeField(null=True)
     # Lower-cased number, customer name, email, mobile and products, for `/` search.
     search_text = TextField(default="")
     created_at = DateTimeField()
@@ -132,6 +134,9 @@ class OrderLine(BaseModel):
     quantity = IntegerField()
     vat_rate = CharField(max_length=8)  # "20.00", kept as text: an exact Decimal
     total = MoneyField()
+    # The line checklist of the preparation: who ticked it as prepared, and when (UTC).
+    prepared_at = DateTimeField(null=True)
+    prepared_by = TextField(null=True)
 
     @property
     def rate(self) -> Decimal:
@@ -190,9 +195,25 @@ class Notification(BaseModel):
     attachment = TextField(null=True)
     snapshot = TextField(null=True)
     superseded_by = IntegerField(null=True)
+    # What a message tells beyond the order itself (a removed line, a reminder's rank), JSON.
+    detail = TextField(null=True)
 
     class Meta:
         indexes = ((("state", "due_at"), False),)
+
+
+class OrderEvent(BaseModel):
+    """What happens to an order besides status changes: line ticks, staff notes, removed
+    lines, reminders. Shown in its history; `data` is JSON (what an undo needs)."""
+
+    id = AutoField()
+    order = ForeignKeyField(Order, backref="events", on_delete="CASCADE", index=True)
+    at = DateTimeField()
+    by = TextField(default="")
+    kind = CharField(max_length=16)  # prepared | unprepared | note | removed | reminder
+    text = TextField(default="")
+    data = TextField(null=True)
+    undone = BooleanField(default=False)
 
 
 class DocumentSequence(BaseModel):
@@ -285,6 +306,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Document,
     DocumentWording,
     Staff,
+    OrderEvent,
     WebhookDelivery,
     MarketplaceMessage,
 ]

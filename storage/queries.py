@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,6 +11,7 @@ from typing import Any
 
 from peewee import SQL, Case, SqliteDatabase, fn
 
+from storage.db import tuples
 from storage.migrations import SEARCH_TABLE
 from storage.models import Order, database
 
@@ -80,6 +81,7 @@ class OrderRow:
     fulfilment_mode: str
     status: str
     placed_day: date | None = None  # the shop's local day it was placed
+    since: datetime | None = None  # when it entered its status (naive UTC)
 
 
 def list_orders(
@@ -88,6 +90,7 @@ def list_orders(
     until: datetime | None = None,
     words: Sequence[str] = (),
     statuses: Iterable[str] | None = None,
+    late_before: Mapping[str, datetime] | None = None,
     offset: int = 0,
     limit: int = 100,
 ) -> list[OrderRow]:
@@ -97,7 +100,8 @@ def list_orders(
     range of the `placed_at` index read backwards, with no sort. `words` are already folded
     (lower case, no accents): a single word that starts order numbers finds those orders;
     otherwise each word must appear in `search_text`. `statuses` keeps only those statuses
-    (the (status, placed_at) index).
+    (the (status, placed_at) index). `late_before` keeps only the orders that entered their
+    status before the time given for it (the age timers' « En retard »).
     """
     conditions = []
     if since is not None:
@@ -107,6 +111,13 @@ def list_orders(
     wanted = sorted(set(statuses)) if statuses is not None else None
     if wanted is not None:
         conditions.append(Order.status.in_(wanted))
+    if late_before is not None:
+        entered = fn.COALESCE(Order.status_at, Order.created_at)
+        late = [(Order.status == s) & (entered < t) for s, t in sorted(late_before.items())]
+        condition = late[0] if late else Order.id < 0
+        for term in late[1:]:
+            condition = condition | term
+        conditions.append(condition)
     words = [_escape_like(word) for word in words if _escape_like(word)]
     if len(words) == 1:
         # A number, or its start (what a scanner or a phone call gives): the unique index
@@ -156,6 +167,7 @@ def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
         Order.fulfilment_mode,
         Order.status,
         Order.placed_day,
+        fn.COALESCE(Order.status_at, Order.created_at),
     )
     for condition in conditions:
         query = query.where(condition)
@@ -164,14 +176,23 @@ def _page(conditions: list[Any], offset: int, limit: int) -> list[OrderRow]:
     # would convert each column of each row, one fetch at a time).
     cents = Order.total.python_value
     return [
-        OrderRow(key, number, name, cents(total), mode, status, _day(day))
-        for key, number, name, total, mode, status, day in database.obj.execute(query).fetchall()
+        OrderRow(key, number, name, cents(total), mode, status, _day(day), _moment(since))
+        for key, number, name, total, mode, status, day, since in database.obj.execute(
+            query
+        ).fetchall()
     ]
 
 
 def _day(value: date | str | None) -> date | None:
     # SQLite hands dates back as text, PostgreSQL as dates.
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value: Any) -> datetime | None:
+    """A naive UTC time as the driver gives it (SQLite: text)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
 
 
 def _escape_like(text: str) -> str:
@@ -182,3 +203,24 @@ def _escape_like(text: str) -> str:
 def order_exists(number: str) -> bool:
     """True when an order has this exact number."""
     return Order.select().where(Order.number == number.strip()).exists()
+
+
+def numbers_starting(prefix: str, *, limit: int = 10) -> list[str]:
+    """Up to `limit` order numbers that start with `prefix` (the unique index's range),
+    the exact number first when there is one."""
+    prefix = prefix.strip()
+    if not prefix:
+        return []
+    found = [
+        number
+        for (number,) in tuples(
+            Order.select(Order.number)
+            .where(Order.number.between(prefix, prefix + "\U0010ffff"))
+            .order_by(Order.number)
+            .limit(limit)
+        )
+    ]
+    if prefix in found:
+        found.remove(prefix)
+        found.insert(0, prefix)
+    return found

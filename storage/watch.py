@@ -3,8 +3,8 @@
 The watcher keeps one connection of its own for the life of the screen. On SQLite it reads
 `PRAGMA data_version`, which moves only when another connection committed: a poll that
 finds nothing costs no table access at all. Whenever it moved (and always on PostgreSQL)
-the primary-key maxima of the orders and of their history tell whether an order was added
-or changed — two index lookups.
+the primary-key maxima of the orders, of their history and of their events tell whether an
+order was added or changed — three index lookups.
 """
 
 from __future__ import annotations
@@ -17,11 +17,16 @@ from typing import Any
 
 from peewee import PostgresqlDatabase, SqliteDatabase
 
-from storage.models import Order, StatusChange, database
+from storage.models import Order, OrderEvent, StatusChange, database
 
 _ORDERS = Order._meta.table_name
 _HISTORY = StatusChange._meta.table_name
-_MARKER = f'SELECT (SELECT max(id) FROM "{_ORDERS}"), (SELECT max(id) FROM "{_HISTORY}")'
+_EVENTS = OrderEvent._meta.table_name
+# The events (line ticks, notes, removed lines) count as history: a pick list follows them.
+_MARKER = (
+    f'SELECT (SELECT max(id) FROM "{_ORDERS}"), '
+    f'(SELECT max(id) FROM "{_HISTORY}"), (SELECT max(id) FROM "{_EVENTS}")'
+)
 _ADDED = f'SELECT number FROM "{_ORDERS}" WHERE id > {{mark}} ORDER BY id LIMIT 20'
 
 
@@ -40,7 +45,7 @@ class ChangeWatcher:
         self._connection: Any = None
         self._sqlite = False
         self._data_version: int | None = None
-        self._marker: tuple[int, int] | None = None
+        self._marker: tuple[int, int, int] | None = None
 
     def _connect(self) -> None:
         target = database.obj
@@ -65,8 +70,8 @@ class ChangeWatcher:
                 if version == self._data_version and self._marker is not None:
                     return None
                 self._data_version = version
-            orders, history = self._fetch(_MARKER)[0]
-            marker = (int(orders or 0), int(history or 0))
+            orders, history, events = self._fetch(_MARKER)[0]
+            marker = (int(orders or 0), int(history or 0), int(events or 0))
             previous, self._marker = self._marker, marker
             if previous is None or marker == previous:
                 return None

@@ -146,11 +146,19 @@ def test_help_is_french_and_english_on_request(run) -> None:  # type: ignore[no-
     french = run("status", "--help")
     assert french.returncode == 0
     assert french.stdout.startswith("utilisation : comptoir status")
-    for words in ("arguments positionnels", "afficher cette aide et quitter", "NUMÉRO STATUT"):
+    for words in (
+        "arguments positionnels",
+        "afficher cette aide et quitter",
+        "NUMÉRO [NUMÉRO ...] STATUT",
+    ):
         assert words in french.stdout
     english = run("status", "--help", "--lang", "en")
     assert english.stdout.startswith("usage: comptoir status")
-    for words in ("positional arguments", "show this help message and exit", "NUMBER STATUS"):
+    for words in (
+        "positional arguments",
+        "show this help message and exit",
+        "NUMBER [NUMBER ...] STATUS",
+    ):
         assert words in english.stdout
     assert "changer le statut" not in english.stdout
 

@@ -241,7 +241,8 @@ async def test_the_order_screen_fits_80_columns(shop: Config) -> None:
         await settle(pilot)
         _no_table_overflows(app)
         lines = app.screen.query_one("#order-lines", DataTable)
-        assert [c.label.plain for c in lines.ordered_columns][:2] == ["Produit", "Quantité"]
+        # The preparation's tick first, then the quantity beside the product.
+        assert [c.label.plain for c in lines.ordered_columns][:3] == ["✓", "Produit", "Quantité"]
         notes = app.screen.query_one("#order-notifications", DataTable)
         assert notes.ordered_columns[0].label.plain == "Statut"
         rows = table_rows(notes)

@@ -162,8 +162,10 @@ async def test_the_seed_order_shows_every_block(seeded: Config) -> None:
         assert text_of(app, "#summary-number") == f"N° DE COMMANDE\n{SEED_ORDER}"
         assert text_of(app, "#summary-status") == "Statut\n● Commande Enregistrée"
         # The quantity beside the product; the marketplace's "Point d'activité" placeholder
-        # is the shop's own line: no « vendu par ».
-        assert rows(app, "#order-lines") == [["Thé de Noël", "1", "1,00 €", "20,00 %", "Thé", ""]]
+        # is the shop's own line: no « vendu par ». The first column: ticked when prepared.
+        assert rows(app, "#order-lines") == [
+            ["☐", "Thé de Noël", "1", "1,00 €", "20,00 %", "Thé", ""]
+        ]
         assert rows(app, "#order-history") == [
             ["30/12/2020 09:45", "système", "Commande Enregistrée", ""]
         ]

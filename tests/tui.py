@@ -37,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "data" / "seed-orders.json"
 # "Today" in the seed's month: the calendar (and so every picture) is the same in every run.
 TODAY = date(2021, 1, 19)
+# "Now" that day, naive UTC: the age of a status (the order screen, the list's marks) is the
+# same in every run. A test that needs the real clock passes `clock=utcnow`.
+NOW = datetime(2021, 1, 19, 11, 0)
 # The second order of January 2021 (Léa Dubois, delivery), status "registered" once imported.
 ORDER = "6006f3a2-c1f882001c-52bb13-001"
 WAIT = 30.0  # the longest any single wait on a terminal may take
@@ -58,6 +61,7 @@ def app_for(
     """The App as `comptoir [--month] [--order]` builds it, on the seed's month, "today"
     fixed; the live poll is off unless `poll_seconds` (the notifier always is). `staff_name`:
     as if that member had signed in (else the App's own default, the system account)."""
+    options.setdefault("clock", lambda: NOW)
     app = make_app(
         config, month=month, order=order, today=today, poll_seconds=poll_seconds, **options
     )

@@ -9,7 +9,7 @@ rendered to segments once, when it is first drawn, and styled once (zebra or cur
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
@@ -121,9 +121,21 @@ class Cell(NamedTuple):
     right: bool = False  # aligned right (amounts)
 
 
-def cells_for(row: OrderRow, layout: Layout) -> tuple[Cell, ...]:
+# An order past its status's target (age timers): a sign instead of the dot, and a colour
+# that reads in 16 colours. A selected order (bulk changes): a sign before its customer.
+LATE_SIGN = "!"
+LATE_STYLE = "bold red"
+SELECTED_SIGN = "■ "
+
+
+def cells_for(
+    row: OrderRow, layout: Layout, *, late: bool = False, selected: bool = False
+) -> tuple[Cell, ...]:
     """What each column shows of an order; plain strings: names come from customers."""
     status, colour = status_parts(row.status, short=layout.short_status)
+    if late:
+        status, colour = LATE_SIGN + status[1:], LATE_STYLE
+    client = SELECTED_SIGN + row.customer_name if selected else row.customer_name
     day = row.placed_day
     when = "" if day is None else (format_day(day) if layout.full_date else format_short_day(day))
     if layout.wide:
@@ -131,7 +143,7 @@ def cells_for(row: OrderRow, layout: Layout) -> tuple[Cell, ...]:
         return (
             Cell(row.number),
             Cell(when),
-            Cell(row.customer_name),
+            Cell(client),
             Cell(money(row.total), right=True),
             Cell(mode),
             Cell(status, colour),
@@ -141,7 +153,7 @@ def cells_for(row: OrderRow, layout: Layout) -> tuple[Cell, ...]:
     return (
         Cell(f"{row.number} "),
         Cell(f"{when} "),
-        Cell(row.customer_name),
+        Cell(client),
         Cell(money(row.total), right=True),
         Cell(f" {mode} "),
         Cell(status, colour),
@@ -283,6 +295,9 @@ class OrderList(ScrollView, can_focus=True):
         self._cursor = 0
         self._basis = -1  # the terminal width the columns were laid out for
         self._layout = columns_for(80)
+        # Bulk changes select orders (by number); the age timers tell which rows are late.
+        self.selected: set[str] = set()
+        self.late: Callable[[OrderRow], bool] | None = None
 
     # Rows
 
@@ -334,8 +349,36 @@ class OrderList(ScrollView, can_focus=True):
     def row_cells(self, index: int) -> list[str]:
         """The plain text of each cell of row `index`, stripped (whole: a narrow column
         shows its start)."""
-        cells = cells_for(self._rows[index], self._layout)
-        return [cell.text.strip() for cell in cells]
+        return [cell.text.strip() for cell in self._cells(index)]
+
+    def _cells(self, index: int) -> tuple[Cell, ...]:
+        row = self._rows[index]
+        late = self.late is not None and self.late(row)
+        return cells_for(row, self._layout, late=late, selected=row.number in self.selected)
+
+    @property
+    def numbers(self) -> list[str]:
+        """The numbers of the orders listed, in order."""
+        return list(self._keys)
+
+    @property
+    def cursor_key(self) -> str | None:
+        return self._keys[self._cursor] if self._keys else None
+
+    def set_selected(self, numbers: set[str]) -> None:
+        """Mark `numbers` as selected (the rows whose mark changes are drawn again)."""
+        changed = self.selected ^ numbers
+        self.selected = set(numbers)
+        for index, key in enumerate(self._keys):
+            if key in changed:
+                self._forget_line(index)
+                self.refresh_line(index + 1)
+
+    def redraw(self) -> None:
+        """Render every row again (the late marks moved on with the clock)."""
+        self._lines.clear()
+        self._cursor_line = None
+        self.refresh()
 
     # The cursor
 
@@ -451,8 +494,7 @@ class OrderList(ScrollView, can_focus=True):
 
     def _line(self, index: int, style: Style, post_style: Style | None = None) -> Strip:
         layout = self._layout
-        cells = cells_for(self._rows[index], layout)
-        return line_of(cells, layout.columns, layout.padding, style, post_style)
+        return line_of(self._cells(index), layout.columns, layout.padding, style, post_style)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

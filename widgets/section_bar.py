@@ -46,5 +46,6 @@ class SectionBar(Widget):
         palette = app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "command_palette"))
         text.append(" " if wide else "")
         text.append(f" {palette}", style="bold")
-        text.append(" " + _("Palette"))
+        if text.cell_len + 1 + len(_("Palette")) <= self.size.width or not self.size.width:
+            text.append(" " + _("Palette"))  # at 80 columns, the key alone
         return text

@@ -8,6 +8,7 @@ order their orders arrived, dated that day.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from app.documents import numbering
 from app.documents.records import build_record, keep_wording, seller_record, to_json
 from app.orders.statuses import OrderStatus
-from app.orders.view import order_lines, order_view
+from app.orders.view import OrderView, order_lines, order_view
 from app.shop.profile import ProfileData, load_profile
 from storage.models import Document, Meta, Order
 
@@ -36,11 +37,23 @@ def local_day(moment: datetime, tz: ZoneInfo) -> date:
     return moment.replace(tzinfo=UTC).astimezone(tz).date()
 
 
-def issue_invoice(order: Order, now: datetime, seller: ProfileData | None = None) -> Document:
-    """Issue the invoice of `order` now, frozen; call inside a write transaction."""
+def issue_invoice(
+    order: Order,
+    now: datetime,
+    seller: ProfileData | None = None,
+    *,
+    view: OrderView | None = None,
+    refers_to: Document | None = None,
+) -> Document:
+    """Issue the invoice of `order` now, frozen; call inside a write transaction.
+
+    With `view` (some lines only, e.g. those an undone removal restores) it invoices those:
+    its amount is the view's total, and it refers to `refers_to` (the credit note it
+    rectifies)."""
     seller = seller or load_profile()
     tz = shop_timezone()
-    view = order_view(order, order_lines(order))
+    amount = order.total if view is None else view.total
+    view = view or order_view(order, order_lines(order))
 
     def record(number: str, moment: datetime) -> str:
         return to_json(
@@ -49,25 +62,46 @@ def issue_invoice(order: Order, now: datetime, seller: ProfileData | None = None
                 kind="invoice",
                 issued_on=local_day(moment, tz),
                 sale_on=local_day(order.placed_at, tz),
-                amount=order.total,
+                amount=amount,
                 view=view,
                 seller=seller,
+                refers_to=_reference(refers_to, tz),
             )
         )
 
-    return numbering.issue("invoice", order, order.total, now, tz, record)
+    return numbering.issue("invoice", order, amount, now, tz, record, refers_to=refers_to)
 
 
-def issue_credit_note(order: Order, invoice: Document, now: datetime, reason: str) -> Document:
+def _reference(document: Document | None, tz: ZoneInfo) -> dict[str, str] | None:
+    if document is None:
+        return None
+    return {
+        "number": document.number,
+        "issued_on": local_day(document.issued_at, tz).isoformat(),
+    }
+
+
+def issue_credit_note(
+    order: Order,
+    invoice: Document,
+    now: datetime,
+    reason: str,
+    *,
+    view: OrderView | None = None,
+) -> Document:
     """Issue the credit note of `invoice` (a full refund) now; inside a write transaction.
 
     It repeats the invoice's lines, VAT and regime as the invoice recorded them; the seller
-    is named as they are today (the invoice's seller if the profile is now incomplete)."""
+    is named as they are today (the invoice's seller if the profile is now incomplete).
+    With `view` it credits only that (a line removed for lack of stock, or what a
+    cancellation after such a removal still kept): its lines and amount are the view's."""
     tz = shop_timezone()
     billed = json.loads(invoice_record(invoice))
     profile = load_profile()
     seller = billed["seller"] if profile.missing_for_invoices else seller_record(profile)
     seller["vat_regime"] = billed["seller"]["vat_regime"]
+    if view is not None:
+        return _partial_credit_note(order, invoice, now, reason, view, profile, seller)
 
     def record(number: str, moment: datetime) -> str:
         return to_json(
@@ -86,6 +120,35 @@ def issue_credit_note(order: Order, invoice: Document, now: datetime, reason: st
     return numbering.issue("credit", order, invoice.amount, now, tz, record, refers_to=invoice)
 
 
+def _partial_credit_note(
+    order: Order,
+    invoice: Document,
+    now: datetime,
+    reason: str,
+    view: OrderView,
+    profile: ProfileData,
+    seller: dict[str, str],
+) -> Document:
+    tz = shop_timezone()
+    regime = dataclasses.replace(profile, vat_regime=seller["vat_regime"])
+
+    def record(number: str, moment: datetime) -> str:
+        built = build_record(
+            number=number,
+            kind="credit",
+            issued_on=local_day(moment, tz),
+            sale_on=local_day(order.placed_at, tz),
+            amount=view.total,
+            view=view,
+            seller=regime,
+            refers_to=_reference(invoice, tz),
+            reason=reason,
+        )
+        return to_json({**built, "seller": seller})
+
+    return numbering.issue("credit", order, view.total, now, tz, record, refers_to=invoice)
+
+
 def invoice_record(document: Document) -> str:
     """The document's record; one issued before records existed is frozen now, once, from
     what the database holds today."""
@@ -101,14 +164,7 @@ def invoice_record(document: Document) -> str:
         amount=document.amount,
         view=order_view(order, order_lines(order)),
         seller=load_profile(),
-        refers_to=(
-            {
-                "number": document.refers_to.number,
-                "issued_on": local_day(document.refers_to.issued_at, tz).isoformat(),
-            }
-            if document.refers_to is not None
-            else None
-        ),
+        refers_to=_reference(document.refers_to, tz),
         reason=order.cancel_reason or "",
     )
     text = to_json(record)

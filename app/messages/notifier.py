@@ -157,7 +157,9 @@ class Notifier:
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
         self.clock = clock
-        self.store = store.Store(self.owner, lease=self.lease, batch_size=batch_size, clock=clock)
+        self.store = store.Store(
+            self.owner, lease=self.lease, batch_size=batch_size, clock=clock, config=config
+        )
         # One exchange with a server always ends well within the lease.
         self.command_timeout = min(COMMAND_TIMEOUT, self.lease.total_seconds() / 2)
         self.mail = MailSender(config, timeout=self.command_timeout)
@@ -247,7 +249,10 @@ class Notifier:
             await self.aclose()
         result = self._result
         result.failed_before = max(counts.get(N.FAILED, 0) - result.failed, 0)
-        result.pending = sum(counts.get(state, 0) for state in WAITING)
+        scheduled = await self._db(
+            store.scheduled_later, self.clock() + timedelta(seconds=retry_wait)
+        )
+        result.pending = sum(counts.get(state, 0) for state in WAITING) - scheduled
         return result
 
     async def _sleep(self, stop: asyncio.Event, delay: float) -> None:

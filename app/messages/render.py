@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.header import Header
@@ -21,6 +22,7 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency, format_decimal
@@ -58,6 +60,8 @@ class Job:
     attempts: int
     order: OrderView
     attachment: str | None = None  # a `document` mail's PDF (app.messages.documents)
+    # What the message tells beyond the order (a removed line, a reminder), from its row.
+    detail: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Words:
@@ -74,6 +78,10 @@ class Words:
 
     def money(self, amount: Decimal) -> str:
         return _money(amount, self.locale)
+
+    def money_text(self, amount: object) -> str:
+        """An amount kept as text (a notification's detail), formatted."""
+        return _money(Decimal(str(amount)), self.locale)
 
     def rate(self, rate: Decimal) -> str:
         number = _decimal(rate, self.locale)
@@ -153,6 +161,7 @@ def _context(job: Job, shop: ShopView, words: Words) -> dict[str, object]:
         "in_flow": OrderStatus(job.order_status) in NORMAL_FLOW,
         "document": _document_label(job, words),
         "audience": job.audience,
+        "detail": job.detail,
     }
 
 
@@ -178,6 +187,18 @@ def subject(job: Job, shop: ShopView, words: Words) -> str:
             "{shop} : {document} de la commande {number}",
             shop=_one_line(shop.name or "Comptoir"),
             document=_document_label(job, words),
+            number=job.order.number,
+        )
+    if job.template == "line_removed":
+        return words(
+            "{shop} : commande {number} — produit retiré et remboursé",
+            shop=_one_line(shop.name or "Comptoir"),
+            number=job.order.number,
+        )
+    if job.template == "pickup_reminder":
+        return words(
+            "{shop} : votre commande {number} vous attend",
+            shop=_one_line(shop.name or "Comptoir"),
             number=job.order.number,
         )
     return words(
@@ -295,6 +316,24 @@ def sms_text(job: Job, shop: ShopView, timezone: str) -> str:
         room = SMS_LIMIT - gsm_length(to_gsm(fixed.replace("{client}", "")))
         client = _fit(to_gsm(_one_line(order.customer_name)), max(room, 0))
         return _fit(to_gsm(fixed.replace("{client}", client)), SMS_LIMIT)
+    if job.template == "line_removed":
+        text = words(
+            "{shop} : commande {number} : {quantity} x {product} indisponible, {amount} "
+            "rembourse(s).",
+            shop=_one_line(shop.name or "Comptoir"),
+            number=order.number,
+            quantity=job.detail.get("quantity", ""),
+            product=_one_line(str(job.detail.get("product", ""))),
+            amount=words.money(Decimal(str(job.detail.get("amount", "0")))),
+        )
+        return _fit(to_gsm(text), SMS_LIMIT)
+    if job.template == "pickup_reminder":
+        text = words(
+            "{shop} : votre commande {number} est prete et vous attend en boutique.",
+            shop=_one_line(shop.name or "Comptoir"),
+            number=order.number,
+        )
+        return _fit(to_gsm(text), SMS_LIMIT)
     text = words(
         "{shop} : votre commande {number} : {status}.",
         shop=_one_line(shop.name or "Comptoir"),

@@ -28,7 +28,7 @@ from app.orders.statuses import (
     allowed_targets,
 )
 from app.text import check_text
-from storage.db import insert_row, tuples, write_transaction
+from storage.db import get_row, insert_row, tuples, write_transaction
 from storage.models import (
     Document,
     Notification,
@@ -86,7 +86,7 @@ def parse_status(text: str) -> OrderStatus:
 
 def get_order(number: str) -> Order:
     """The order with this number, or NotFoundError."""
-    order = Order.get_or_none(Order.number == number.strip())
+    order = get_row(Order, "number", number.strip())
     if order is None:
         raise NotFoundError(_("Aucune commande n° {number}.", number=number))
     return order
@@ -149,9 +149,11 @@ def change_status(
             Order.status: target.value,
             Order.version: Order.version + 1,
             Order.updated_at: now,
+            Order.status_at: now,
         }
         if target is OrderStatus.CANCELLED:
-            values[Order.refund] = order.total
+            # What is still kept: lines removed for lack of stock were refunded already.
+            values[Order.refund] = order.refund + order.total
             values[Order.cancel_reason] = reason
         updated = (
             Order.update(values)
@@ -160,7 +162,8 @@ def change_status(
         )
         if updated != 1:
             raise _changed_meanwhile(Order.get_by_id(order.id))
-        change = StatusChange.create(
+        change = insert_row(
+            StatusChange,
             order=order,
             at=now,
             by=by,
@@ -171,8 +174,14 @@ def change_status(
         )
         if target is OrderStatus.CANCELLED:
             _issue_credit_note(order, now, reason or "")
-        fresh = Order.get_by_id(order.id)
+        fresh = get_row(Order, "id", order.id)
+        assert fresh is not None  # written just above, in this transaction
         notifications = queue_status_notifications(fresh, target, change, config, now, by)
+        # Pickup reminders: scheduled on « Commande prête », withdrawn once it is left.
+        from app.preparation.pickup import on_status_change
+
+        notifications += on_status_change(fresh, current, target, change, config, now, by)
+        # What this cancellation refunds: removed lines were refunded when removed.
         refund = order.total if target is OrderStatus.CANCELLED else None
         told = queue_status_message(
             order,
@@ -218,7 +227,13 @@ def _issue_credit_note(order: Order, now: datetime, reason: str) -> None:
     )
     if invoice is None:
         return  # an order without invoice (never paid) has nothing to credit
-    issue_credit_note(order, invoice, now, reason)
+    if order.total == invoice.amount:
+        issue_credit_note(order, invoice, now, reason)
+        return
+    # Lines were removed and credited before: this credits only what is kept, as it is now.
+    from app.orders.view import order_lines, order_view
+
+    issue_credit_note(order, invoice, now, reason, view=order_view(order, order_lines(order)))
 
 
 def order_snapshot(order: Order, lines: list[OrderLine] | None = None) -> str:
@@ -413,6 +428,7 @@ def undo_change(
                     Order.status: restored.value,
                     Order.version: Order.version + 1,
                     Order.updated_at: now,
+                    Order.status_at: change_started(order, change),
                 }
             )
             .where(
@@ -461,7 +477,8 @@ def undo_change(
             .exists()
         )
         StatusChange.update(undone=True).where(StatusChange.id == change.id).execute()
-        undo = StatusChange.create(
+        undo = insert_row(
+            StatusChange,
             order=order,
             at=now,
             by=by,
@@ -472,7 +489,22 @@ def undo_change(
         )
         if told:  # the marketplace heard of the change: it hears of the undo, at once
             queue_status_message(order, undo, config=config, due=now)
+        # Pickup reminders withdrawn by a move out of « Commande prête » come back.
+        from app.preparation.pickup import on_undo
+
+        on_undo(change)
         return undo
+
+
+def change_started(order: Order, change: StatusChange) -> datetime:
+    """When the order entered the status `change` left (an undo gives that age back)."""
+    before = (
+        StatusChange.select(StatusChange.at)
+        .where((StatusChange.order == order.id) & (StatusChange.id < change.id))
+        .order_by(StatusChange.id.desc())
+        .first()
+    )
+    return before.at if before is not None else order.created_at
 
 
 def can_undo(change: StatusChange, *, config: Config, now: datetime | None = None) -> bool:

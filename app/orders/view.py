@@ -194,13 +194,17 @@ def _shipping(fee: Decimal, columns: money.VatColumns) -> ShippingView:
     return ShippingView(ttc=fee, ht=ht, vat=fee - ht, rates=rates)
 
 
-def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
+def order_view(
+    order: Order, lines: Iterable[OrderLine], *, shipping_fee: Decimal | None = None
+) -> OrderView:
     """The view of `order` with its `lines` (read by the caller, in position order).
 
     Its columns add up to the cent: the lines' HT and the shipping's sum to each rate's HT,
-    the VAT table's base (money.vat_columns)."""
+    the VAT table's base (money.vat_columns). `shipping_fee` replaces the order's (0 for a
+    document about some lines only)."""
     records = list(lines)
-    columns = money.vat_columns(((ln.rate, ln.total) for ln in records), order.shipping_fee)
+    fee = order.shipping_fee if shipping_fee is None else shipping_fee
+    columns = money.vat_columns(((ln.rate, ln.total) for ln in records), fee)
     line_views = tuple(
         _line_view(line, ht) for line, ht in zip(records, columns.line_ht, strict=True)
     )
@@ -215,17 +219,25 @@ def order_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
         customer_mobile=order.customer_mobile or "",
         mode=order.fulfilment_mode,
         details=order.fulfilment_details or "",
-        shipping_fee=order.shipping_fee,
-        total=order.total,
+        shipping_fee=fee,
+        total=order.total
+        if shipping_fee is None
+        else fee + sum((ln.total for ln in records), start=_ZERO),
         refund=order.refund,
         cancel_reason=order.cancel_reason or "",
         lines=line_views,
-        shipping=_shipping(order.shipping_fee, columns),
+        shipping=_shipping(fee, columns),
         vat_rows=rows,
         total_ht=sum((r.ht for r in rows), start=_ZERO),
         total_vat=sum((r.vat for r in rows), start=_ZERO),
         company=_company(order.customer_company),
     )
+
+
+def lines_view(order: Order, lines: Iterable[OrderLine]) -> OrderView:
+    """The view of only `lines` of `order`, without its shipping: what a partial credit note
+    (a removal) or the invoice that rectifies it names; its total is theirs."""
+    return order_view(order, lines, shipping_fee=_ZERO)
 
 
 def _company(stored: str | None) -> CompanyView | None:
@@ -278,6 +290,10 @@ class OrderDetail:
     fingerprint: Fingerprint
     # The profile fields its invoice waits for ('' when it has one or needs none).
     invoice_wait: str = ""
+    # The preparation (issue 13): events (ticks, notes, removals) and each ticked line's
+    # position with who ticked it and when.
+    events: tuple[Any, ...] = ()
+    prepared: tuple[tuple[int, datetime, str], ...] = ()
 
     @property
     def status(self) -> OrderStatus:
@@ -310,6 +326,8 @@ class OrderDetail:
             notifications=notifications,
             fingerprint=(order.version, str(order.updated_at), messages),
             invoice_wait=self.invoice_wait,
+            events=self.events,
+            prepared=self.prepared,
         )
 
 
@@ -335,15 +353,24 @@ def fingerprint(number: str) -> Fingerprint:
 
 def load_order_detail(number: str) -> OrderDetail:
     """The order `number` with its lines, history and notifications, or NotFoundError."""
+    from app.preparation.journal import events  # the preparation's rows of the history
+
     stamp = fingerprint(number)
     order = get_order(number)
+    lines = order_lines(order)
     return OrderDetail(
         order=order,
-        view=order_view(order, order_lines(order)),
+        view=order_view(order, lines),
         history=history(order),
         notifications=for_order(order),
         fingerprint=stamp,
         invoice_wait=_invoice_wait(order),
+        events=tuple(events(order)),
+        prepared=tuple(
+            (line.position, line.prepared_at, line.prepared_by or "")
+            for line in lines
+            if line.prepared_at is not None
+        ),
     )
 
 

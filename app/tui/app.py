@@ -11,7 +11,7 @@ import gc
 import importlib
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from time import monotonic
@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.worker import Worker, WorkerState
 
+from app.clock import utcnow
 from app.config import Config
 from app.errors import ConfigError
 from app.i18n import _
@@ -35,7 +36,7 @@ from app.text import printable
 from screens.commandes import CommandesScreen
 from screens.events import DataChanged
 from storage.db import first_line, thread_connection
-from storage.queries import order_exists
+from storage.queries import numbers_starting, order_exists
 from storage.watch import Change, ChangeWatcher
 from widgets.compat import style_first_screen
 from widgets.textual_keys import comptoir_bindings, describe
@@ -158,6 +159,10 @@ def _nothing() -> None:
     """What the palette's "no match" line does when chosen."""
 
 
+# `g` with the start of several numbers lists this many of them to choose from.
+GO_TO_CHOICES = 9
+
+
 class ComptoirApp(App[None]):
     """Comptoir at the counter: Commandes (1), Finances (2), Profil (3)."""
 
@@ -176,6 +181,7 @@ class ComptoirApp(App[None]):
         Binding("1", "section('commandes')", "Commandes", show=False, id="go-commandes"),
         Binding("2", "section('finances')", "Finances", show=False, id="go-finances"),
         Binding("3", "section('profil')", "Profil", show=False, id="go-profil"),
+        Binding("4", "section('preparation')", "Préparation", show=False, id="go-preparation"),
         Binding("g", "go_to_order", "Aller à", show=False, id="go-to-order"),
         Binding("question_mark", "help", "Aide", show=False, id="help"),
         Binding("q", "quit", "Quitter", show=False, id="quit"),
@@ -221,6 +227,7 @@ class ComptoirApp(App[None]):
         self._staff_required = False
         self._locked = False
         self._last_input = monotonic()
+        self.clock: Callable[[], datetime] = utcnow  # now, naive UTC (the factory may fix it)
         # Recorded in the history: who signed in, or the account running Comptoir when
         # nobody signs in ("" is « système », automatic intake's word).
         self.staff_name = staff.system_user()
@@ -228,6 +235,7 @@ class ComptoirApp(App[None]):
             "commandes": self._make_commandes,
             "finances": _finances_screen,
             "profil": _profile_screen,
+            "preparation": self._make_preparation,
         }
         for name, factory in self.section_factories.items():
             self.add_mode(name, factory)
@@ -238,6 +246,11 @@ class ComptoirApp(App[None]):
         # The first screen is styled once, not twice over (see style_first_screen).
         style_first_screen(self, screen)
         return screen
+
+    def _make_preparation(self) -> Screen[Any]:
+        from screens.preparation import PreparationScreen  # loaded when first shown
+
+        return PreparationScreen(self.config, day=self.today())
 
     async def run_async(self, *args: Any, **kwargs: Any) -> Any:
         """Run with the garbage collector paused until the first screen is painted.
@@ -278,6 +291,9 @@ class ComptoirApp(App[None]):
             # python-escpos and what it draws with cost ~0.8 s on the first ticket: paid in a
             # worker once the first screen is painted, never on the way to it (issue 14).
             self.set_timer(PRELOAD_SECONDS, self._preload_printing, name="print-preload")
+        # The pick list's modules (csv, html, the Line API list: 60 ms) loaded meanwhile, so
+        # that the first `4` builds its screen at once.
+        self.set_timer(1.0, self._preload, name="preload")
         self.watcher = ChangeWatcher()
         self._count_outbox()
         if self.outbox_seconds > 0:
@@ -297,6 +313,10 @@ class ComptoirApp(App[None]):
         from app.printing.ticket import preload
 
         preload()
+
+    @work(thread=True, exit_on_error=False, group="preload")
+    def _preload(self) -> None:
+        importlib.import_module("screens.preparation")
 
     def _start_notifier(self) -> None:
         if not self._notifier_stop.is_set():
@@ -348,7 +368,7 @@ class ComptoirApp(App[None]):
 
         def chosen(number: str | None) -> None:
             if number:
-                self.open_order(number)
+                self.go_to_start(number)
 
         self.push_screen(GoToOrderScreen(), chosen)
 
@@ -374,6 +394,30 @@ class ComptoirApp(App[None]):
         with thread_connection():
             found = order_exists(number)
         self.call_from_thread(self._found_order, number, found)
+
+    def go_to_start(self, start: str) -> None:
+        """`g`: the order whose number starts with `start`; several: a short list to choose."""
+        self._find_start(start.strip())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="find-order")
+    def _find_start(self, start: str) -> None:
+        with thread_connection():
+            found = numbers_starting(start, limit=GO_TO_CHOICES + 1)
+        self.call_from_thread(self._found_start, start, found)
+
+    def _found_start(self, start: str, found: list[str]) -> None:
+        if not found:
+            self._found_order(start, False)
+        elif found[0] == start or len(found) == 1:
+            self._found_order(found[0], True)
+        else:
+            from screens.goto import ChooseOrderScreen
+
+            def chosen(number: str | None) -> None:
+                if number:
+                    self._found_order(number, True)
+
+            self.push_screen(ChooseOrderScreen(start, found[:GO_TO_CHOICES]), chosen)
 
     def _found_order(self, number: str, found: bool) -> None:
         if self._locked:  # signed out meanwhile: nothing of the shop over the sign-in

@@ -56,6 +56,7 @@ def make_app(
     poll_seconds: float = 1.0,
     notifier: bool = False,
     animation_level: str | None = None,
+    clock: Callable[[], datetime] | None = None,
     demo_maildir: Path | None = None,
 ) -> ComptoirApp:
     """The App for `config`: database open, language set, first month and order chosen.
@@ -63,6 +64,7 @@ def make_app(
     `today` fixes the date the calendar marks (tests and snapshots); by default it is the
     shop's local date, read when a screen is built. `notifier` runs the outbox's
     sender inside the TUI (as `comptoir` does); tests leave it off, since it never ends.
+    `clock` gives now as naive UTC (the age timers, reminders); tests fix it.
     Animations are off unless `animation_level` or Textual's own `TEXTUAL_ANIMATIONS`
     asks for them: over SSH each frame is a repaint sent down the line.
     """
@@ -106,7 +108,7 @@ def make_app(
     else:
         today_fn = today
     year, month_number = first or (today_fn().year, today_fn().month)
-    return ComptoirApp(
+    app = ComptoirApp(
         config,
         year=year,
         month=month_number,
@@ -117,6 +119,9 @@ def make_app(
         animation_level=animation_level,
         demo_maildir=demo_maildir,
     )
+    if clock is not None:
+        app.clock = clock
+    return app
 
 
 def run_tui(

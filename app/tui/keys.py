@@ -39,14 +39,18 @@ def scopes() -> list[KeyScope]:
     loaded when first shown. tests/test_keymap.py checks that no node with bindings is
     missing from here.
     """
+    from screens.bulk import BulkStatusModal
     from screens.cancel import CancelOrderModal
     from screens.choose import ChooseModal
     from screens.commandes import CommandesScreen, StatusFilterScreen
     from screens.confirm import ConfirmModal, UnsavedModal
     from screens.finances import FinancesScreen
-    from screens.goto import GoToOrderScreen
+    from screens.goto import ChooseOrderScreen, GoToOrderScreen
     from screens.help import HelpScreen
     from screens.order import ConfirmBar, OrderScreen
+    from screens.order_prep import NoteModal
+    from screens.pickup import PickupScreen
+    from screens.preparation import PreparationScreen, RangeScreen
     from screens.profile import ProfileScreen
     from screens.signin import SignInScreen
     from widgets.month_calendar import MonthCalendar
@@ -61,6 +65,12 @@ def scopes() -> list[KeyScope]:
         KeyScope(_("Finances"), FinancesScreen),
         KeyScope(_("Profil"), ProfileScreen),
         KeyScope(_("Aller à"), GoToOrderScreen, modal=True),
+        KeyScope(_("Aller à"), ChooseOrderScreen, modal=True),
+        KeyScope(_("Préparation"), PreparationScreen),
+        KeyScope(_("Période"), RangeScreen, modal=True),
+        KeyScope(_("À retirer"), PickupScreen),
+        KeyScope(_("Statut du lot"), BulkStatusModal, modal=True),
+        KeyScope(_("Note interne"), NoteModal, modal=True),
         KeyScope(_("Aide"), HelpScreen, modal=True),
         KeyScope(_("Connexion"), SignInScreen),
         KeyScope(_("Confirmation"), ConfirmModal, modal=True),

@@ -1,0 +1,265 @@
+"""The preparation keys driven from the keyboard (Pilot), and snapshots of the new screens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from app.config import Config
+from app.intake.files import import_drafts, parse_document
+from app.orders.rules import change_status
+from app.orders.statuses import OrderStatus as S
+from app.shop.profile import save_profile
+from app.tui.factory import make_app
+from storage.db import open_database
+from storage.models import Document, Notification, Order, OrderEvent, OrderLine
+from tests.factories import order_doc
+from tests.tui import settle, table_rows, wait_until
+
+DAY = date(2021, 1, 18)
+NOW = datetime(2021, 1, 18, 9, 0)  # naive UTC: 10:00 in Paris
+LINES = [
+    {
+        "product": "Thé vert Sencha",
+        "category": "Thé",
+        "seller": "P",
+        "unit_price": "4.50",
+        "quantity": 2,
+        "vat_rate": "5.50",
+    },
+    {
+        "product": "Infusion verveine",
+        "category": "Infusion",
+        "seller": "P",
+        "unit_price": "3.00",
+        "quantity": 1,
+        "vat_rate": "5.50",
+    },
+]
+
+
+@pytest.fixture
+def shop(sqlite_url: str) -> Config:
+    config = Config(database_url=sqlite_url, undo_seconds=20)
+    open_database(sqlite_url)
+    # A complete seller: each order gets its invoice, a removal its credit note.
+    save_profile(name="Épicerie", address="1 rue du Marché, 69001 Lyon", siret="73282932000074")
+    docs = []
+    for i, name in enumerate(("Camille Martin", "Hugo Bernard", "Léa Dubois")):
+        docs.append(
+            order_doc(
+                number=f"PR-{i + 1:03d}",
+                placed_at=f"2021-01-18T{8 + i:02d}:15:00+01:00",
+                customer={
+                    "name": name,
+                    "email": f"c{i}@example.org",
+                    "address": "Lyon",
+                    "mobile": "+33612345678",
+                },
+                lines=LINES if i != 2 else LINES[:1],
+                total="12.00" if i != 2 else "9.00",
+                fulfilment={
+                    "mode": "pickup",
+                    "details": f"samedi {10 + i}h",
+                    "shipping_fee": "0.00",
+                },
+            )
+        )
+    import_drafts(parse_document(docs), config=config, now=NOW)
+    return config
+
+
+def _app(config: Config, **kw: Any) -> Any:
+    return make_app(config, month="2021-01", today=DAY, poll_seconds=0, clock=lambda: NOW, **kw)
+
+
+def _lines(app: Any) -> list[str]:
+    return [row.plain for row in app.screen.query_one("#picklist").rows]
+
+
+async def test_key_4_shows_the_pick_list_of_the_day_and_follows_changes(shop: Config) -> None:
+    app = _app(shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        lines = _lines(app)
+        assert lines[0] == "Infusion"
+        assert "  ☐    2 × Infusion verveine" in lines
+        assert "  ☐    6 × Thé vert Sencha" in lines
+        assert any("PR-003" in line and "samedi 12h" in line for line in lines)
+        change_status("PR-003", S.PROCESSING, config=shop)
+        change_status("PR-003", S.READY, config=shop)
+        app.screen.on_data_changed(None)  # what the App's watcher posts
+        assert await wait_until(pilot, lambda: "  ☐    4 × Thé vert Sencha" in _lines(app))
+        await pilot.press("right")
+        await settle(pilot)
+        assert _lines(app) == []
+        assert "19/01/2021" in str(app.screen.query_one("#prep-title").content)
+
+
+async def test_space_ticks_lines_and_c_offers_order_ready(shop: Config) -> None:
+    change_status("PR-001", S.PROCESSING, config=shop)
+    app = _app(shop, order="PR-001")
+    app.staff_name = "Léa"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.check_action("prepared_ready", ()) is False
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        order = Order.get(Order.number == "PR-001")
+        assert {(ln.prepared_by) for ln in OrderLine.select().where(OrderLine.order == order)} == {
+            "Léa"
+        }
+        assert [row[0] for row in table_rows(app.screen.query_one("#order-lines"))] == ["✓", "✓"]
+        assert any(
+            "Ligne préparée" in row[2] for row in table_rows(app.screen.query_one("#order-history"))
+        )
+        await pilot.press("c")
+        await settle(pilot)
+        assert "Commande prête" in str(app.screen.query_one("#change-preview").content)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert Order.get(Order.number == "PR-001").status == "ready"
+
+
+async def test_a_writes_a_note_and_x_removes_a_line_which_ctrl_z_undoes(shop: Config) -> None:
+    app = _app(shop, order="PR-001")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Sonner deux fois", "enter")
+        await settle(pilot)
+        assert OrderEvent.get(OrderEvent.kind == "note").text == "Sonner deux fois"
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("backspace", "1", "enter")  # one of the two
+        await pilot.press("enter")  # « Rupture de stock »
+        await pilot.press("enter")  # no free text
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        order = Order.get(Order.number == "PR-001")
+        assert (str(order.total), str(order.refund)) == ("7.50", "4.50")
+        assert Document.select().where(Document.kind == "credit").count() == 1
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        order = Order.get(Order.number == "PR-001")
+        assert (str(order.total), str(order.refund)) == ("12.00", "0.00")
+        assert {
+            n.state for n in Notification.select().where(Notification.template == "line_removed")
+        } == {"withdrawn"}
+
+
+async def test_g_with_a_shared_start_offers_a_short_list(shop: Config) -> None:
+    app = _app(shop)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", *"PR-00", "enter")
+        await settle(pilot)
+        from screens.goto import ChooseOrderScreen
+
+        assert isinstance(app.screen, ChooseOrderScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen.number == "PR-002"
+        await pilot.press("escape", "g", *"PR-003", "enter")
+        await settle(pilot)
+        assert app.screen.number == "PR-003"
+
+
+async def test_space_selects_and_b_changes_the_selection_then_ctrl_z_undoes_it(
+    shop: Config,
+) -> None:
+    app = _app(shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#orders").focus()
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen.query_one("#orders").selected == {"PR-001", "PR-002", "PR-003"}
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("enter")  # the first target: Confirmation en cours
+        await settle(pilot)
+        assert "3 commande(s) passeront" in str(app.screen.query_one("#bulk-preview").content)
+        await pilot.press("y")
+        await settle(pilot)
+        assert {o.status for o in Order.select()} == {"confirming"}
+        assert Notification.select().where(Notification.order_status == "confirming").count() == 6
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert {o.status for o in Order.select()} == {"registered"}
+
+
+async def test_late_orders_are_marked_and_filtered(shop: Config) -> None:
+    Order.update(status_at=datetime(2020, 1, 1)).where(Order.number == "PR-002").execute()
+    app = make_app(shop, month="2021-01", today=DAY, poll_seconds=0, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = table_rows(app.screen.query_one("#orders"))
+        statuses = {row[0]: row[5] for row in rows}  # column 1: the Date
+        assert statuses["PR-002"].startswith("!")
+        assert statuses["PR-001"].startswith("●")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("end", "space", "enter")  # « En retard », the last line
+        await settle(pilot)
+        assert [row[0] for row in table_rows(app.screen.query_one("#orders"))] == ["PR-002"]
+
+
+async def test_the_pickup_board_reminds_now(shop: Config) -> None:
+    for number in ("PR-001", "PR-002"):
+        change_status(number, S.PROCESSING, config=shop, now=NOW - timedelta(days=9))
+        change_status(number, S.READY, config=shop, now=NOW - timedelta(days=9))
+    app = _app(shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "o")
+        await settle(pilot)
+        rows = table_rows(app.screen.query_one("#pickup-board"))
+        assert [row[0] for row in rows] == ["PR-001", "PR-002"]
+        assert rows[0][1] == "! à annuler ?"
+        await pilot.press("r")
+        await settle(pilot)
+        manual = Notification.select().where(
+            (Notification.template == "pickup_reminder") & (Notification.due_at == NOW)
+        )
+        assert manual.count() == 2
+
+
+def _board(shop: Config) -> None:
+    for number in ("PR-001", "PR-002"):
+        change_status(number, S.PROCESSING, config=shop, now=NOW - timedelta(days=3))
+        change_status(
+            number, S.READY, config=shop, now=NOW - timedelta(days=3 if number == "PR-001" else 9)
+        )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_snapshot_of_the_pick_list(shop: Config, snap_compare: Any, size: tuple[int, int]) -> None:
+    async def go(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+
+    assert snap_compare(_app(shop), terminal_size=size, run_before=go)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_snapshot_of_the_pickup_board(
+    shop: Config, snap_compare: Any, size: tuple[int, int]
+) -> None:
+    _board(shop)
+
+    async def go(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("4", "o")
+        await settle(pilot)
+
+    assert snap_compare(_app(shop), terminal_size=size, run_before=go)
