@@ -36,18 +36,18 @@ def _preview(app: ComptoirApp) -> str:
 
 
 async def test_a_remapped_key_works_and_shows_everywhere(seeded: Config) -> None:
-    keymap = {"order-next": "x", "order-status": "ctrl+s"}
+    keymap = {"order-next": "k", "order-status": "ctrl+s"}
     app = app_for(replace(seeded, keymap=keymap), order=ORDER)
     async with app.run_test(size=(160, 32)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, OrderScreen)
         footer = screen_text(app).splitlines()[-1]
-        assert "x Suite" in footer and "n Suite" not in footer
+        assert "k Suite" in footer and "n Suite" not in footer
         assert "^s Statut" in footer
         assert "Changer le statut (^s)" in screen_text(app)  # the status list says it too
         await press(pilot, "n")  # its old key does nothing now
         assert not _preview(app).startswith("Confirmation en cours :")
-        await press(pilot, "x")
+        await press(pilot, "k")
         assert _preview(app).startswith("Confirmation en cours :")
         await press(pilot, "escape")  # the change is abandoned
 
@@ -57,7 +57,7 @@ async def test_a_remapped_key_works_and_shows_everywhere(seeded: Config) -> None
         keys = {
             str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0]) for i in range(table.row_count)
         }
-        assert keys["Suite"] == "x"
+        assert keys["Suite"] == "k"
         await press(pilot, "escape")
 
         await press(pilot, "ctrl+p")
@@ -67,16 +67,16 @@ async def test_a_remapped_key_works_and_shows_everywhere(seeded: Config) -> None
             await pilot.pause(0.1)
             if results.option_count:
                 break
-        assert str(results.get_option_at_index(0).prompt).splitlines() == ["Suite", "x"]
+        assert str(results.get_option_at_index(0).prompt).splitlines() == ["Suite", "k"]
 
 
 async def test_the_section_bar_shows_a_remapped_global_key(seeded: Config) -> None:
-    app = app_for(replace(seeded, keymap={"go-to-order": "o"}))
+    app = app_for(replace(seeded, keymap={"go-to-order": "j"}))
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
         top = screen_text(app).splitlines()[0]
-        assert "o Aller à" in top and "g Aller à" not in top
-        await press(pilot, "o")
+        assert "j Aller à" in top and "g Aller à" not in top
+        await press(pilot, "j")
         assert "N° de commande" in screen_text(app)
 
 

@@ -53,6 +53,7 @@ def scopes() -> list[KeyScope]:
     from screens.preparation import PreparationScreen, RangeScreen
     from screens.profile import ProfileScreen
     from screens.signin import SignInScreen
+    from widgets.line_list import LineList
     from widgets.month_calendar import MonthCalendar
     from widgets.order_list import OrderList
 
@@ -66,7 +67,7 @@ def scopes() -> list[KeyScope]:
         KeyScope(_("Profil"), ProfileScreen),
         KeyScope(_("Aller à"), GoToOrderScreen, modal=True),
         KeyScope(_("Aller à"), ChooseOrderScreen, modal=True),
-        KeyScope(_("Préparation"), PreparationScreen),
+        KeyScope(_("Préparation"), PreparationScreen, (LineList,)),
         KeyScope(_("Période"), RangeScreen, modal=True),
         KeyScope(_("À retirer"), PickupScreen),
         KeyScope(_("Statut du lot"), BulkStatusModal, modal=True),
