@@ -3,6 +3,9 @@
 EN = {
     "note": "note",
     "--to doit venir après --day.": "--to must come after --day.",
+    "{path} est la base de données : choisissez un autre fichier.": (
+        "{path} is the database: choose another file."
+    ),
     "Ajouter une note interne": "Add a staff note",
     "Annuler la commande non retirée": "Cancel the order not collected",
     "Annuler le lot": "Undo the batch",
