@@ -4,6 +4,7 @@ opening hours, holidays, exactly once, withdrawn when collected), bulk batches a
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -392,3 +393,63 @@ def test_a_v3_database_migrates_to_the_preparation_schema(tmp_path: Path) -> Non
     assert migrations.schema_version(handle) == migrations.LATEST
     assert OrderEvent.select().count() == 0
     handle.close()
+
+
+async def test_two_notifiers_send_a_due_reminder_exactly_once(db: str) -> None:
+    with SmtpServer() as server:
+        config = Config(
+            undo_seconds=0,
+            mail_from="boutique@example.org",
+            smtp_url=server.url,
+            sms_enabled=False,
+            notify_retry_seconds=0.01,
+        )
+        _import(config, "P-1")
+        change_status("P-1", S.PROCESSING, config=config, now=T0)
+        change_status("P-1", S.READY, config=config, now=T0)
+        before = len(server.recorder.received)  # the « ready » mail, due at once
+        wednesday = T0 + timedelta(days=2, minutes=1)  # 10:01 Paris: due, shop open
+        first = Notifier(config, "counter", clock=lambda: wednesday)
+        second = Notifier(config, "back-office", clock=lambda: wednesday)
+        results = await asyncio.gather(first.drain(retry_wait=5), second.drain(retry_wait=5))
+        assert _reminders() == [("sent", T0 + timedelta(days=2))]
+        # Every mail owed (the status mails, then the reminder) arrived once between the two:
+        # as many mails as rows sent, no Message-ID twice.
+        arrived = server.recorder.received[before:]
+        sent = Notification.select().where(Notification.state == "sent").count()
+        assert len(arrived) == sum(r.sent for r in results) == sent
+        assert len({str(m["Message-ID"]) for m in arrived}) == len(arrived)
+        assert sum("P-1" in str(m["Subject"]) for m in arrived) == len(arrived)
+        sent_reminders = Notification.select().where(
+            (Notification.template == "pickup_reminder") & (Notification.state == "sent")
+        )
+        assert sent_reminders.count() == 1 and sent_reminders.get().attempts == 1
+        # A later drain by either finds nothing more to send.
+        again = await Notifier(config, "counter", clock=lambda: wednesday).drain(retry_wait=5)
+        assert again.sent == 0
+
+
+def test_a_removal_credit_note_keeps_its_number_and_record(db: str, config: Config) -> None:
+    from app.documents.render import document_html
+    from app.shop.profile import save_profile
+
+    _import(config, "P-1")
+    invoice = Document.get(Document.kind == "invoice")
+    result = remove_line("P-1", 2, reason="Rupture", config=config, by="Léa", now=T0)
+    credit = Document.get(Document.number == result.credit_number)
+    assert credit.kind == "credit" and credit.refers_to_id == invoice.id
+    assert credit.number != invoice.number and credit.number.startswith("A2021-")
+    record, page = credit.record, document_html(credit)
+    assert "Infusion verveine" in page and "Thé vert Sencha" not in page
+    # The shop's name, its address and the order's lines change afterwards: the credit
+    # note issued reads the same, from its own record.
+    save_profile(name="Autre Nom SAS", address="2 quai Saint-Antoine, 69002 Lyon")
+    with write_transaction():
+        OrderLine.update(product="Thé renommé").execute()
+    later = Document.get_by_id(credit.id)
+    assert (later.number, later.amount, later.record) == (credit.number, Decimal("3.00"), record)
+    assert document_html(later) == page
+    # A second removal gets the next number of the series; the first is untouched.
+    other = remove_line("P-1", 1, quantity=1, reason="Rupture", config=config, now=T0)
+    assert other.credit_number != credit.number
+    assert Document.get_by_id(credit.id).record == record
