@@ -315,18 +315,24 @@ def test_undoing_a_move_out_of_ready_puts_its_reminders_back(db: str, config: Co
     assert [state for state, _due in _reminders()[:2]] == ["withdrawn", "withdrawn"]
 
 
+def _ready_with_mail(server: SmtpServer) -> Config:
+    """P-1 ready for pickup at T0, its mails going to `server` with no grace period."""
+    config = Config(
+        undo_seconds=0,
+        mail_from="boutique@example.org",
+        smtp_url=server.url,
+        sms_enabled=False,
+        notify_retry_seconds=0.01,
+    )
+    _import(config, "P-1")
+    change_status("P-1", S.PROCESSING, config=config, now=T0)
+    change_status("P-1", S.READY, config=config, now=T0)
+    return config
+
+
 async def test_a_reminder_found_due_after_closing_waits_for_the_next_opening(db: str) -> None:
     with SmtpServer() as server:
-        config = Config(
-            undo_seconds=0,
-            mail_from="boutique@example.org",
-            smtp_url=server.url,
-            sms_enabled=False,
-            notify_retry_seconds=0.01,
-        )
-        _import(config, "P-1")
-        change_status("P-1", S.PROCESSING, config=config, now=T0)
-        change_status("P-1", S.READY, config=config, now=T0)
+        config = _ready_with_mail(server)
         assert _reminders() == [("pending", T0 + timedelta(days=2))]  # Wednesday 10:00 Paris
         # The notifier was down from before Wednesday 10:00 until 20:00 Paris, after closing.
         evening = T0 + timedelta(days=2, hours=10)
@@ -397,16 +403,7 @@ def test_a_v3_database_migrates_to_the_preparation_schema(tmp_path: Path) -> Non
 
 async def test_two_notifiers_send_a_due_reminder_exactly_once(db: str) -> None:
     with SmtpServer() as server:
-        config = Config(
-            undo_seconds=0,
-            mail_from="boutique@example.org",
-            smtp_url=server.url,
-            sms_enabled=False,
-            notify_retry_seconds=0.01,
-        )
-        _import(config, "P-1")
-        change_status("P-1", S.PROCESSING, config=config, now=T0)
-        change_status("P-1", S.READY, config=config, now=T0)
+        config = _ready_with_mail(server)
         before = len(server.recorder.received)  # the « ready » mail, due at once
         wednesday = T0 + timedelta(days=2, minutes=1)  # 10:01 Paris: due, shop open
         first = Notifier(config, "counter", clock=lambda: wednesday)
