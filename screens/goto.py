@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -60,10 +61,10 @@ class ChooseOrderScreen(ComptoirModal[str | None]):
         from textual.widgets.option_list import Option
 
         with Vertical() as box:
-            box.border_title = _("Commandes commençant par « {start} »", start=self.start)
+            box.border_title = Text(_("Commandes commençant par « {start} »", start=self.start))
             yield Label(_("Plusieurs commandes : choisissez (flèches, Entrée ou 1–9)."))
             yield OptionList(
-                *(Option(f"{i}  {n}", id=n) for i, n in enumerate(self.numbers, start=1)),
+                *(Option(Text(f"{i}  {n}"), id=n) for i, n in enumerate(self.numbers, start=1)),
                 id="choose-order",
             )
 

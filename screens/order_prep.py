@@ -333,7 +333,7 @@ class NoteModal(ComptoirModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = _("Note interne — {number}", number=self.number)
+            box.border_title = Text(_("Note interne — {number}", number=self.number))
             yield Label(_("Pour l'équipe seulement, jamais envoyée au client. Entrée : garder."))
             yield Input(id="note-text", max_length=2000)
 
@@ -364,7 +364,9 @@ class RemoveLineModal(CancelOrderModal):
 
     def on_mount(self) -> None:
         dialog = self.query_one("#cancel-dialog")
-        dialog.border_title = _("Retirer « {product} »", product=self.product)
+        # As Text: a border title given as a string is read as markup (a product named
+        # « [bold]x[/] » would lose its brackets).
+        dialog.border_title = Text(_("Retirer « {product} »", product=self.product))
         self.query_one("#cancel-prompt", Static).update(
             _(
                 "Quantité à retirer (sur {max}), puis le motif (obligatoire). "

@@ -354,3 +354,31 @@ async def test_the_pickup_board_fits_80_columns(shop: Config) -> None:
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert table_rows(table)[0][1] == "! à annuler ?"
+
+
+async def test_names_and_notes_with_markup_are_shown_as_written(shop: Config) -> None:
+    from widgets.compat import screen_lines
+
+    line = {**LINES[0], "product": "[bold]Café[/] moulu", "quantity": 2}
+    doc = order_doc(number="PR-009", placed_at="2021-01-18T11:00:00+01:00", lines=[line])
+    doc["total"] = "9.00"
+    import_drafts(parse_document([doc]), config=shop, now=NOW)
+    app = _app(shop, order="PR-009")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert any("[bold]Café[/] moulu" in text for text in screen_lines(app.screen))
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"[red]Fragile[/]", "enter")
+        await settle(pilot)
+        assert OrderEvent.get(OrderEvent.kind == "note").text == "[red]Fragile[/]"
+        history = table_rows(app.screen.query_one("#order-history"))
+        assert any("[red]Fragile[/]" in cell for row in history for cell in row), history
+        await pilot.press("x")
+        await settle(pilot)
+        assert any("Retirer « [bold]Café[/] moulu »" in text for text in screen_lines(app.screen))
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert "  ☐    2 × [bold]Café[/] moulu" in _lines(app)
