@@ -82,6 +82,8 @@ class PreparationScreen(ComptoirScreen[None]):
         Binding("r", "range", "Période", id="prep-range"),
         Binding("p", "pdf", "PDF", id="prep-pdf"),
         Binding("o", "pickup", "À retirer", id="prep-pickup"),
+        # Only when opened over Commandes (`w`, the selection's pick list): back to it.
+        Binding("escape", "back", "Retour", id="prep-back"),
     ]
 
     def __init__(
@@ -174,6 +176,14 @@ class PreparationScreen(ComptoirScreen[None]):
         self.app.call_from_thread(
             self.notify, _("PDF enregistré : {path}", path=path), markup=False
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.is_current and len(self.app.screen_stack) > 1
+        return super().check_action(action, parameters)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
     def action_pickup(self) -> None:
         from screens.pickup import PickupScreen

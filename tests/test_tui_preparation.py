@@ -382,3 +382,118 @@ async def test_names_and_notes_with_markup_are_shown_as_written(shop: Config) ->
         await pilot.press("4")
         await settle(pilot)
         assert "  ☐    2 × [bold]Café[/] moulu" in _lines(app)
+
+
+async def test_preparation_keys_t_r_p_and_enter(shop: Config, isolated_home: Path) -> None:
+    from tests.tui import notifications, screen_text
+
+    app = _app(shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "right", "right")
+        await settle(pilot)
+        assert "20/01/2021" in str(app.screen.query_one("#prep-title").content)
+        await pilot.press("t")  # back to today
+        await settle(pilot)
+        assert "Commandes du 18/01/2021 — 3 commande(s)" in str(
+            app.screen.query_one("#prep-title").content
+        )
+        await pilot.press("r")  # a range: the later day first is refused in the dialog
+        await settle(pilot)
+        await pilot.press(*"2021-01-19 2021-01-18", "enter")
+        await settle(pilot)
+        assert "la première avant la seconde" in screen_text(app)
+        field = app.screen.query_one("#range-days")
+        field.value = ""
+        await pilot.press(*"2021-01-17 2021-01-18", "enter")
+        await settle(pilot)
+        assert "Commandes du 17/01/2021 au 18/01/2021 — 3 commande(s)" in str(
+            app.screen.query_one("#prep-title").content
+        )
+        await pilot.press("p")  # the PDF, in the documents folder
+        pdf = isolated_home / "documents" / "preparation-2021-01-17.pdf"
+        assert await wait_until(pilot, pdf.exists, seconds=60)
+        assert pdf.read_bytes().startswith(b"%PDF")
+        assert await wait_until(pilot, lambda: any(str(pdf) in n for n in notifications(app)))
+        lines = app.screen.query_one("#picklist")
+        lines.cursor = next(i for i, row in enumerate(lines.rows) if row.key == "PR-002")
+        await pilot.press("enter")  # the order under the cursor
+        await settle(pilot)
+        assert app.screen.number == "PR-002"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.id == "preparation"
+
+
+async def test_pickup_board_enter_escape_and_cancelling(shop: Config) -> None:
+    from tests.tui import notifications
+
+    _board(shop)
+    app = _app(shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "o", "down")  # PR-001: ready 3 days, not yet to cancel
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert any("moins de 7 jour(s)" in n for n in notifications(app))
+        assert Order.get(Order.number == "PR-001").status == "ready"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.number == "PR-001"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.id == "pickup"
+        await pilot.press("up", "x")  # PR-002: 9 days, the board proposes cancelling
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # the first reason, no free text
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert Order.get(Order.number == "PR-002").status == "cancelled"
+        assert [row[0] for row in table_rows(app.screen.query_one("#pickup-board"))] == ["PR-001"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.id == "preparation"
+
+
+async def test_space_selects_one_w_prepares_it_and_the_preview_says_why_not(shop: Config) -> None:
+    change_status("PR-002", S.CANCELLED, config=shop, reason="Client parti", now=NOW)
+    app = _app(shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        orders = app.screen.query_one("#orders")
+        orders.focus()
+        orders.move_cursor(row=[row[0] for row in table_rows(orders)].index("PR-001"))
+        await pilot.press("space")
+        orders.move_cursor(row=[row[0] for row in table_rows(orders)].index("PR-002"))
+        await pilot.press("space")
+        await settle(pilot)
+        assert orders.selected == {"PR-001", "PR-002"}
+        await pilot.press("w")  # the pick list of the selection: PR-002 is not to prepare
+        await settle(pilot)
+        assert "2 commande(s) choisie(s) — 1 commande(s), 2 produit(s)" in str(
+            app.screen.query_one("#prep-title").content
+        )
+        assert {row.key for row in app.screen.query_one("#picklist").rows} == {"", "PR-001"}
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("b", "enter")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#bulk-preview").content)
+        assert preview.startswith("1 commande(s) passeront à « Confirmation en cours »")
+        assert "1 ne le peuvent pas : PR-002 (au statut « Annulée »)" in preview
+        await pilot.press("escape")
+        await settle(pilot)
+        assert Order.get(Order.number == "PR-001").status == "registered"
+
+
+async def test_g_with_a_unique_start_opens_the_order(shop: Config) -> None:
+    doc = order_doc(number="QX-77", placed_at="2021-01-18T11:00:00+01:00")
+    import_drafts(parse_document([doc]), config=shop, now=NOW)
+    app = _app(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", *"QX", "enter")
+        await settle(pilot)
+        assert app.screen.number == "QX-77"
