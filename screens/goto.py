@@ -49,6 +49,7 @@ class ChooseOrderScreen(ComptoirModal[str | None]):
     ChooseOrderScreen > Vertical { width: 60; height: auto; border: round $accent;
         padding: 0 1; }
     ChooseOrderScreen OptionList { height: auto; max-height: 12; }
+    ChooseOrderScreen Label { width: 100%; }
     """
 
     def __init__(self, start: str, numbers: list[str]) -> None:

@@ -324,6 +324,7 @@ class NoteModal(ComptoirModal[str | None]):
     NoteModal { align: center middle; }
     NoteModal > Vertical { width: 70; max-width: 100%; height: auto; border: round $accent;
         padding: 0 1; }
+    NoteModal Label { width: 100%; }
     """
 
     def __init__(self, number: str) -> None:
@@ -380,6 +381,10 @@ class RemoveLineModal(CancelOrderModal):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        # Not the cancellation's handler as well (Textual calls each class's own in turn):
+        # it would submit again, skipping the reason after the quantity, and the
+        # confirmation after the reason.
+        event.prevent_default()
         if event.input.id == "remove-quantity":
             self.query_one("#cancel-reasons").focus()
             return

@@ -179,7 +179,7 @@ class PreparationScreen(ComptoirScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return self.is_current and len(self.app.screen_stack) > 1
+            return self in self.app.screen_stack[1:]  # over another screen, not a mode's own
         return super().check_action(action, parameters)
 
     def action_back(self) -> None:

@@ -203,10 +203,19 @@ async def test_a_writes_a_note_and_x_removes_a_line_which_ctrl_z_undoes(shop: Co
         assert OrderEvent.get(OrderEvent.kind == "note").text == "Sonner deux fois"
         await pilot.press("x")
         await settle(pilot)
+        dialog = app.screen
         await pilot.press("backspace", "1", "enter")  # one of the two
-        await pilot.press("enter")  # « Rupture de stock »
-        await pilot.press("enter")  # no free text
         await settle(pilot)
+        assert app.screen is dialog and not dialog.confirming  # the reason comes next
+        assert dialog.focused.id == "cancel-reasons"
+        await pilot.press("enter")  # « Rupture de stock »
+        await settle(pilot)
+        assert not dialog.confirming and dialog.focused.id == "cancel-text"
+        await pilot.press("enter")  # no free text: the confirmation, nothing removed yet
+        await settle(pilot)
+        assert app.screen is dialog and dialog.confirming
+        assert "Retirer 1 × Thé vert Sencha ?" in str(dialog.query_one("#cancel-confirm").content)
+        assert str(Order.get(Order.number == "PR-001").total) == "12.00"
         await pilot.press("y")
         await settle(pilot)
         order = Order.get(Order.number == "PR-001")
@@ -497,3 +506,36 @@ async def test_g_with_a_unique_start_opens_the_order(shop: Config) -> None:
         await pilot.press("g", *"QX", "enter")
         await settle(pilot)
         assert app.screen.number == "QX-77"
+
+
+# Each dialog of the preparation day, as the keys that open it leave it.
+DIALOGS: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "range": (None, ("4", "r", *"2021-01-19 2021-01-18", "enter")),
+    "note": ("PR-001", ("a", *"Sonner deux fois")),
+    "remove-line": ("PR-001", ("x", "backspace", "1", "enter", "enter", "enter")),
+    "bulk-preview": (None, ("tab", "a", "b", "enter")),
+    "choose-order": (None, ("g", *"PR-00", "enter")),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("dialog", list(DIALOGS))
+def test_snapshot_of_the_dialogs(
+    shop: Config, snap_compare: Any, dialog: str, size: tuple[int, int]
+) -> None:
+    order, keys = DIALOGS[dialog]
+
+    async def go(pilot: Any) -> None:
+        await settle(pilot)
+        if dialog == "bulk-preview":
+            pilot.app.screen.query_one("#orders").focus()
+            keys_left = keys[1:]
+        else:
+            keys_left = keys
+        for key in keys_left:
+            await pilot.press(key)
+            if len(key) > 1 or key in "xabgr":  # a dialog opens or moves on: let it settle
+                await settle(pilot)
+        await settle(pilot)
+
+    assert snap_compare(_app(shop, order=order), terminal_size=size, run_before=go)
