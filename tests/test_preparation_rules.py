@@ -368,6 +368,18 @@ def test_a_bulk_change_changes_each_order_alone_and_is_undone_whole(
     assert {o.status for o in Order.select().where(Order.number.in_(["B-1", "B-2"]))} == {
         "registered"
     }
+    # To « Commande prête »: the pickup orders' reminders are owed too, and said.
+    for number in ("R-1", "R-2"):
+        _import(config, number, lines=[LINES[1]])
+        change_status(number, S.PROCESSING, config=config, now=T0)
+    ready = preview_batch(["R-1", "R-2", "B-1"], S.READY, config=config)
+    assert ready.changing == ("R-1", "R-2") and ready.reminders == 4  # mail and SMS each
+    assert "Et 4 relance(s) de retrait programmée(s)" in ready.sentence()
+    done = apply_batch(["R-1", "R-2"], S.READY, config=config, now=T0)
+    queued = Notification.select().where(
+        (Notification.template == "pickup_reminder") & (Notification.state == "pending")
+    )
+    assert queued.count() == ready.reminders and done.messages == ready.mails + ready.texts + 4
     late = apply_batch(["B-1"], S.CONFIRMING, config=config, now=T0)
     undone, failed = undo_batch(late, config=config, now=T0 + timedelta(seconds=30))
     assert undone == 0 and len(failed) == 1

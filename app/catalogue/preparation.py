@@ -3,6 +3,9 @@
 EN = {
     "note": "note",
     "--to doit venir après --day.": "--to must come after --day.",
+    "Et {n} relance(s) de retrait programmée(s), si elles ne sont pas retirées.": (
+        "And {n} pickup reminder(s) scheduled, if not collected."
+    ),
     "{path} est la base de données : choisissez un autre fichier.": (
         "{path} is the database: choose another file."
     ),

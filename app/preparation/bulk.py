@@ -30,6 +30,7 @@ class BatchPreview:
     refused: tuple[tuple[str, str], ...]  # (number, why)
     mails: int
     texts: int
+    reminders: int = 0  # the pickup reminders a move to « Commande prête » schedules
 
     def sentence(self) -> str:
         """One paragraph: how many change, the messages owed, how many cannot."""
@@ -45,6 +46,11 @@ class BatchPreview:
             text += " " + "; ".join(f"{number} ({why})" for number, why in self.refused[:5])
             if len(self.refused) > 5:
                 text += " " + _("et {n} autre(s).", n=len(self.refused) - 5)
+        if self.reminders:
+            text += " " + _(
+                "Et {n} relance(s) de retrait programmée(s), si elles ne sont pas retirées.",
+                n=self.reminders,
+            )
         return text
 
 
@@ -91,13 +97,18 @@ def preview_batch(
     orders = {
         o.number: o
         for o in Order.select(
-            Order.number, Order.status, Order.customer_email, Order.customer_mobile
+            Order.number,
+            Order.status,
+            Order.customer_email,
+            Order.customer_mobile,
+            Order.fulfilment_mode,
         ).where(Order.number.in_(wanted))
     }
     changing: list[str] = []
     refused: list[tuple[str, str]] = []
-    mails = texts = 0
+    mails = texts = reminders = 0
     rule = config.notify[target]
+    remind = target is OrderStatus.READY
     for number in wanted:
         order = orders.get(number)
         if order is None:
@@ -111,7 +122,12 @@ def preview_batch(
         changing.append(number)
         mails += bool(rule.mail and order.customer_email)
         texts += bool(rule.sms and config.sms_enabled and order.customer_mobile)
-    return BatchPreview(target, tuple(changing), tuple(refused), mails, texts)
+        if remind and order.fulfilment_mode == "pickup":  # as app.preparation.pickup queues
+            reminders += bool(order.customer_email)
+            reminders += bool(
+                config.pickup_reminder_sms and config.sms_enabled and order.customer_mobile
+            )
+    return BatchPreview(target, tuple(changing), tuple(refused), mails, texts, reminders)
 
 
 def apply_batch(
