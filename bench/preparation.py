@@ -188,6 +188,7 @@ async def marks_times(url: str, start: tuple[int, int], months: int, rounds: int
     app = make_app(config, month=f"{year}-{month:02d}", poll_seconds=0)
     waiting = _("recherche…")
     times: dict[str, list[float]] = {"with": [], "without": []}
+    cpu_times: dict[str, list[float]] = {"with": [], "without": []}  # the process's, key → frame
     marked: list[int] = []
     async with app.run_test(size=(120, 40)) as pilot:
         clock = FrameClock(app)
@@ -214,7 +215,9 @@ async def marks_times(url: str, start: tuple[int, int], months: int, rounds: int
                 if variant is None:
                     await pilot.press("pagedown")
                 else:
+                    began = time.process_time()
                     times[variant].append(await clock.key_to_frame("pagedown", shows(title, first)))
+                    cpu_times[variant].append((time.process_time() - began) * 1000)
                 await settle(app, pilot)
                 if variant == "with":
                     marked.append(
@@ -250,7 +253,7 @@ async def marks_times(url: str, start: tuple[int, int], months: int, rounds: int
                 run()
                 cpu[name].append((time.process_time() - began) * 1000 / 20)
         order_list.late = late
-    return {**times, "marked": marked, "cells": cpu}
+    return {**times, "marked": marked, "cells": cpu, "cpu": cpu_times}
 
 
 def bulk_times(url: str, today: date, size: int, rounds: int) -> dict[str, Any]:
@@ -386,6 +389,8 @@ def _run(url: str, args: argparse.Namespace) -> int:
     line("PageDown with marks (vs without)", with_marks, without, "ms", "goal ×1.00")
     print(f"  with:    {samples(marks['with'])}")
     print(f"  without: {samples(marks['without'])}")
+    line("PageDown CPU with marks (vs without)", statistics.median(marks["cpu"]["with"]),
+         statistics.median(marks["cpu"]["without"]), "ms", "goal ×1.00")  # fmt: skip
     cells_with = statistics.median(marks["cells"]["with"])
     cells_without = statistics.median(marks["cells"]["without"])
     line("a page's cells, CPU (with vs without)", cells_with, cells_without, "ms", "")
