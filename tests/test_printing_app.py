@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from app.intake.files import import_files
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus
 from app.orders.view import read_order_view
-from app.printing.jobs import Kind, PrintJob, order_ticket, plan
+from app.printing.jobs import Kind, PrintJob, order_ticket, plan, render_pdf, run_job
 from app.printing.ticket import Fulfilment, render_ticket
 from tests import cupsd
 from tests.cupsd import CupsServer, pdftotext
@@ -158,6 +159,57 @@ def test_the_ticket_is_built_from_the_one_view_of_the_order(orders: Config) -> N
     ]
     job = render_ticket(ticket)
     assert b"Livraison : 3 rue Haute, 75011 Paris" in job
+
+
+def test_the_ticket_prints_the_orders_staff_notes(orders: Config) -> None:
+    from app.preparation.notes import add_note
+
+    add_note("D-0002", "Allergie : fruits à coque", by="Léa")
+    add_note("D-0002", "Le client passe après 18h,\n\temballer en cadeau", by="Marc")
+    with ReceiptListener() as printer:
+        config = replace(orders, receipt_printer=printer.url)
+        line = run_job(plan("ticket", "D-0002", config)[0], config)
+        job = printer.job(0)
+    assert line == f"Imprimé sur tcp://127.0.0.1:{printer.port} : Ticket de la commande D-0002."
+    notes = job[job.index(b"Notes :") : job.index(b"\x1d(k")]  # up to the QR code
+    assert notes.decode("cp858").splitlines()[:3] == [
+        "Notes :",
+        "- Allergie : fruits à coque",
+        "- Le client passe après 18h, emballer en cadeau",
+    ]
+
+
+def test_a_note_with_printer_commands_prints_as_text_only(orders: Config) -> None:
+    """A note that reached the database with control bytes (written by another program, or
+    an older Comptoir): ESC @ (reset), GS V (cut), a bell, a C1 control, none reach the
+    printer; the note's letters do, and the job has one reset and one cut, Comptoir's own."""
+    from app.orders.rules import get_order
+    from app.preparation.journal import record
+
+    hostile = "Fragile\x1b@\x1dVA\x01\x07 \x1b!\x38GROS\x9b31m\x1d(k\x03\x011P0 fin"
+    record(get_order("D-0002"), "note", at=datetime(2021, 1, 2), by="x", text=hostile)
+    with ReceiptListener() as printer:
+        config = replace(orders, receipt_printer=printer.url)
+        run_job(plan("ticket", "D-0002", config)[0], config)
+        job = printer.job(0)
+    start = job.index(b"Notes :")
+    notes = job[start : job.index(b"-" * 48, start)]  # the notes, up to the rule under them
+    assert not any(byte < 0x20 and byte != 0x0A for byte in notes)  # text and newlines only
+    assert notes.decode("cp858").splitlines()[1] == "- Fragile@VA !8GROS31m(k1P0 fin"
+    assert job.count(b"\x1b@") == 1 and job.startswith(b"\x1b@")
+    assert job.count(b"\x1dV") == 1
+
+
+def test_the_packing_slip_keeps_the_staff_notes_to_the_team(orders: Config, tmp_path: Path) -> None:
+    """The slip goes into the customer's bag: the team's notes stay on the ticket."""
+    from app.preparation.notes import add_note
+
+    add_note("D-0002", "Client difficile, vérifier le paiement", by="Léa")
+    (job,) = plan("slip", "D-0002", orders)
+    (tmp_path / "slip.pdf").write_bytes(render_pdf(job, orders))
+    text = pdftotext(tmp_path / "slip.pdf")
+    assert "D-0002" in text and "BON DE LIVRAISON" in text
+    assert "difficile" not in text
 
 
 def test_a_day_plans_the_tickets_of_its_orders_still_to_prepare(orders: Config) -> None:

@@ -38,9 +38,6 @@ EN = {
     "file CUPS non configurée": "no CUPS queue configured",
     "« {queue} »": "“{queue}”",
     "imprimante de tickets non configurée": "no receipt printer configured",
-    "La liste de préparation n'existe pas encore dans cette version de Comptoir.": (
-        "The pick list does not exist yet in this version of Comptoir."
-    ),
     "Un ticket ne se rend pas en PDF.": "A ticket is not rendered as PDF.",
     "Imprimé sur {where} : {what}.": "Printed on {where}: {what}.",
     "{reason} ({printed} sur {total} imprimé(s), arrêt à : {what})": (
@@ -50,6 +47,8 @@ EN = {
     "Bon de livraison {number}": "Packing slip {number}",
     "Liste de préparation {number}": "Pick list {number}",
     "Liste de préparation du {day}": "Pick list of {day}",
+    "Liste de préparation du {first} au {last}": "Pick list of {first} to {last}",
+    "Liste de préparation de {n} commande(s)": "Pick list of {n} order(s)",
     "Avoir {number}": "Credit note {number}",
     "Facture {number}": "Invoice {number}",
     "« {kind} » ne s'imprime pas : ticket, slip, picklist, invoice ou order.": (
