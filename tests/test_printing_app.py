@@ -234,6 +234,11 @@ def test_a_day_plans_the_tickets_of_its_orders_still_to_prepare(orders: Config) 
 # -- comptoir print, a real process ---------------------------------------------------------
 
 
+def printed_pdfs(server: CupsServer, queue: str = "PDF") -> list[Path]:
+    """What cups-pdf wrote on `queue`."""
+    return sorted((server.tmpdir / "out" / queue).glob("*.pdf"))  # type: ignore[operator]
+
+
 @pytest.fixture
 def cli_orders(run, seed_path: Path):  # type: ignore[no-untyped-def]
     seller = ("--name", "Épicerie", "--address", "1 rue du Marché, 69001 Lyon")
@@ -266,6 +271,75 @@ def test_print_slip_reaches_cups_and_reads_back(cli_orders, cups_server: CupsSer
     printed = sorted((cups_server.tmpdir / "out" / "PDF").glob("*.pdf"))  # type: ignore[operator]
     text = pdftotext(printed[-1])
     assert "BON DE LIVRAISON" in text and "€" not in text
+
+
+def test_print_picklist_of_a_day_reaches_cups_and_reads_back(  # type: ignore[no-untyped-def]
+    cli_orders, cups_server: CupsServer
+) -> None:
+    extra = {"COMPTOIR_PRINTER": "PDF", "COMPTOIR_CUPS_SERVER": cups_server.address}
+    before = set(printed_pdfs(cups_server))
+    done = cli_orders("print", "picklist", "2020-12-30", extra_env=extra)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Imprimé sur « PDF » : Liste de préparation du 30/12/2020.\n"
+    (printed,) = set(printed_pdfs(cups_server)) - before
+    text = pdftotext(printed)
+    assert "Liste de préparation — Commandes du 30/12/2020" in text
+    assert "Thé de Noël" in text and LONG in text
+
+
+def test_print_picklist_without_a_day_prints_today(  # type: ignore[no-untyped-def]
+    cli_orders, cups_server: CupsServer, tmp_path: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Europe/Paris"))
+    doc = order_doc(number="AUJ-1", placed_at=now.replace(microsecond=0).isoformat())
+    doc["lines"][0]["product"] = "Confiture de figues"
+    done = cli_orders("import", str(write_json(tmp_path / "today.json", doc)))
+    assert done.returncode == 0, done.stderr
+    extra = {"COMPTOIR_PRINTER": "PDF", "COMPTOIR_CUPS_SERVER": cups_server.address}
+    before = set(printed_pdfs(cups_server))
+    done = cli_orders("print", "picklist", extra_env=extra)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Imprimé sur « PDF » : Liste de préparation du {now:%d/%m/%Y}")
+    (printed,) = set(printed_pdfs(cups_server)) - before
+    assert "Confiture de figues" in pdftotext(printed)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, "comptoir: Aucune imprimante de pages : définissez COMPTOIR_PRINTER"),
+        ({"COMPTOIR_PRINTER": "Bureau"}, "comptoir: File d'impression « Bureau » inconnue sur "),
+        ({"COMPTOIR_PRINTER": "PDF", "DAY": "2021-03-01"}, "comptoir: Rien à préparer : Liste"),
+        ({"COMPTOIR_PRINTER": "PDF", "DAY": "2021-02-30"}, "comptoir: Aucune commande n° 2021"),
+    ],
+)
+def test_print_picklist_fails_in_one_line_and_exit_1(  # type: ignore[no-untyped-def]
+    cli_orders, cups_server: CupsServer, extra: dict[str, str], expected: str
+) -> None:
+    day = extra.pop("DAY", "2020-12-30")
+    before = set(printed_pdfs(cups_server))
+    done = cli_orders(
+        "print", "picklist", day, extra_env={"COMPTOIR_CUPS_SERVER": cups_server.address, **extra}
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(expected) and done.stderr.count("\n") == 1
+    assert done.stdout == ""
+    assert set(printed_pdfs(cups_server)) == before  # nothing printed, not even a blank page
+
+
+def test_print_picklist_with_cups_stopped_is_one_line_and_exit_1(cli_orders) -> None:  # type: ignore[no-untyped-def]
+    server = CupsServer().start()
+    server.add_pdf_queue("PDF")
+    address = server.address
+    server.stop()
+    extra = {"COMPTOIR_PRINTER": "PDF", "COMPTOIR_CUPS_SERVER": address}
+    done = cli_orders("print", "picklist", "2020-12-30", extra_env=extra)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"comptoir: Serveur d'impression CUPS injoignable ({address}) : est-il démarré ?\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,7 @@ EN = {
     ),
     "Donnez un numéro de commande ou un jour (AAAA-MM-JJ).": "Give an order number or a day (YYYY-MM-DD).",
     "Rien à imprimer pour le {day}.": "Nothing to print for {day}.",
+    "Rien à préparer : {what}.": "Nothing to prepare: {what}.",
     # The packing slip (app/templates/documents/packing_slip.html)
     "Bon de livraison": "Packing slip",
     "BON DE LIVRAISON": "PACKING SLIP",
@@ -78,6 +79,8 @@ EN = {
         "Print the ticket, the packing slip, the invoice or the order"
     ),
     "Imprimer la facture ou l'avoir sélectionné": "Print the selected invoice or credit note",
+    "Imprimer la liste de préparation affichée": "Print the pick list shown",
+    "Impression": "Printing",
     "Ticket de préparation": "Preparation ticket",
     "Facture et avoirs": "Invoice and credit notes",
     "Commande (PDF)": "Order (PDF)",

@@ -156,7 +156,10 @@ def picklist_pdf(job: PrintJob, config: Config) -> bytes:
         query = PickQuery(first=job.day, last=job.last or job.day)
     else:
         query = PickQuery(numbers=job.numbers or (job.number,))
-    return as_pdf(pick_list(query, config=config))
+    picks = pick_list(query, config=config)
+    if not picks.order_count:  # a blank sheet helps nobody
+        raise NotFoundError(_("Rien à préparer : {what}.", what=job.title))
+    return as_pdf(picks)
 
 
 def render_pdf(job: PrintJob, config: Config) -> bytes:
