@@ -414,15 +414,15 @@ def cmd_picklist(args: argparse.Namespace, config: Config) -> int:
     if args.format == "pdf":
         data = as_pdf(picks)
         path = args.output or Path(f"preparation-{first.isoformat()}.pdf")
-        from app.documents.pdf import write_atomically
+        from app.documents.pdf import write_file
 
-        print(write_atomically(path, data))
+        print(write_file(path, data))
         return 0
     text = as_csv(picks) if args.format == "csv" else as_text(picks)
     if args.output:
-        from app.documents.pdf import write_atomically
+        from app.documents.pdf import write_file
 
-        print(write_atomically(args.output, text.encode("utf-8")))
+        print(write_file(args.output, text.encode("utf-8")))
     else:
         sys.stdout.write(text)
     return 0
