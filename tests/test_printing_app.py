@@ -124,6 +124,20 @@ def test_doctor_reaches_the_receipt_printer_or_says_it_is_off() -> None:
     assert line.startswith(f"✗ Imprimante de tickets : tcp://127.0.0.1:{off.port} injoignable (")
 
 
+def test_doctor_tells_a_device_from_a_plain_file(tmp_path: Path) -> None:
+    plain = tmp_path / "passwd"
+    plain.write_text("root:x:0:0\n")
+    line = check_receipt_printer(Config(receipt_printer=str(plain))).line()
+    assert line == (
+        f"✗ Imprimante de tickets : {plain} : n'est pas un périphérique : un fichier ordinaire"
+    )
+    assert plain.read_text() == "root:x:0:0\n"
+    line = check_receipt_printer(Config(receipt_printer=str(tmp_path / "lp0"))).line()
+    assert line == f"✗ Imprimante de tickets : {tmp_path}/lp0 : No such file or directory"
+    line = check_receipt_printer(Config(receipt_printer="/dev/null?width=58")).line()
+    assert line == "✓ Imprimante de tickets : /dev/null répond (papier 58 mm)"
+
+
 # -- what prints ----------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ EN = {
     "{where} injoignable ({reason})": "{where} unreachable ({reason})",
     "{where} : USB illisible ({reason})": "{where}: cannot read USB ({reason})",
     "{where} introuvable : branchée et allumée ?": "{where} not found: plugged in and on?",
-    "{where} absent ou non accessible en écriture": "{where} missing or not writable",
+    "{where} : {problem}": "{where}: {problem}",
     "{where} répond (papier {width} mm)": "{where} answers ({width} mm paper)",
     # What prints where (app/printing/jobs.py)
     "file CUPS non configurée": "no CUPS queue configured",
