@@ -17,7 +17,15 @@ from app.intake.files import import_files
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus
 from app.orders.view import read_order_view
-from app.printing.jobs import Kind, PrintJob, order_ticket, plan, render_pdf, run_job
+from app.printing.jobs import (
+    Kind,
+    PrintJob,
+    order_ticket,
+    picklist_job,
+    plan,
+    render_pdf,
+    run_job,
+)
 from app.printing.ticket import Fulfilment, render_ticket
 from tests import cupsd
 from tests.cupsd import CupsServer, pdftotext
@@ -243,6 +251,22 @@ def test_a_day_plans_the_tickets_of_its_orders_still_to_prepare(orders: Config) 
     ]
     (picklist,) = plan("picklist", "2020-12-30", orders)
     assert picklist.day == date(2020, 12, 30)
+
+
+def test_the_pick_list_job_prints_a_period_or_the_orders_chosen(
+    orders: Config, tmp_path: Path
+) -> None:
+    """What the Préparation screen shows is what P prints: a period, or chosen orders."""
+    period = picklist_job(date(2020, 12, 30), date(2021, 1, 31))
+    assert period.title == "Liste de préparation du 30/12/2020 au 31/01/2021"
+    chosen = picklist_job(None, None, ("D-0002",))
+    assert chosen.title == "Liste de préparation de 1 commande(s)"
+    texts = []
+    for job in (period, chosen):
+        (tmp_path / "p.pdf").write_bytes(render_pdf(job, orders))
+        texts.append(pdftotext(tmp_path / "p.pdf"))
+    assert LONG in texts[0] and "D-0002" in texts[0]
+    assert "D-0002" in texts[1] and LONG not in texts[1]
 
 
 # -- comptoir print, a real process ---------------------------------------------------------
