@@ -2,6 +2,8 @@
 pick list reaching CUPS, each against the floor of the same bytes sent without Comptoir.
 
     python -m bench.printing [--repeat 9] [--cups-repeat 3] [--lines 2000]
+                             [--only ticket|cups|day|tui] [--db /work/benchdb/1m.sqlite3]
+                             [--orders 2000]
 
 1. Ticket: `print_ticket` to a TCP listener on 127.0.0.1 standing for the printer, timed from
    the call to the last byte received (goal: 300 ms). The first call in a process also pays
@@ -11,6 +13,12 @@ pick list reaching CUPS, each against the floor of the same bytes sent without C
 2. CUPS: `print_pdf` of a 2,000-line PDF (wkhtmltopdf, as the app makes them) on the
    cups-pdf queue of a cupsd started as the tests start it, timed from the call to the job's
    completion (goal: 3 s). Floor: `lp` of the same bytes, then IPP polled every 5 ms.
+2b. Day (`--only day`): the goal as the issue states it, on real data: a copy of `--db`
+   (never written) whose today holds `--orders` orders to prepare (bench.preparation's
+   prepare_day), and `comptoir print picklist`'s own path (`plan`, then `run_job`: the
+   query, the PDF, CUPS) from the call to the job completed on a cups-pdf queue, with where
+   the time goes (query, wkhtmltopdf, `lp` accepted, CUPS to completion) and the CPU time
+   of this process and its children. Floor: `lp` of the same PDF bytes.
 
 3. TUI: the order screen's `P` then `t` (the chooser's ticket) in the real App (Pilot,
    headless), timed from the `t` key to the ticket's last byte at the listener (goal: 300 ms),
