@@ -19,6 +19,7 @@ from textual.widgets import Static
 from app.config import Config
 from app.intake.files import import_files
 from app.messages.notifier import Notifier
+from app.printing.cups import known_queues
 from screens.choose import ChooseModal
 from screens.finances import FinancesScreen
 from screens.goto import GoToOrderScreen
@@ -78,6 +79,11 @@ def cups_config(shop: Config, server: CupsServer, queue: str = "PDF") -> Config:
 def printed_pdfs(server: CupsServer, queue: str = "PDF") -> list[Path]:
     """What cups-pdf wrote on `queue`, oldest first."""
     return sorted((server.tmpdir / "out" / queue).glob("*.pdf"))  # type: ignore[operator]
+
+
+def queues_on(server: CupsServer) -> str:
+    """The queues the error names: the module's cupsd gains some as its tests run."""
+    return ", ".join(known_queues(server.address))
 
 
 def footer_text(app: object) -> str:
@@ -196,7 +202,8 @@ async def test_an_unknown_queue_is_one_line_and_R_retries_it(
         await pilot.press("P", "f")
         assert await until(pilot, lambda: "R pour réessayer" in notice(app))
         assert notice(app) == (
-            f"File d'impression « Bureau » inconnue sur {cups_server.address} (files : PDF) "
+            f"File d'impression « Bureau » inconnue sur {cups_server.address} "
+            f"(files : {queues_on(cups_server)}) "
             "— R pour réessayer."
         )
         cups_server.add_pdf_queue("Bureau")
@@ -279,7 +286,8 @@ async def test_P_on_the_preparation_screen_with_no_queue_fails_in_one_line_and_R
         await pilot.press("P")
         assert await until(pilot, lambda: "R pour réessayer" in notifications(app)[-1])
         assert notifications(app)[-1] == (
-            f"File d'impression « Reserve » inconnue sur {cups_server.address} (files : PDF) "
+            f"File d'impression « Reserve » inconnue sur {cups_server.address} "
+            f"(files : {queues_on(cups_server)}) "
             "— R pour réessayer."
         )
         assert "R Réessayer" in footer_text(app)
