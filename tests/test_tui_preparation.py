@@ -539,3 +539,37 @@ def test_snapshot_of_the_dialogs(
         await settle(pilot)
 
     assert snap_compare(_app(shop, order=order), terminal_size=size, run_before=go)
+
+
+async def test_building_preparation_ahead_draws_nothing_on_the_terminal(shop: Config) -> None:
+    """Over a slow link an idle counter costs nothing: the screen built unseen must not
+    make Textual restyle and repaint the one shown."""
+    import asyncio
+
+    from widgets.compat import display_hook
+
+    app = _app(shop)
+    app.prebuild_seconds = 1.0
+    drawn: list[object] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        display_hook(app, lambda screen, update: drawn.append(update))
+        assert app.prebuilt is None
+        assert await wait_until(pilot, lambda: getattr(app.prebuilt, "picks", None) is not None)
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        assert drawn == []
+        await pilot.press("4")
+        await settle(pilot)
+        assert drawn and app.screen is app.prebuilt
+        ahead = app.export_screenshot()
+    # Styled as the screen that `4` builds itself: the same picture.
+    app = _app(shop)
+    app.prebuild_seconds = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert app.export_screenshot() == ahead

@@ -64,13 +64,37 @@ async def build_mode(app: App[Any], mode: str) -> Screen[Any] | None:
 
     Textual builds a mode's screen when it is first switched to (`App._init_mode`, called
     by `switch_mode`), so the first key to a section pays for its compose, mount and styling.
-    Called at idle time, the key then only switches. The screen is styled from the App's
-    styles (no reparse of the stylesheet: the CSS variables have not changed) and marked up
-    to date, so that `switch_mode` does not restyle everything when it is shown.
+    Called at idle time, the key then only switches. The screen is marked up to date with
+    the App's styles before `_init_mode` sees it (its widgets are styled as they mount, as
+    a pushed screen's are), so that neither building it nor showing it restyles everything
+    (which repaints the screen shown).
     """
     if mode in app._screen_stacks or mode == app.current_mode:
         return None
-    await app._init_mode(mode)
+    factory = app._modes[mode]
+    assert callable(factory), f"mode {mode!r} has no factory"
+
+    def styled() -> Screen[Any]:
+        # A new screen is at -1: `_init_mode` would then restyle the whole App, which
+        # repaints the screen shown (bytes on an idle terminal). Like a pushed screen, its
+        # widgets are styled as they mount.
+        made: Screen[Any] = factory()
+        made._css_update_count = app._css_update_count
+        # Its pointer shape is written to the terminal (OSC 22) as it mounts: only while shown.
+        shape = made._watch__pointer_shape
+
+        def pointer(pointer_shape: Any) -> None:
+            if app.screen is made:
+                shape(pointer_shape)
+
+        made._watch__pointer_shape = pointer  # type: ignore[method-assign]
+        return made
+
+    app._modes[mode] = styled
+    try:
+        await app._init_mode(mode)
+    finally:
+        app._modes[mode] = factory
     screen: Screen[Any] = app._screen_stacks[mode][0]
     if screen._css_update_count != app._css_update_count:
         app.stylesheet.update(screen, animate=False)
@@ -166,9 +190,12 @@ def _mode_names() -> bool:
     from inspect import signature
 
     app: App[None] = App()
-    return isinstance(app._screen_stacks, dict) and list(signature(app._init_mode).parameters) == [
-        "mode"
-    ]
+    return (
+        isinstance(app._screen_stacks, dict)
+        and isinstance(app._modes, dict)
+        and list(signature(app._init_mode).parameters) == ["mode"]
+        and list(signature(Screen()._watch__pointer_shape).parameters) == ["pointer_shape"]
+    )
 
 
 def _screen_names() -> bool:
@@ -190,7 +217,8 @@ PRIVATE_NAMES: dict[str, Callable[[], bool]] = {
     "Screen._css_update_count, Screen._compositor, DOMNode._bindings.key_to_bindings": (
         _screen_names
     ),
-    "App._init_mode(mode), App._screen_stacks (build_mode)": _mode_names,
+    "App._init_mode(mode), App._screen_stacks, App._modes, Screen._watch__pointer_shape "
+    "(build_mode)": _mode_names,
 }
 
 
