@@ -96,9 +96,10 @@ async def build_mode(app: App[Any], mode: str) -> Screen[Any] | None:
     finally:
         app._modes[mode] = factory
     screen: Screen[Any] = app._screen_stacks[mode][0]
-    if screen._css_update_count != app._css_update_count:
-        app.stylesheet.update(screen, animate=False)
-        screen._css_update_count = app._css_update_count
+    # Now, unseen: the stylesheet parsed with the new widgets' CSS and the screen styled by
+    # it, which would otherwise wait for the key that shows it.
+    app.stylesheet.update(screen, animate=False)
+    screen._css_update_count = app._css_update_count
     return screen
 
 
