@@ -407,23 +407,39 @@ def cmd_picklist(args: argparse.Namespace, config: Config) -> int:
     last = _day(args.to) if args.to else first
     if last < first:
         raise ComptoirError(_("--to doit venir après --day."))
+    if args.output is not None:
+        _not_the_database(args.output, config)
     _open(config)
     picks = pick_list(PickQuery(first=first, last=last), config=config)
+    from app.documents.pdf import write_file
+
     if args.format == "pdf":
         data = as_pdf(picks)
         path = args.output or Path(f"preparation-{first.isoformat()}.pdf")
-        from app.documents.pdf import write_atomically
-
-        print(write_atomically(path, data))
+        print(write_file(path, data))
         return 0
     text = as_csv(picks) if args.format == "csv" else as_text(picks)
     if args.output:
-        from app.documents.pdf import write_atomically
-
-        print(write_atomically(args.output, text.encode("utf-8")))
+        # A CSV file as the Finances export's: UTF-8 with a BOM, which spreadsheets read.
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        print(write_file(args.output, text.encode(encoding)))
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _not_the_database(path: Path, config: Config) -> None:
+    """Refuse an output file that is the SQLite database itself (or one of its side files):
+    `-o` would replace the shop's records with the export."""
+    url = config.resolved_database_url
+    if not url.startswith("sqlite:///"):
+        return
+    database = Path(url.removeprefix("sqlite:///")).resolve()
+    target = path.expanduser().resolve()
+    if target in (database, *(Path(f"{database}{end}") for end in ("-wal", "-shm", "-journal"))):
+        raise ComptoirError(
+            _("{path} est la base de données : choisissez un autre fichier.", path=path)
+        )
 
 
 def _day(text: str) -> date:

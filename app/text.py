@@ -97,3 +97,12 @@ def fold(text: str) -> str:
     """Lower case without accents, so 'the' finds 'Thé' and 'lea' signs in 'Léa'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(text: str) -> str:
+    """A text cell no spreadsheet evaluates: one that begins like a formula (=, +, -, @) gets
+    a leading apostrophe, as OWASP advises for CSV (the Finances and pick list exports)."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text

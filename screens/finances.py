@@ -208,14 +208,18 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
 
     @staticmethod
     def _vat_text(view: FinanceMonth) -> str:
+        untaxed = _("TVA non applicable, art. 293 B du CGI")
         lines = [
-            _(
+            # What was sold under the franchise has no VAT to show, not « TVA 0,00 € ».
+            _("{label} : {ttc}", label=label, ttc=format_money(ttc))
+            if label == untaxed
+            else _(
                 "{label} : base {ht}, TVA {vat}",
                 label=label,
                 ht=format_money(ht),
                 vat=format_money(vat),
             )
-            for label, ht, vat, _ttc in vat_lines(view.vat)
+            for label, ht, vat, ttc in vat_lines(view.vat)
         ]
         return _(
             "TVA du mois (factures émises moins avoirs émis) : {lines}",

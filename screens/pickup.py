@@ -3,6 +3,7 @@ cancelling those waiting too long (`x`, proposed after `pickup_cancel_days`)."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from rich.text import Text
@@ -12,10 +13,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label
 
 from app.errors import SHOWN
-from app.i18n import _, format_local_datetime
+from app.i18n import _, format_short_datetime
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus
-from app.orders.view import local_time
 from app.preparation.pickup import PickupRow, pickup_board, send_reminder_now
 from app.preparation.timers import duration_text
 from screens._translate import translate_bindings
@@ -25,7 +25,7 @@ from screens.events import DataChanged
 from storage.db import thread_connection
 from widgets.footer import Footer
 from widgets.section_bar import SectionBar
-from widgets.tables import fill_table
+from widgets.tables import column_widths, fill_table
 
 
 class PickupScreen(ComptoirScreen[None]):
@@ -72,46 +72,76 @@ class PickupScreen(ComptoirScreen[None]):
     def _loaded(self, rows: list[PickupRow]) -> None:
         if not self.is_attached:
             return
+        self.rows = rows
+        self._fill()
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self._fill()
+
+    def _fill(self) -> None:
+        """The board, as wide as the screen: below the width its « État » column needs,
+        the column goes and an order to cancel shows « ! » before its age, in bold red
+        (a sign as well as a colour); long names and slots wrap rather than scroll."""
         app: Any = self.app
         now = app.clock()
-        self.rows = rows
+        rows = self.rows
+        table = self.query_one(DataTable)
+        bar = table.styles.scrollbar_size_vertical if len(rows) > table.size.height - 1 else 0
+        room = max(40, (table.size.width or self.app.size.width) - bar)
+        body = []
+        for row in rows:
+            late = "bold red" if row.overdue else ""
+            waited = duration_text((now - row.ready_since).total_seconds())
+            if row.next_reminder is None:
+                reminders = str(row.reminders_sent)
+            elif row.next_reminder <= now:  # due: the notifier sends it
+                reminders = _("{n} · une en file", n=row.reminders_sent)
+            else:
+                local = row.next_reminder.replace(tzinfo=UTC).astimezone(app.config.tz)
+                when = format_short_datetime(local)
+                reminders = _("{n} · proch. {when}", n=row.reminders_sent, when=when)
+            body.append(
+                [
+                    Text(row.number, style=late),
+                    Text("! " + _("à annuler ?"), style=late) if row.overdue else Text(""),
+                    Text(row.customer),
+                    Text(waited, justify="right", style=late),
+                    Text(row.slot),
+                    Text(reminders),
+                ]
+            )
+        labels = [
+            _("N° Commande"),
+            _("État"),
+            _("Client"),
+            _("Prête depuis"),
+            _("Créneau"),
+            _("Relances"),
+        ]
+        # With « État », even once the names and slots wrap (to 12 and 10 cells): too wide?
+        padding = table.cell_padding
+        widths = column_widths(labels, body, room=room, padding=padding, shrink={2: 12, 4: 10})
+        narrow = sum(widths) + 2 * padding * len(widths) > room
         overdue = sum(row.overdue for row in rows)
         title = _("À retirer — {n} commande(s) prête(s)", n=len(rows))
         if overdue:
-            title += " · " + _("{n} à annuler ?", n=overdue)
+            title += " · " + ("! " if narrow else "") + _("{n} à annuler ?", n=overdue)
         self.query_one("#pickup-title", Label).update(title)
-        table = self.query_one(DataTable)
+        if narrow:
+            del labels[1]
+            for cells, row in zip(body, rows, strict=True):
+                del cells[1]
+                if row.overdue:
+                    cells[2] = Text("! " + cells[2].plain, style="bold red", justify="right")
         cursor = table.cursor_row
-        body = []
-        for row in rows:
-            waited = duration_text((now - row.ready_since).total_seconds())
-            reminders = str(row.reminders_sent)
-            when = local_time(row.next_reminder, app.config) if row.next_reminder else None
-            if when is not None:
-                reminders += " · " + _("prochaine {when}", when=format_local_datetime(when))
-            state = Text("! " + _("à annuler ?"), style="bold red") if row.overdue else Text("")
-            body.append(
-                (
-                    Text(row.number, style="bold red" if row.overdue else ""),
-                    state,
-                    Text(row.customer),
-                    Text(waited, justify="right"),
-                    Text(row.slot),
-                    Text(reminders),
-                )
-            )
         fill_table(
             table,
-            (
-                _("N° Commande"),
-                _("État"),
-                _("Client"),
-                _("Prête depuis"),
-                _("Créneau"),
-                _("Relances envoyées"),
-            ),
+            labels,
             body,
             keys=[row.number for row in rows],
+            room=room,
+            shrink={1: 12, 3: 10} if narrow else {2: 12, 4: 10},
         )
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))

@@ -93,6 +93,10 @@ class PreparationScreen(ComptoirScreen[None]):
         self.today = day
         self.pick_query = PickQuery(numbers=numbers) if numbers else PickQuery(first=day, last=last)
         self.picks: PickList | None = None
+        # Built ahead at idle time (ComptoirApp._prebuild), the screen waits unseen with its
+        # list read: a change meanwhile only marks it `stale`, read again when it is shown.
+        self.shown = False
+        self.stale = False
 
     def compose(self) -> ComposeResult:
         yield SectionBar()
@@ -181,10 +185,21 @@ class PreparationScreen(ComptoirScreen[None]):
         self.app.open_order(event.key)
 
     def on_data_changed(self, event: DataChanged) -> None:
-        self.load()
+        if self.app.current_mode == "preparation":
+            self.load()
+        else:
+            self.stale = True
 
     def on_screen_resume(self) -> None:
-        if self.picks is not None:
+        if self.app.current_mode != "preparation":
+            return  # built ahead, not shown (Textual resumes a mode's screen as it builds it)
+        first, self.shown = not self.shown, True
+        today = self.app.today()
+        if first and today != self.today and self.pick_query == PickQuery(first=self.today):
+            self.today = today  # built before midnight, shown after: today's list
+            self.show(PickQuery(first=today))
+        elif self.picks is not None and (self.stale or not first):
+            self.stale = False
             self.load()
 
 

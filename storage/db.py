@@ -212,9 +212,23 @@ def database_error(exc: BaseException, url: str | None = None) -> StorageError |
         if module.startswith("psycopg") and "Operational" in type(error).__name__:
             return DatabaseUnreachable(url=where, detail=first_line(error))
     for error in causes:
-        if isinstance(error, OSError) and not module_is_driver(error):
+        if isinstance(error, OSError) and not module_is_driver(error) and _about_database(error):
             return _os_error(error, where)
     return None
+
+
+def _about_database(error: OSError) -> bool:
+    """Whether an OSError concerns the database: one naming no file (a socket), or the
+    SQLite file, its companions or a folder above it. A PDF that cannot be written is not a
+    database that cannot be opened."""
+    if error.filename is None:
+        return True
+    target = database.obj
+    if not isinstance(target, SqliteDatabase) or target.database == ":memory:":
+        return False
+    named = Path(os.fsdecode(error.filename)).absolute()
+    file = Path(target.database).absolute()
+    return named == file or named in file.parents or named.name.startswith(file.name + "-")
 
 
 def module_is_driver(error: BaseException) -> bool:

@@ -30,7 +30,6 @@ import itertools
 import os
 import shutil
 import socket
-import stat
 import subprocess
 import tempfile
 import time
@@ -38,6 +37,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from app.messages.capture import free_port
+from tests.pgserver import traversable_by_all
 
 READY_TIMEOUT = 10.0  # seconds for cupsd to listen
 CUPS_PDF_CONFIG_DIR = Path("/etc/cups")  # compiled into the cups-pdf backend
@@ -49,17 +51,6 @@ _names = itertools.count(1)
 
 class CupsUnavailable(RuntimeError):
     """The scheduler cannot be started here; the message says why and what to install."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _traversable_by_all(path: Path) -> bool:
-    return all(p.stat().st_mode & stat.S_IXOTH for p in [path, *path.parents])
 
 
 class CupsServer:
@@ -106,7 +97,7 @@ class CupsServer:
             raise CupsUnavailable("cups-pdf only runs under a cupsd started as root: run as root")
         # cupsd runs its filters as the user lp, which must reach the spool inside.
         base = Path(tempfile.gettempdir())
-        if not _traversable_by_all(base):
+        if not traversable_by_all(base):
             base = Path("/tmp")
         self.tmpdir = Path(tempfile.mkdtemp(prefix="comptoir-cups-", dir=base))
         self.tmpdir.chmod(0o755)

@@ -22,7 +22,6 @@ import contextlib
 import os
 import pwd
 import shutil
-import socket
 import stat
 import subprocess
 import tempfile
@@ -31,6 +30,8 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+
+from app.messages.capture import free_port
 
 READY_TIMEOUT = 20.0  # seconds to wait for the server to accept connections
 SERVER_USER = "postgres"  # the OS account the server runs as when we are root
@@ -65,14 +66,7 @@ def find_bindir() -> Path:
     )
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _traversable_by_all(path: Path) -> bool:
+def traversable_by_all(path: Path) -> bool:
     """Whether another user could reach `path` (every ancestor has o+x)."""
     return all(p.stat().st_mode & stat.S_IXOTH for p in [path, *path.parents])
 
@@ -132,7 +126,7 @@ class PostgresServer:
         # The server runs as `postgres` when we are root, so its directory must be
         # reachable by that user: /tmp is, a TMPDIR under /root may not be.
         base = Path(tempfile.gettempdir())
-        if as_root and not _traversable_by_all(base):
+        if as_root and not traversable_by_all(base):
             base = Path("/tmp")
         self.tmpdir = Path(tempfile.mkdtemp(prefix="comptoir-pg-", dir=base))
         if as_root:

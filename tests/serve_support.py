@@ -9,13 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from app.messages.capture import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Served:

@@ -16,17 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.messages.capture import free_port
+
 SSHD = Path("/usr/sbin/sshd")
 
 
 class SshError(RuntimeError):
     """The test server or client could not be set up."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class CounterSshd:

@@ -160,3 +160,43 @@ def test_the_console_script_is_the_same_command() -> None:
     script = Path(sys.executable).parent / "comptoir"  # installed by `pip install -e .`
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and result.stdout.startswith("comptoir ")
+
+
+def test_picklist_and_remove_line_from_the_command_line(  # type: ignore[no-untyped-def]
+    run, seed_path: Path, tmp_path: Path
+) -> None:
+    """Issue 13 items 1 and 3 as scripts use them: text, CSV and PDF; one-line refusals."""
+    run("import", str(seed_path))
+    text = run("picklist", "--day", "2021-01-18")
+    assert text.returncode == 0, text.stderr
+    assert "Thé vert Sencha" in text.stdout and "6005a1c0-c1f882001c-41aa02-001" in text.stdout
+    csv = run("picklist", "--day", "2020-12-30", "--to", "2021-01-31", "--format", "csv")
+    assert csv.stdout.splitlines()[0].startswith("Catégorie;Produit;Quantité totale")
+    assert len(csv.stdout.splitlines()) == 4  # the three orders to prepare, Erreur left out
+    pdf = tmp_path / "liste.pdf"
+    made = run("picklist", "--day", "2021-01-18", "--format", "pdf", "-o", str(pdf))
+    assert made.returncode == 0 and made.stdout.strip() == str(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert _one_line_error(run("picklist", "--format", "pdf", "-o", "/proc/liste.pdf")) == (
+        "comptoir: Impossible d'écrire /proc/liste.pdf : No such file or directory"
+    )
+    assert _one_line_error(run("picklist", "--day", "2021-02-30")) == (
+        "comptoir: Date attendue AAAA-MM-JJ (par exemple 2021-01-18), pas « 2021-02-30 »."
+    )
+    assert _one_line_error(run("picklist", "--day", "2021-01-18", "--to", "2021-01-01")) == (
+        "comptoir: --to doit venir après --day."
+    )
+
+    order = "6006f3a2-c1f882001c-52bb13-001"
+    assert _one_line_error(run("remove-line", order, "9", "--reason", "rupture")) == (
+        "comptoir: Ligne 9 inconnue : la commande a 1 ligne(s)."
+    )
+    # The only line: removing it cancels the order (and credits it), in one line of output.
+    removed = run("remove-line", order, "1", "--reason", "rupture")
+    assert removed.returncode == 0, removed.stderr
+    status = (
+        sqlite3.connect(run.db)
+        .execute("select status from orders where number = ?", (order,))
+        .fetchone()
+    )
+    assert status == ("cancelled",)

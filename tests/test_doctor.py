@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,20 +12,15 @@ from aiosmtpd.handlers import Sink
 from app.cli import main
 from app.config import Config
 from app.doctor import check_smtp, run_checks
+from app.messages.capture import free_port
 from app.shop.profile import save_profile
 from storage.db import open_database
 from tests.docs_fixtures import PROFILE
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_port() -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     controller = Controller(Sink(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -95,7 +89,7 @@ def test_each_problem_is_one_cross_and_a_non_zero_exit(
 
 
 def test_an_smtp_server_that_does_not_answer(config: Config) -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     check = check_smtp(Config(smtp_url=f"smtp://127.0.0.1:{port}"))
     assert not check.ok and check.line().startswith("✗ SMTP : ne répond pas")
 

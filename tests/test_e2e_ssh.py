@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sshd import free_port
+from app.messages.capture import free_port
 from tests.tui import (
     ORDER,
     choose_next_in_dropdown,

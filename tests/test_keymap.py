@@ -80,6 +80,14 @@ async def test_the_section_bar_shows_a_remapped_global_key(seeded: Config) -> No
         assert "N° de commande" in screen_text(app)
 
 
+def test_a_key_textual_cannot_deliver_is_refused() -> None:
+    for keys in ("ctrl+banana", "s s", "s,", "hyperspace+x", "\x1b"):
+        with pytest.raises(ConfigError, match="n'est pas une touche"):
+            check_keymap({"order-status": keys})
+    check_keymap({"order-status": "ctrl+s, f2"})  # names Textual knows, and characters
+    check_keymap({"order-status": "é"})
+
+
 def test_keys_may_be_swapped_or_given_twice() -> None:
     check_keymap({"order-status": "n", "order-next": "s"})  # a swap moves both: no clash
     check_keymap({"order-next": "n,ctrl+n", "help": "?"})  # a default given again, and "?"
@@ -128,8 +136,18 @@ def test_the_table_is_read_from_config_toml(tmp_path: Path) -> None:
             "comptoir: [keymap] : la touche s ferait deux choses sur l'écran Commande : "
             "« Statut » (order-status) et « Suite » (order-next)",
         ),
+        (
+            'order-status = "ctrl+banana, s"',
+            "comptoir: [keymap] : « ctrl+banana » n'est pas une touche (order-status) ; "
+            "par exemple ctrl+s, f2, pageup, x",
+        ),
+        (
+            'order-status = "\\u001b[31m"',
+            "comptoir: [keymap] : « \\x1b[31m » n'est pas une touche (order-status) ; "
+            "par exemple ctrl+s, f2, pageup, x",
+        ),
     ],
-    ids=["unknown", "clash"],
+    ids=["unknown", "clash", "no-such-key", "escape-sequence"],
 )
 def test_comptoir_refuses_a_bad_keymap_at_start(run, tmp_path: Path, table: str, line: str) -> None:  # type: ignore[no-untyped-def]
     file = tmp_path / "config.toml"

@@ -180,3 +180,20 @@ def test_regional_rates_are_shown(db: str, tmp_path: Path) -> None:
     set_up_shop(tmp_path, reunion, doc)
     flat = squeeze(_pdf(invoice_of("RE-1").number, tmp_path))
     assert "8,50%0,92€0,08€1,00€" in flat
+
+
+def test_finances_of_a_franchise_month_show_no_vat_amount(
+    db: str, config: Config, tmp_path: Path
+) -> None:
+    """Sold under the franchise: the month's VAT line names the mention and the amount sold,
+    never « TVA 0,00 € » beside « TVA non applicable »."""
+    from app.money.books import month_finances
+    from screens.finances import FinancesScreen
+
+    save_profile(**PROFILE, vat_regime="franchise")
+    set_up_shop(tmp_path, config, mixed_order(), profile=False)
+    issued = invoice_of(MIXED).issued_at
+    view = month_finances(issued.year, issued.month, config=config)
+    text = FinancesScreen._vat_text(view)
+    assert f"{FRANCHISE} : 31,90 €" in text
+    assert "TVA 0,00" not in text and "base" not in text

@@ -367,9 +367,12 @@ async def test_grace_period_is_waited_out_and_undo_withdraws(db: str) -> None:
     with SmtpServer() as server:
         config = make_config(smtp_url=server.url, undo_seconds=0.3)
         add_orders(config, no_mobile("T-0001"), no_mobile("T-0002"))
-        change_status("T-0001", S.CONFIRMING, config=config)
-        undone = change_status("T-0002", S.CONFIRMING, config=config)
-        undo_change(undone.change.id, config=config)
+        # The clock is given: on a slow machine the real one could pass the grace period
+        # between two of these calls, and the undo would rightly be refused.
+        now = utcnow()
+        change_status("T-0001", S.CONFIRMING, config=config, now=now)
+        undone = change_status("T-0002", S.CONFIRMING, config=config, now=now)
+        undo_change(undone.change.id, config=config, now=now + timedelta(milliseconds=10))
         result = await drain(config)
         subjects = sorted(str(m["Subject"]) for m in server.recorder.received)
     assert result.ok and result.sent == 3
@@ -392,8 +395,9 @@ async def test_each_message_shows_the_order_as_it_was_at_its_change(db: str) -> 
         config = make_config(smtp_url=server.url, undo_seconds=0.5)
         save_profile(name="Shop", email="seller@example.org")
         add_orders(config, no_mobile(), seller=True)
-        change_status("T-0001", S.CONFIRMING, config=config)
-        change_status("T-0001", S.FINISHED, config=config)
+        now = utcnow()  # both changes inside the grace period, however slow the machine
+        change_status("T-0001", S.CONFIRMING, config=config, now=now)
+        change_status("T-0001", S.FINISHED, config=config, now=now + timedelta(milliseconds=10))
         result = await drain(config)
         mails = list(server.recorder.received)
     assert result.ok and result.sent == 3

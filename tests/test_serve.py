@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from app.messages.capture import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_serve_answers_with_the_app_page(tmp_path: Path, isolated_home: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "COMPTOIR_HOME": str(isolated_home),

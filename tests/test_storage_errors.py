@@ -149,3 +149,22 @@ def test_storage_messages_have_their_english() -> None:
     assert len(kinds) >= 6
     for kind in kinds:
         assert kind.template in EN, kind
+
+
+def test_a_file_error_elsewhere_is_not_called_a_database_error(tmp_path: Path) -> None:
+    """A document that cannot be written (an unknown folder, a read-only disk) is not « the
+    database cannot be opened »: only the database's file, companions and folders are."""
+    import errno
+    import os
+
+    from storage.db import database_error, open_database
+    from storage.errors import DatabaseReadOnly
+
+    db_file = tmp_path / "data" / "comptoir.sqlite3"
+    open_database(f"sqlite:///{db_file}").close()
+    elsewhere = OSError(errno.ENOENT, os.strerror(errno.ENOENT), "/proc/liste.pdf")
+    assert database_error(elsewhere) is None
+    for about in (db_file, db_file.parent, Path(f"{db_file}-wal")):
+        error = database_error(OSError(errno.EACCES, "Permission denied", str(about)))
+        assert isinstance(error, DatabaseReadOnly), about
+    assert database_error(ConnectionRefusedError(errno.ECONNREFUSED, "refused")) is not None

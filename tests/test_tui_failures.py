@@ -19,7 +19,7 @@ from screens.order import OrderScreen
 from storage.db import write_transaction
 from storage.models import Notification, database
 from tests import test_tui_commandes
-from tests.tui_helpers import TODAY, settle, wait_until
+from tests.tui import TODAY, settle, wait_until
 from widgets.outbox_status import OutboxStatus
 
 FIRST = "5fec417c-c1f882001c-318c84-001"  # a seed order

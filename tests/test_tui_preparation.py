@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +19,10 @@ from app.shop.profile import save_profile
 from app.tui.factory import make_app
 from storage.db import open_database
 from storage.models import Document, Notification, Order, OrderEvent, OrderLine
-from tests.factories import order_doc
+from tests.factories import order_doc, write_json
 from tests.tui import settle, table_rows, wait_until
 
+ROOT = Path(__file__).resolve().parents[1]
 DAY = date(2021, 1, 18)
 NOW = datetime(2021, 1, 18, 9, 0)  # naive UTC: 10:00 in Paris
 LINES = [
@@ -98,6 +103,66 @@ async def test_key_4_shows_the_pick_list_of_the_day_and_follows_changes(shop: Co
         await settle(pilot)
         assert _lines(app) == []
         assert "19/01/2021" in str(app.screen.query_one("#prep-title").content)
+
+
+def _import_elsewhere(shop: Config, tmp_path: Path, number: str, product: str) -> None:
+    """`comptoir import` in a process of its own: another terminal's order of the day."""
+    line = {**LINES[0], "product": product, "category": "Café", "quantity": 1}
+    doc = order_doc(number=number, placed_at="2021-01-18T11:00:00+01:00", lines=[line])
+    doc["total"] = "4.50"
+    path = write_json(tmp_path / f"{number}.json", [doc])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
+    env.update(COMPTOIR_HOME=str(tmp_path / "home"), COMPTOIR_DATABASE_URL=shop.database_url)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "import", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+async def test_the_pick_list_follows_an_order_another_process_adds(
+    shop: Config, tmp_path: Path
+) -> None:
+    app = make_app(shop, month="2021-01", today=DAY, poll_seconds=0.2, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert "Café" not in _lines(app)
+        _import_elsewhere(shop, tmp_path, "PR-004", "Café [bold]moulu[/]")
+        # The App's watcher sees the other process's commit; the list reads itself again.
+        assert await wait_until(pilot, lambda: "  ☐    1 × Café [bold]moulu[/]" in _lines(app))
+        assert "3 commande(s)" not in str(app.screen.query_one("#prep-title").content)
+        assert "4 commande(s), 3 produit(s)" in str(app.screen.query_one("#prep-title").content)
+
+
+async def test_preparation_is_built_ahead_and_told_of_changes_while_unseen(
+    shop: Config, tmp_path: Path
+) -> None:
+    app = make_app(shop, month="2021-01", today=DAY, poll_seconds=0.2, clock=lambda: NOW)
+    app.prebuild_seconds = 0.1
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await wait_until(pilot, lambda: getattr(app.prebuilt, "picks", None) is not None)
+        screen = app.prebuilt
+        assert app.current_mode == "commandes"
+        assert "6 × Thé vert Sencha" in "".join(_lines_of(screen))
+        _import_elsewhere(shop, tmp_path, "PR-005", "Café en grains")
+        assert await wait_until(pilot, lambda: screen.stale)  # marked, not read while unseen
+        assert not any("Café en grains" in line for line in _lines_of(screen))
+        await pilot.press("4")
+        assert app.screen is screen  # the one built ahead, not a new one
+        assert await wait_until(pilot, lambda: "  ☐    1 × Café en grains" in _lines(app))
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.current_mode == "commandes"
+
+
+def _lines_of(screen: Any) -> list[str]:
+    return [row.plain for row in screen.query_one("#picklist").rows]
 
 
 async def test_space_ticks_lines_and_c_offers_order_ready(shop: Config) -> None:
@@ -263,3 +328,29 @@ def test_snapshot_of_the_pickup_board(
         await settle(pilot)
 
     assert snap_compare(_app(shop), terminal_size=size, run_before=go)
+
+
+async def test_the_pickup_board_fits_80_columns(shop: Config) -> None:
+    _board(shop)
+    change_status("PR-003", S.PROCESSING, config=shop, now=NOW - timedelta(hours=2))
+    change_status("PR-003", S.READY, config=shop, now=NOW - timedelta(hours=1))
+    Order.update(customer_name="Marie-Christine de La Tour d'Auvergne-Lauraguais").where(
+        Order.number == "PR-003"
+    ).execute()
+    app = _app(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "o")
+        await settle(pilot)
+        table = app.screen.query_one("#pickup-board")
+        # No column cut and no horizontal scrollbar: every cell is on the screen.
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert not table.show_horizontal_scrollbar
+        rows = table_rows(table)
+        assert [row[0] for row in rows] == ["PR-002", "PR-001", "PR-003"]
+        assert rows[0][2] == "! 9 j 0 h"  # the « État » column gave way: a sign beside the age
+        assert rows[2][4] == "0 · proch. 20/01 09:00"  # ready at 9:00 Paris: Wednesday 9:00
+        assert "! 1 à annuler ?" in str(app.screen.query_one("#pickup-title").content)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert table_rows(table)[0][1] == "! à annuler ?"

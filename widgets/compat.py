@@ -24,6 +24,7 @@ __all__ = [
     "PRIVATE_NAMES",
     "FooterKey",
     "FooterLabel",
+    "build_mode",
     "display_hook",
     "missing_private_names",
     "notification_messages",
@@ -55,6 +56,26 @@ def style_first_screen(app: App[Any], screen: Screen[Any]) -> None:
     if app._css_update_count == 0:
         app.stylesheet.update(app, animate=True)
         screen._css_update_count = 0
+
+
+async def build_mode(app: App[Any], mode: str) -> Screen[Any] | None:
+    """Build and mount the base screen of `mode` now, without showing it; None when it is
+    built already (or `mode` is the current one).
+
+    Textual builds a mode's screen when it is first switched to (`App._init_mode`, called
+    by `switch_mode`), so the first key to a section pays for its compose, mount and styling.
+    Called at idle time, the key then only switches. The screen is styled from the App's
+    styles (no reparse of the stylesheet: the CSS variables have not changed) and marked up
+    to date, so that `switch_mode` does not restyle everything when it is shown.
+    """
+    if mode in app._screen_stacks or mode == app.current_mode:
+        return None
+    await app._init_mode(mode)
+    screen: Screen[Any] = app._screen_stacks[mode][0]
+    if screen._css_update_count != app._css_update_count:
+        app.stylesheet.update(screen, animate=False)
+        screen._css_update_count = app._css_update_count
+    return screen
 
 
 def screen_lines(screen: Screen[Any]) -> list[str]:
@@ -141,6 +162,15 @@ def _app_names() -> bool:
     )
 
 
+def _mode_names() -> bool:
+    from inspect import signature
+
+    app: App[None] = App()
+    return isinstance(app._screen_stacks, dict) and list(signature(app._init_mode).parameters) == [
+        "mode"
+    ]
+
+
 def _screen_names() -> bool:
     screen: Screen[None] = Screen()
     return (
@@ -160,6 +190,7 @@ PRIVATE_NAMES: dict[str, Callable[[], bool]] = {
     "Screen._css_update_count, Screen._compositor, DOMNode._bindings.key_to_bindings": (
         _screen_names
     ),
+    "App._init_mode(mode), App._screen_stacks (build_mode)": _mode_names,
 }
 
 

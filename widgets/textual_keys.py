@@ -75,6 +75,36 @@ def keys_of(text: str) -> list[str]:
     return [binding.key for binding in Binding.make_bindings([Binding(text, "noop")])]
 
 
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def _named_keys() -> frozenset[str]:
+    """The keys Textual knows by name: its `Keys` (enter, f2, pageup…) and the names it gives
+    printable ASCII characters (question_mark, slash…)."""
+    from textual.keys import Keys
+
+    named = {key.value for key in Keys if "+" not in key.value and not key.value.startswith("<")}
+    named |= {keys_of(chr(code))[0] for code in range(33, 127) if chr(code) != ","}
+    return frozenset(named)
+
+
+_NAMED: frozenset[str] | None = None
+
+
+def is_key(text: str) -> bool:
+    """Whether `text` (one key of a keymap entry, e.g. "ctrl+s", "f2", "?", "é") names a key
+    Textual can deliver: modifiers then one printable character or a key name."""
+    global _NAMED
+    *modifiers, last = text.split("+")
+    if not last or any(m not in MODIFIERS for m in modifiers):
+        return False
+    if len(last) == 1:
+        return last.isprintable() and not last.isspace()
+    if _NAMED is None:
+        _NAMED = _named_keys()
+    return last in _NAMED
+
+
 def in_effect(binding: Binding, keymap: Mapping[str, str]) -> Binding:
     """`binding` on the first of its keys in `keymap` (the config's `[keymap]`), else as is."""
     remapped = keymap.get(binding.id or "")

@@ -1,6 +1,8 @@
 """Lawful books (issue 11): identity checks, VAT regimes, frozen documents, the month's VAT."""
 
 EN = {
+    # Finances: the franchise line (screens/finances.py, from main at 85752e6)
+    "{label} : {ttc}": "{label}: {ttc}",
     # Profile: fields and refusals
     "Forme juridique": "Legal form",
     "Capital social": "Share capital",

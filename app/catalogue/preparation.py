@@ -3,6 +3,9 @@
 EN = {
     "note": "note",
     "--to doit venir après --day.": "--to must come after --day.",
+    "{path} est la base de données : choisissez un autre fichier.": (
+        "{path} is the database: choose another file."
+    ),
     "Ajouter une note interne": "Add a staff note",
     "Annuler la commande non retirée": "Cancel the order not collected",
     "Annuler le lot": "Undo the batch",
@@ -86,7 +89,7 @@ EN = {
     "Relance de {number} en file ({n} message(s)).": "Reminder for {number} queued ({n} message(s)).",
     "Relancer": "Remind",
     "Relancer le client maintenant": "Remind the customer now",
-    "Relances envoyées": "Reminders sent",
+    "Relances": "Reminders",
     "Remboursé : {amount}": "Refunded: {amount}",
     "Retirer la ligne (ou une partie) et la rembourser": "Remove the line (or part of it) and refund it",
     "Retirer {quantity} × {product} ({amount}) ? C'est la dernière ligne : la commande sera "
@@ -137,7 +140,8 @@ EN = {
     "lecture…": "reading…",
     "non": "no",
     "oui": "yes",
-    "prochaine {when}": "next {when}",
+    "{n} · proch. {when}": "{n} · next {when}",
+    "{n} · une en file": "{n} · one queued",
     "rien à préparer": "nothing to prepare",
     "y : confirmer · Échap : abandonner.": "y: confirm · Escape: abandon.",
     "{age} dans ce statut": "{age} in this status",

@@ -18,6 +18,7 @@ from app.documents.records import build_record, keep_wording, seller_record, to_
 from app.orders.statuses import OrderStatus
 from app.orders.view import OrderView, order_lines, order_view
 from app.shop.profile import ProfileData, load_profile
+from storage.db import get_row
 from storage.models import Document, Meta, Order
 
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -25,7 +26,7 @@ DEFAULT_TIMEZONE = "Europe/Paris"
 
 def shop_timezone() -> ZoneInfo:
     """The timezone the database's local days were computed in (recorded in Meta)."""
-    row = Meta.get_or_none(Meta.key == "timezone")
+    row = get_row(Meta, "key", "timezone")  # its SQL written once: read per invoice
     try:
         return ZoneInfo(row.value if row is not None else DEFAULT_TIMEZONE)
     except (ZoneInfoNotFoundError, ValueError):

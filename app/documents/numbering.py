@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage.db import insert_row
@@ -22,10 +21,6 @@ from storage.models import Document, DocumentSequence, Order, database
 
 PREFIXES = {"invoice": "F", "credit": "A"}
 _LOCK_YEAR = 0  # the row of each series that serialises its issues and holds its last moment
-
-
-def _row(prefix: str, year: int) -> Any:
-    return (DocumentSequence.kind == prefix) & (DocumentSequence.year == year)
 
 
 def next_number(kind: str, year: int) -> str:
@@ -51,16 +46,29 @@ def next_number(kind: str, year: int) -> str:
 
 
 def _issue_moment(prefix: str, now: datetime) -> datetime:
-    """Lock the series and return its issue moment: `now`, or the last one if later."""
-    DocumentSequence.insert(kind=prefix, year=_LOCK_YEAR, last=0).on_conflict_ignore().execute()
-    DocumentSequence.update(last=DocumentSequence.last + 1).where(
-        _row(prefix, _LOCK_YEAR)
-    ).execute()
-    last_at = (
-        DocumentSequence.select(DocumentSequence.last_at).where(_row(prefix, _LOCK_YEAR)).scalar()
+    """Lock the series and return its issue moment: `now`, or the last one if later.
+
+    Three statements written once (an intake issues one invoice per order): the lock row if
+    absent, its UPDATE … RETURNING that takes the lock and reads the last moment, then the
+    new moment."""
+    table = DocumentSequence._meta.table_name
+    p = database.param
+    database.execute_sql(
+        f'INSERT INTO "{table}" ("kind", "year", "last") VALUES ({p}, {p}, 0) '
+        "ON CONFLICT DO NOTHING",
+        (prefix, _LOCK_YEAR),
     )
+    (stored,) = database.execute_sql(
+        f'UPDATE "{table}" SET "last" = "last" + 1 WHERE "kind" = {p} AND "year" = {p} '
+        'RETURNING "last_at"',
+        (prefix, _LOCK_YEAR),
+    ).fetchone()
+    last_at = DocumentSequence.last_at.python_value(stored)
     moment = max(now, last_at) if last_at is not None else now
-    DocumentSequence.update(last_at=moment).where(_row(prefix, _LOCK_YEAR)).execute()
+    database.execute_sql(
+        f'UPDATE "{table}" SET "last_at" = {p} WHERE "kind" = {p} AND "year" = {p}',
+        (DocumentSequence.last_at.db_value(moment), prefix, _LOCK_YEAR),
+    )
     return moment
 
 

@@ -26,11 +26,12 @@ from app.errors import IntakeError
 from app.i18n import _
 from app.orders.rules import (
     SYSTEM,
-    order_snapshot,
     queue_new_order_notifications,
     queue_status_notifications,
+    view_snapshot,
 )
 from app.orders.statuses import OrderStatus
+from app.orders.view import order_view
 from app.shop.profile import load_profile
 from app.text import fold, forbidden_character, printable, refusal
 from storage.db import insert_row, insert_rows, select_in, write_transaction
@@ -499,12 +500,7 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
         reason="payment failed" if status is OrderStatus.ERROR else None,
     )
     if status is OrderStatus.REGISTERED:
-        seller = load_profile()
-        if seller.missing_for_invoices:  # the invoice waits for the profile
-            issuing.note_invoice_waiting()
-        else:
-            issuing.issue_invoice(order, now, seller)
-        # What the messages show: the order at intake, from what was just written.
+        # The order as its invoice and its messages show it, from what was just written.
         lines = [
             OrderLine(
                 position=position,
@@ -518,7 +514,13 @@ def record_order(draft: OrderDraft, *, config: Config, now: datetime) -> Order:
             )
             for position, line in enumerate(draft.lines, start=1)
         ]
-        snapshot = order_snapshot(order, lines)
+        view = order_view(order, lines)
+        seller = load_profile()
+        if seller.missing_for_invoices:  # the invoice waits for the profile
+            issuing.note_invoice_waiting()
+        else:
+            issuing.issue_invoice(order, now, seller, view=view)
+        snapshot = view_snapshot(view)
         queue_new_order_notifications(order, config, now, snapshot)
         # The registration mail is due at once: an intake cannot be undone.
         queue_status_notifications(order, status, None, _at_once(config), now, SYSTEM, snapshot)

@@ -193,8 +193,7 @@ async def serve(
     finally:
         # No new connection; the requests in flight are answered (their bodies may still be
         # arriving); then the folder's file and the notifier finish.
-        if site._server is not None:
-            site._server.close()
+        await site.stop()  # closes the listening socket only (aiohttp's public API)
         await intake.drain(SHUTDOWN_SECONDS)
         await runner.cleanup()
         stop.set()

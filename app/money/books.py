@@ -21,6 +21,7 @@ from app.errors import ValidationError
 from app.i18n import _, format_day, format_rate
 from app.orders.statuses import OrderStatus
 from app.shop.profile import load_profile, missing_labels
+from app.text import text_cell
 from storage.db import tuples
 from storage.models import Document, Order
 
@@ -252,13 +253,6 @@ CSV_HEADER = (
 
 
 VAT_HEADER = ("Taux de TVA", "Base HT", "TVA", "TTC")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def text_cell(text: str) -> str:
-    """A text cell no spreadsheet evaluates: one that begins like a formula (=, +, -, @) gets
-    a leading apostrophe, as OWASP advises for CSV."""
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def _writer(out: io.StringIO) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import fn
 
@@ -38,6 +38,9 @@ from storage.models import (
     StatusChange,
     database,
 )
+
+if TYPE_CHECKING:  # app.orders.view builds on these rules (it imports this module)
+    from app.orders.view import OrderView
 
 SYSTEM = ""  # the `by` of changes made by the system; shown as « système »
 
@@ -245,7 +248,11 @@ def order_snapshot(order: Order, lines: list[OrderLine] | None = None) -> str:
     if lines is None:
         order = Order.get_by_id(order.id)
         lines = order_lines(order)
-    view = order_view(order, lines)
+    return view_snapshot(order_view(order, lines))
+
+
+def view_snapshot(view: OrderView) -> str:
+    """An order view as the JSON a notification keeps."""
     return json.dumps(view.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 

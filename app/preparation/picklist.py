@@ -19,6 +19,7 @@ from typing import Any
 
 from app.config import Config
 from app.i18n import _, format_day
+from app.text import text_cell
 from storage.models import Order, OrderLine, database
 
 
@@ -160,7 +161,8 @@ def as_text(picks: PickList) -> str:
 
 
 def as_csv(picks: PickList) -> str:
-    """One row per product and order: ';' separated, as the Finances export."""
+    """One row per product and order: ';' separated, as the Finances export, and as it no
+    text cell a spreadsheet would read as a formula (« =HYPERLINK(…) » gets its apostrophe)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(
@@ -180,13 +182,13 @@ def as_csv(picks: PickList) -> str:
             for order in product.orders:
                 writer.writerow(
                     [
-                        _printable(category),
-                        _printable(product.product),
+                        text_cell(_printable(category)),
+                        text_cell(_printable(product.product)),
                         product.quantity,
-                        order.number,
+                        text_cell(order.number),
                         order.quantity,
                         _("Livraison") if order.mode == "delivery" else _("Retrait"),
-                        _printable(order.slot),
+                        text_cell(_printable(order.slot)),
                         _("oui") if order.prepared else _("non"),
                     ]
                 )

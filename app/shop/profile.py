@@ -26,7 +26,7 @@ from app.errors import ValidationError
 from app.i18n import _
 from app.shop import placeholders
 from app.text import check_text, printable
-from storage.db import write_transaction
+from storage.db import get_row, write_transaction
 from storage.models import Profile
 
 # Field name → French label (the catalogue translates it).
@@ -131,7 +131,7 @@ def iban_reason(error: SchwiftyException) -> str:
 
 def load_profile() -> ProfileData:
     """The stored profile, or an empty one."""
-    row = Profile.get_or_none(Profile.id == 1)
+    row = get_row(Profile, "id", 1)  # its SQL written once: an intake reads it per order
     if row is None:
         return ProfileData()
     values = {f.name: getattr(row, f.name) or "" for f in fields(ProfileData)}

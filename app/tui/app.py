@@ -38,7 +38,7 @@ from screens.events import DataChanged
 from storage.db import first_line, thread_connection
 from storage.queries import numbers_starting, order_exists
 from storage.watch import Change, ChangeWatcher
-from widgets.compat import style_first_screen
+from widgets.compat import build_mode, style_first_screen
 from widgets.textual_keys import comptoir_bindings, describe
 
 log = logging.getLogger("comptoir.tui")
@@ -175,6 +175,9 @@ class ComptoirApp(App[None]):
     # default screen, no mode switch (one restyle of everything less) before it shows.
     DEFAULT_MODE = "commandes"
     outbox_seconds = 5.0  # between two counts of the failed messages (every footer shows it)
+    # After start, Préparation (4) is built at idle time: its first key only switches to it.
+    # 0 leaves it to the first `4`.
+    prebuild_seconds = 2.0
 
     # Not in the footer: the SectionBar at the top of each screen shows these.
     BINDINGS = [
@@ -231,6 +234,7 @@ class ComptoirApp(App[None]):
         # Recorded in the history: who signed in, or the account running Comptoir when
         # nobody signs in ("" is « système », automatic intake's word).
         self.staff_name = staff.system_user()
+        self.prebuilt: Screen[Any] | None = None  # see _prebuild
         self.section_factories: dict[str, Callable[[], Screen[Any]]] = {
             "commandes": self._make_commandes,
             "finances": _finances_screen,
@@ -294,6 +298,8 @@ class ComptoirApp(App[None]):
         # The pick list's modules (csv, html, the Line API list: 60 ms) loaded meanwhile, so
         # that the first `4` builds its screen at once.
         self.set_timer(1.0, self._preload, name="preload")
+        if self.prebuild_seconds > 0:
+            self.set_timer(self.prebuild_seconds, self._prebuild, name="prebuild")
         self.watcher = ChangeWatcher()
         # The outbox's count and the watcher's first look after the next frame (the one that
         # paints the month's figures): their threads would share the interpreter with it.
@@ -319,6 +325,12 @@ class ComptoirApp(App[None]):
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload(self) -> None:
         importlib.import_module("screens.preparation")
+
+    async def _prebuild(self) -> None:
+        """Build the Préparation mode's screen now, unseen, with its pick list read: the first
+        `4` then costs what a switch costs (docs/PERFORMANCE.md, « The preparation day »).
+        While it waits unseen it is told of changes as the shown screens are."""
+        self.prebuilt = await build_mode(self, "preparation")
 
     def _start_notifier(self) -> None:
         if not self._notifier_stop.is_set():
@@ -528,8 +540,11 @@ class ComptoirApp(App[None]):
                 message = _("{n} nouvelles commandes", n=count)
             self.notify(message, title=_("Commandes"), markup=False)
             self.bell()
-        for screen in self.screen_stack:
+        shown = self.screen_stack
+        for screen in shown:
             screen.post_message(DataChanged(new_orders=change.new_orders))
+        if self.prebuilt is not None and self.prebuilt not in shown:
+            self.prebuilt.post_message(DataChanged(new_orders=change.new_orders))
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -19,7 +19,8 @@ from textual.keys import format_key
 
 from app.errors import ConfigError
 from app.i18n import _
-from widgets.textual_keys import keys_of
+from app.text import printable
+from widgets.textual_keys import is_key, keys_of
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,17 @@ def check_keymap(keymap: Mapping[str, str]) -> None:
             raise ConfigError(
                 _("[keymap] : aucune touche n'a l'identifiant « {id} »", id=binding_id) + hint
             )
+    for binding_id, keys in keymap.items():
+        for key in keys.split(","):
+            if not is_key(key.strip()):
+                raise ConfigError(
+                    _(
+                        "[keymap] : « {key} » n'est pas une touche ({id}) ; par exemple "
+                        "ctrl+s, f2, pageup, x",
+                        key=printable(key.strip()),
+                        id=binding_id,
+                    )
+                )
     remapped = {binding_id: keys_of(keys) for binding_id, keys in keymap.items()}
     app_keys = _bindings(ComptoirApp)
     for scope in scopes():
