@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -288,10 +288,13 @@ def build_parser() -> Parser:
     p.add_argument("kind", choices=("ticket", "slip", "picklist", "invoice", "order"))
     p.add_argument(
         "target",
+        nargs="?",
+        default="",
         metavar=_("NUMÉRO-ou-JOUR"),
         help=_(
             "un numéro de commande (facture : aussi F…/A…), ou un jour AAAA-MM-JJ : la liste "
-            "de préparation du jour, ou chaque commande passée ce jour-là"
+            "de préparation du jour (par défaut aujourd'hui), ou chaque commande passée ce "
+            "jour-là"
         ),
     )
 
@@ -399,7 +402,6 @@ def _bulk_status(args: argparse.Namespace, config: Config, target: object, by: s
 
 
 def cmd_picklist(args: argparse.Namespace, config: Config) -> int:
-    from datetime import datetime
 
     from app.preparation.picklist import PickQuery, as_csv, as_pdf, as_text, pick_list
 
@@ -687,7 +689,10 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
     from app.printing.jobs import plan, run_jobs
 
     _open(config)
-    jobs = plan(args.kind, args.target, config)
+    target = args.target
+    if not target.strip() and args.kind == "picklist":  # the day's pick list: today's
+        target = datetime.now(config.tz).date().isoformat()
+    jobs = plan(args.kind, target, config)
     run_jobs(jobs, config, done=lambda line: print(line, flush=True))
     return 0
 

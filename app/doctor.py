@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import socket
 from dataclasses import dataclass
@@ -217,7 +216,7 @@ def check_printer(config: Config) -> Check:
 def check_receipt_printer(config: Config) -> Check:
     """The receipt printer of COMPTOIR_RECEIPT_PRINTER answers: a TCP connection opens, the
     USB device is plugged in, the device file can be written."""
-    from app.printing.escpos import parse_receipt_url
+    from app.printing.escpos import device_problem, parse_receipt_url
 
     name = _("Imprimante de tickets")
     if not config.receipt_printer:
@@ -244,8 +243,8 @@ def check_receipt_printer(config: Config) -> Check:
             return Check(
                 name, False, _("{where} introuvable : branchée et allumée ?", where=address)
             )
-    elif not os.access(address.path, os.W_OK):
-        return Check(name, False, _("{where} absent ou non accessible en écriture", where=address))
+    elif (problem := device_problem(address.path)) is not None:
+        return Check(name, False, _("{where} : {problem}", where=address, problem=problem))
     return Check(
         name,
         True,

@@ -282,7 +282,10 @@ class FinancesScreen(PrintingScreen, ComptoirScreen[None]):
 
     def print_notice(self, message: str, *, error: bool = False) -> None:
         self.notify(
-            message, severity="error" if error else "information", timeout=15 if error else 5
+            message,
+            severity="error" if error else "information",
+            timeout=15 if error else 5,
+            markup=False,  # a queue's name or a printer's answer is text, never markup
         )
 
     @on(DataTable.RowSelected)

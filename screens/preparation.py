@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,9 +19,11 @@ from app.config import Config
 from app.errors import SHOWN
 from app.i18n import _
 from app.preparation.picklist import PickList, PickQuery, category_label, pick_list
+from app.printing.jobs import Kind, picklist_job
 from screens._translate import translate_bindings
 from screens.base import ComptoirModal, ComptoirScreen
 from screens.events import DataChanged
+from screens.printing import RETRY_BINDING, PrintingScreen, fitting_print_label, set_binding
 from storage.db import thread_connection
 from widgets.footer import Footer
 from widgets.line_list import LineList, Row
@@ -72,7 +74,7 @@ def pick_rows(picks: PickList) -> list[Row]:
     return rows
 
 
-class PreparationScreen(ComptoirScreen[None]):
+class PreparationScreen(PrintingScreen, ComptoirScreen[None]):
     """The pick list; `numbers` given: those orders, else the day `day` (or a range)."""
 
     BINDINGS = [
@@ -82,6 +84,15 @@ class PreparationScreen(ComptoirScreen[None]):
         Binding("r", "range", "Période", id="prep-range"),
         Binding("p", "pdf", "PDF", id="prep-pdf"),
         Binding("o", "pickup", "À retirer", id="prep-pickup"),
+        # Issue 14: the pick list shown, to the CUPS queue; the footer names the queue.
+        Binding(
+            "P",
+            "print",
+            "Imprimer",
+            id="prep-print",
+            tooltip="Imprimer la liste de préparation affichée",
+        ),
+        RETRY_BINDING,
     ]
 
     def __init__(
@@ -107,6 +118,11 @@ class PreparationScreen(ComptoirScreen[None]):
     def on_mount(self) -> None:
         self.query_one(LineList).focus()
         self.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        label = fitting_print_label(self.config, (Kind.PICKLIST,), event.size.width)
+        set_binding(self, "prep-print", description=label)  # the footer says where P prints
+        self.refresh_bindings()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="picklist")
     def load(self) -> None:
@@ -174,6 +190,15 @@ class PreparationScreen(ComptoirScreen[None]):
         self.app.call_from_thread(
             self.notify, _("PDF enregistré : {path}", path=path), markup=False
         )
+
+    def action_print(self) -> None:
+        """`P`: the pick list shown to the CUPS queue, in a worker (`R` again if it fails)."""
+        query = self.pick_query
+        job = picklist_job(query.first, query.last, query.numbers)
+        if self.picks is not None and not self.picks.order_count:
+            self.notify(_("Rien à préparer : {what}.", what=job.title), markup=False)
+            return
+        self.start_print([job], what=job.title, kind=Kind.PICKLIST)
 
     def action_pickup(self) -> None:
         from screens.pickup import PickupScreen

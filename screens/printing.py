@@ -53,6 +53,15 @@ def print_label(config: Config, kinds: Sequence[Kind]) -> str:
     return _("Imprimer → {where}", where=" / ".join(places))
 
 
+def fitting_print_label(config: Config, kinds: Sequence[Kind], width: int) -> str:
+    """`print_label`, or just « Imprimer » when the screen is narrower than 100 columns and
+    the printer's name would push other keys off the footer (the notice names it in full)."""
+    label = print_label(config, kinds)
+    if width >= 100 or len(label) <= len(_("Imprimer (non configuré)")):
+        return label
+    return _("Imprimer")
+
+
 def short_receipt_label(config: Config) -> str:
     """The receipt printer in a few characters: its host (and port if not 9100), USB, or
     its device file."""
@@ -77,28 +86,33 @@ class PrintingScreen:
     _print_failed: tuple[Jobs, str, Kind] | None = None
 
     @property
-    def config(self) -> Config:
+    def print_config(self) -> Config:
+        """The App's configuration (a screen may keep its own `config` attribute)."""
         return self.app.config  # type: ignore[attr-defined, no-any-return]
 
     def print_notice(self, message: str, *, error: bool = False) -> None:
         """Show one line on screen (each screen says where)."""
-        self.notify(message, severity="error" if error else "information")  # type: ignore[attr-defined]
+        # markup=False: a queue's name or a printer's answer is text, never markup.
+        self.notify(  # type: ignore[attr-defined]
+            message, severity="error" if error else "information", markup=False
+        )
 
     def start_print(self, jobs: Jobs, *, what: str, kind: Kind) -> None:
         """Print `jobs` (or what a function returns, called in the worker: it may read the
         database) in a thread worker; the screen stays live. Says what goes where."""
-        where = receipt_label(self.config) if kind is Kind.TICKET else queue_label(self.config)
+        config = self.print_config
+        where = receipt_label(config) if kind is Kind.TICKET else queue_label(config)
         self.print_notice(_("Impression : {what} → {where}…", what=what, where=where))
         self._print_worker(jobs, what, kind)
 
-    @work(thread=True, exit_on_error=False, group="print")
+    @work(thread=True, exit_on_error=False, group="print", description="Impression")
     def _print_worker(self, jobs: Jobs, what: str, kind: Kind) -> None:
         """Print in a thread; one line back to the screen, whatever happened."""
         planned: Sequence[PrintJob] = ()
         try:
             with thread_connection():
                 planned = jobs() if callable(jobs) else jobs
-                lines = run_jobs(planned, self.config)
+                lines = run_jobs(planned, self.print_config)
         except PrintFailure as failure:
             left = failure.remaining
             what = left[0].title if len(left) == 1 else _("{n} documents", n=len(left))

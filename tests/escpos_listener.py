@@ -7,6 +7,8 @@ Modes:
     vanish   accept, read `vanish_after` bytes, then reset the connection (a printer
              unplugged mid-job: the rest is lost)
     silent   read everything but never close (a printer that never confirms)
+    chatty   read everything, then send status bytes every 5 ms and never close (a host
+             that is no printer, or a printer stuck talking)
 
     with ReceiptListener() as printer:
         print_ticket(ticket, printer.url)
@@ -30,7 +32,7 @@ from typing import Literal
 
 import pytest
 
-Mode = Literal["normal", "refuse", "vanish", "silent"]
+Mode = Literal["normal", "refuse", "vanish", "silent", "chatty"]
 
 
 class ReceiptListener:
@@ -100,6 +102,8 @@ class ReceiptListener:
                 self.last_byte_at = time.perf_counter()
             if self.mode == "silent":
                 self._stopping.wait(30)
+            while self.mode == "chatty" and not self._stopping.wait(0.005):
+                conn.sendall(b"\x14\x00")
         except OSError:
             pass
         finally:

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,15 @@ from app.intake.files import import_files
 from app.orders.rules import change_status
 from app.orders.statuses import OrderStatus
 from app.orders.view import read_order_view
-from app.printing.jobs import Kind, PrintJob, order_ticket, plan
+from app.printing.jobs import (
+    Kind,
+    PrintJob,
+    order_ticket,
+    picklist_job,
+    plan,
+    render_pdf,
+    run_job,
+)
 from app.printing.ticket import Fulfilment, render_ticket
 from tests import cupsd
 from tests.cupsd import CupsServer, pdftotext
@@ -123,6 +132,20 @@ def test_doctor_reaches_the_receipt_printer_or_says_it_is_off() -> None:
     assert line.startswith(f"✗ Imprimante de tickets : tcp://127.0.0.1:{off.port} injoignable (")
 
 
+def test_doctor_tells_a_device_from_a_plain_file(tmp_path: Path) -> None:
+    plain = tmp_path / "passwd"
+    plain.write_text("root:x:0:0\n")
+    line = check_receipt_printer(Config(receipt_printer=str(plain))).line()
+    assert line == (
+        f"✗ Imprimante de tickets : {plain} : n'est pas un périphérique : un fichier ordinaire"
+    )
+    assert plain.read_text() == "root:x:0:0\n"
+    line = check_receipt_printer(Config(receipt_printer=str(tmp_path / "lp0"))).line()
+    assert line == f"✗ Imprimante de tickets : {tmp_path}/lp0 : No such file or directory"
+    line = check_receipt_printer(Config(receipt_printer="/dev/null?width=58")).line()
+    assert line == "✓ Imprimante de tickets : /dev/null répond (papier 58 mm)"
+
+
 # -- what prints ----------------------------------------------------------------------------
 
 
@@ -160,6 +183,57 @@ def test_the_ticket_is_built_from_the_one_view_of_the_order(orders: Config) -> N
     assert b"Livraison : 3 rue Haute, 75011 Paris" in job
 
 
+def test_the_ticket_prints_the_orders_staff_notes(orders: Config) -> None:
+    from app.preparation.notes import add_note
+
+    add_note("D-0002", "Allergie : fruits à coque", by="Léa")
+    add_note("D-0002", "Le client passe après 18h,\n\temballer en cadeau", by="Marc")
+    with ReceiptListener() as printer:
+        config = replace(orders, receipt_printer=printer.url)
+        line = run_job(plan("ticket", "D-0002", config)[0], config)
+        job = printer.job(0)
+    assert line == f"Imprimé sur tcp://127.0.0.1:{printer.port} : Ticket de la commande D-0002."
+    notes = job[job.index(b"Notes :") : job.index(b"\x1d(k")]  # up to the QR code
+    assert notes.decode("cp858").splitlines()[:3] == [
+        "Notes :",
+        "- Allergie : fruits à coque",
+        "- Le client passe après 18h, emballer en cadeau",
+    ]
+
+
+def test_a_note_with_printer_commands_prints_as_text_only(orders: Config) -> None:
+    """A note that reached the database with control bytes (written by another program, or
+    an older Comptoir): ESC @ (reset), GS V (cut), a bell, a C1 control, none reach the
+    printer; the note's letters do, and the job has one reset and one cut, Comptoir's own."""
+    from app.orders.rules import get_order
+    from app.preparation.journal import record
+
+    hostile = "Fragile\x1b@\x1dVA\x01\x07 \x1b!\x38GROS\x9b31m\x1d(k\x03\x011P0 fin"
+    record(get_order("D-0002"), "note", at=datetime(2021, 1, 2), by="x", text=hostile)
+    with ReceiptListener() as printer:
+        config = replace(orders, receipt_printer=printer.url)
+        run_job(plan("ticket", "D-0002", config)[0], config)
+        job = printer.job(0)
+    start = job.index(b"Notes :")
+    notes = job[start : job.index(b"-" * 48, start)]  # the notes, up to the rule under them
+    assert not any(byte < 0x20 and byte != 0x0A for byte in notes)  # text and newlines only
+    assert notes.decode("cp858").splitlines()[1] == "- Fragile@VA !8GROS31m(k1P0 fin"
+    assert job.count(b"\x1b@") == 1 and job.startswith(b"\x1b@")
+    assert job.count(b"\x1dV") == 1
+
+
+def test_the_packing_slip_keeps_the_staff_notes_to_the_team(orders: Config, tmp_path: Path) -> None:
+    """The slip goes into the customer's bag: the team's notes stay on the ticket."""
+    from app.preparation.notes import add_note
+
+    add_note("D-0002", "Client difficile, vérifier le paiement", by="Léa")
+    (job,) = plan("slip", "D-0002", orders)
+    (tmp_path / "slip.pdf").write_bytes(render_pdf(job, orders))
+    text = pdftotext(tmp_path / "slip.pdf")
+    assert "D-0002" in text and "BON DE LIVRAISON" in text
+    assert "difficile" not in text
+
+
 def test_a_day_plans_the_tickets_of_its_orders_still_to_prepare(orders: Config) -> None:
     assert [job.number for job in plan("ticket", "2020-12-30", orders)] == [LONG]
     change_status(LONG, OrderStatus.CANCELLED, config=orders, reason="rupture")
@@ -179,7 +253,28 @@ def test_a_day_plans_the_tickets_of_its_orders_still_to_prepare(orders: Config) 
     assert picklist.day == date(2020, 12, 30)
 
 
+def test_the_pick_list_job_prints_a_period_or_the_orders_chosen(
+    orders: Config, tmp_path: Path
+) -> None:
+    """What the Préparation screen shows is what P prints: a period, or chosen orders."""
+    period = picklist_job(date(2020, 12, 30), date(2021, 1, 31))
+    assert period.title == "Liste de préparation du 30/12/2020 au 31/01/2021"
+    chosen = picklist_job(None, None, ("D-0002",))
+    assert chosen.title == "Liste de préparation de 1 commande(s)"
+    texts = []
+    for job in (period, chosen):
+        (tmp_path / "p.pdf").write_bytes(render_pdf(job, orders))
+        texts.append(pdftotext(tmp_path / "p.pdf"))
+    assert LONG in texts[0] and "D-0002" in texts[0]
+    assert "D-0002" in texts[1] and LONG not in texts[1]
+
+
 # -- comptoir print, a real process ---------------------------------------------------------
+
+
+def printed_pdfs(server: CupsServer, queue: str = "PDF") -> list[Path]:
+    """What cups-pdf wrote on `queue`."""
+    return sorted((server.tmpdir / "out" / queue).glob("*.pdf"))  # type: ignore[operator]
 
 
 @pytest.fixture
@@ -214,6 +309,75 @@ def test_print_slip_reaches_cups_and_reads_back(cli_orders, cups_server: CupsSer
     printed = sorted((cups_server.tmpdir / "out" / "PDF").glob("*.pdf"))  # type: ignore[operator]
     text = pdftotext(printed[-1])
     assert "BON DE LIVRAISON" in text and "€" not in text
+
+
+def test_print_picklist_of_a_day_reaches_cups_and_reads_back(  # type: ignore[no-untyped-def]
+    cli_orders, cups_server: CupsServer
+) -> None:
+    extra = {"COMPTOIR_PRINTER": "PDF", "COMPTOIR_CUPS_SERVER": cups_server.address}
+    before = set(printed_pdfs(cups_server))
+    done = cli_orders("print", "picklist", "2020-12-30", extra_env=extra)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Imprimé sur « PDF » : Liste de préparation du 30/12/2020.\n"
+    (printed,) = set(printed_pdfs(cups_server)) - before
+    text = pdftotext(printed)
+    assert "Liste de préparation — Commandes du 30/12/2020" in text
+    assert "Thé de Noël" in text and LONG in text
+
+
+def test_print_picklist_without_a_day_prints_today(  # type: ignore[no-untyped-def]
+    cli_orders, cups_server: CupsServer, tmp_path: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Europe/Paris"))
+    doc = order_doc(number="AUJ-1", placed_at=now.replace(microsecond=0).isoformat())
+    doc["lines"][0]["product"] = "Confiture de figues"
+    done = cli_orders("import", str(write_json(tmp_path / "today.json", doc)))
+    assert done.returncode == 0, done.stderr
+    extra = {"COMPTOIR_PRINTER": "PDF", "COMPTOIR_CUPS_SERVER": cups_server.address}
+    before = set(printed_pdfs(cups_server))
+    done = cli_orders("print", "picklist", extra_env=extra)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Imprimé sur « PDF » : Liste de préparation du {now:%d/%m/%Y}")
+    (printed,) = set(printed_pdfs(cups_server)) - before
+    assert "Confiture de figues" in pdftotext(printed)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, "comptoir: Aucune imprimante de pages : définissez COMPTOIR_PRINTER"),
+        ({"COMPTOIR_PRINTER": "Bureau"}, "comptoir: File d'impression « Bureau » inconnue sur "),
+        ({"COMPTOIR_PRINTER": "PDF", "DAY": "2021-03-01"}, "comptoir: Rien à préparer : Liste"),
+        ({"COMPTOIR_PRINTER": "PDF", "DAY": "2021-02-30"}, "comptoir: Aucune commande n° 2021"),
+    ],
+)
+def test_print_picklist_fails_in_one_line_and_exit_1(  # type: ignore[no-untyped-def]
+    cli_orders, cups_server: CupsServer, extra: dict[str, str], expected: str
+) -> None:
+    day = extra.pop("DAY", "2020-12-30")
+    before = set(printed_pdfs(cups_server))
+    done = cli_orders(
+        "print", "picklist", day, extra_env={"COMPTOIR_CUPS_SERVER": cups_server.address, **extra}
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(expected) and done.stderr.count("\n") == 1
+    assert done.stdout == ""
+    assert set(printed_pdfs(cups_server)) == before  # nothing printed, not even a blank page
+
+
+def test_print_picklist_with_cups_stopped_is_one_line_and_exit_1(cli_orders) -> None:  # type: ignore[no-untyped-def]
+    server = CupsServer().start()
+    server.add_pdf_queue("PDF")
+    address = server.address
+    server.stop()
+    extra = {"COMPTOIR_PRINTER": "PDF", "COMPTOIR_CUPS_SERVER": address}
+    done = cli_orders("print", "picklist", "2020-12-30", extra_env=extra)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"comptoir: Serveur d'impression CUPS injoignable ({address}) : est-il démarré ?\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,11 @@ French line, never a silent half ticket."""
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+import time
+import tty
 from pathlib import Path
 
 import pytest
@@ -155,6 +159,27 @@ def test_a_printer_that_never_confirms_is_an_error_unless_told_not_to_wait() -> 
         assert print_ticket(TICKET, printer.url + "?waiteof=0", timeout=0.3) > 0
 
 
+def test_a_host_that_never_stops_talking_is_an_error_at_the_deadline() -> None:
+    """Status bytes are no close: a host sending them forever does not hold the job (and
+    the receipt printer's lock) forever."""
+    with ReceiptListener("chatty") as printer:
+        started = time.monotonic()
+        with pytest.raises(PrintError) as error:
+            print_ticket(TICKET, printer.url, timeout=0.3)
+        assert time.monotonic() - started < 2
+        assert "n'a pas confirmé la fin du ticket en 0.3 s" in one_line(error)
+
+
+def test_an_unknown_printer_profile_is_one_line(receipt_printer: ReceiptListener) -> None:
+    with pytest.raises(PrintError) as error:
+        print_ticket(TICKET, receipt_printer.url + "?profile=TM-NOPE")
+    assert one_line(error).startswith(
+        f"Imprimante de tickets {receipt_printer.url} : profil « TM-NOPE » inconnu de "
+        "python-escpos ("
+    )
+    assert print_ticket(TICKET, receipt_printer.url + "?profile=TM-T20II") > 0
+
+
 def test_errors_read_in_english() -> None:
     set_language("en")
     with ReceiptListener("refuse") as printer, pytest.raises(PrintError) as error:
@@ -168,7 +193,10 @@ def test_errors_read_in_english() -> None:
 @pytest.mark.parametrize(
     "url",
     ["http://printer:9100", "tcp://", "tcp://printer:99999", "usb:zz:01", "usb:04b8", "lp0",
-     "tcp://printer:9100?colour=red", "/dev/usb/lp0?width"],
+     "tcp://printer:9100?colour=red", "/dev/usb/lp0?width", "tcp://-printer", "tcp://..",
+     "tcp://[1::2::3]", "tcp://[192.168.1.2]", "tcp://printer?profile=../../etc/passwd",
+     "tcp://printer?profile=%0a%1b", "tcp://printer?waiteof=maybe", "usb:04b8:0e15:1",
+     "usb:12345:1", "tcp://user:secret@printer", "file:///dev/usb/lp0", "dev/usb/lp0"],
 )  # fmt: skip
 def test_a_malformed_address_is_one_line(url: str) -> None:
     with pytest.raises(PrintError) as error:
@@ -193,14 +221,53 @@ def test_addresses_are_read_as_the_spec_writes_them() -> None:
     )  # fmt: skip
     device = parse_receipt_url("/dev/usb/lp0?profile=TM-T20II")
     assert (device.kind, device.path, device.profile) == ("file", "/dev/usb/lp0", "TM-T20II")
-    assert str(parse_receipt_url("tcp://[::1]:9101")) == "tcp://::1:9101"
+    assert str(parse_receipt_url("tcp://[::1]:9101")) == "tcp://[::1]:9101"
+    assert parse_receipt_url("tcp://[::1]:9101").host == "::1"
 
 
-def test_a_device_file_receives_the_whole_ticket(tmp_path: Path) -> None:
-    device = tmp_path / "lp0"
-    device.touch()
-    print_ticket(TICKET, str(device))
-    assert device.read_bytes() == render_ticket(TICKET)
+def test_a_device_file_receives_the_whole_ticket() -> None:
+    """A pseudo-terminal in raw mode stands for /dev/usb/lp0: a character device whose other
+    end reads back every byte."""
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    received = bytearray()
+
+    def read() -> None:
+        while len(received) < len(job):
+            received.extend(os.read(master, 65536))
+
+    job = render_ticket(TICKET)
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert print_ticket(TICKET, os.ttyname(slave)) == len(job)
+        reader.join(5)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert bytes(received) == job
+
+
+def test_a_plain_file_or_a_folder_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    """COMPTOIR_RECEIPT_PRINTER=/etc/passwd (here a copy): python-escpos's File printer would
+    have emptied it; nothing is written, nothing is created."""
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    before = passwd.stat()
+    with pytest.raises(PrintError) as error:
+        print_ticket(TICKET, str(passwd))
+    assert one_line(error) == (
+        f"Imprimante de tickets {passwd} : ce n'est pas un périphérique mais un fichier "
+        "ordinaire ; rien n'y a été écrit (attendu /dev/usb/lp0, /dev/ttyUSB0…)."
+    )
+    assert passwd.read_text() == "root:x:0:0:root:/root:/bin/bash\n"
+    assert passwd.stat().st_mtime_ns == before.st_mtime_ns
+    with pytest.raises(PrintError) as error:
+        print_ticket(TICKET, str(tmp_path))
+    assert "ce n'est pas un périphérique mais un dossier" in one_line(error)
+    with pytest.raises(PrintError):
+        print_ticket(TICKET, str(tmp_path / "lp0"))
+    assert not (tmp_path / "lp0").exists()  # an absent device is not created
 
 
 def test_a_device_that_fails_or_is_absent_is_one_line(tmp_path: Path) -> None:
@@ -212,10 +279,12 @@ def test_a_device_that_fails_or_is_absent_is_one_line(tmp_path: Path) -> None:
     assert one_line(error).startswith(f"Imprimante de tickets {tmp_path}/absent/lp0 injoignable")
 
 
-def test_a_usb_printer_not_plugged_in_is_one_line() -> None:
+@pytest.mark.parametrize("url", ["usb:dead:beef", "usb:0:0", "usb:0xffff:0xffff"])
+def test_a_usb_printer_not_plugged_in_is_one_line(url: str) -> None:
+    where = str(parse_receipt_url(url))
     with pytest.raises(PrintError) as error:
-        print_ticket(TICKET, "usb:dead:beef")
-    assert one_line(error).startswith("Imprimante de tickets usb:dead:beef introuvable")
+        print_ticket(TICKET, url)
+    assert one_line(error).startswith(f"Imprimante de tickets {where} introuvable")
 
 
 def test_control_characters_never_reach_the_printer() -> None:

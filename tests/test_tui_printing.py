@@ -8,7 +8,7 @@ import asyncio
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,10 +19,12 @@ from textual.widgets import Static
 from app.config import Config
 from app.intake.files import import_files
 from app.messages.notifier import Notifier
+from app.printing.cups import known_queues
 from screens.choose import ChooseModal
 from screens.finances import FinancesScreen
 from screens.goto import GoToOrderScreen
 from screens.order import OrderScreen
+from screens.preparation import PreparationScreen
 from storage.db import open_database
 from storage.models import Document, Notification, database
 from tests import cupsd
@@ -30,7 +32,7 @@ from tests.cupsd import CupsServer, pdftotext
 from tests.escpos_listener import ReceiptListener
 from tests.factories import order_doc, write_json
 from tests.notifier_servers import SmtpServer
-from tests.tui import app_for, screen_text, settle
+from tests.tui import app_for, notifications, screen_text, settle
 
 cups_server = cupsd.cups_server  # module-scoped: one cupsd for the file
 
@@ -77,6 +79,11 @@ def cups_config(shop: Config, server: CupsServer, queue: str = "PDF") -> Config:
 def printed_pdfs(server: CupsServer, queue: str = "PDF") -> list[Path]:
     """What cups-pdf wrote on `queue`, oldest first."""
     return sorted((server.tmpdir / "out" / queue).glob("*.pdf"))  # type: ignore[operator]
+
+
+def queues_on(server: CupsServer) -> str:
+    """The queues the error names: the module's cupsd gains some as its tests run."""
+    return ", ".join(known_queues(server.address))
 
 
 def footer_text(app: object) -> str:
@@ -195,7 +202,8 @@ async def test_an_unknown_queue_is_one_line_and_R_retries_it(
         await pilot.press("P", "f")
         assert await until(pilot, lambda: "R pour réessayer" in notice(app))
         assert notice(app) == (
-            f"File d'impression « Bureau » inconnue sur {cups_server.address} (files : PDF) "
+            f"File d'impression « Bureau » inconnue sur {cups_server.address} "
+            f"(files : {queues_on(cups_server)}) "
             "— R pour réessayer."
         )
         cups_server.add_pdf_queue("Bureau")
@@ -227,6 +235,96 @@ async def test_finances_P_prints_the_selected_invoice(
 
         assert await until(pilot, lambda: printed() and not app.workers)
     assert row.document_number in pdftotext(next(iter(printed())))
+
+
+# -- the pick list (Préparation, 4) ---------------------------------------------------------
+
+
+PREP_DAY = date(2020, 12, 30)  # the seed's order, still to prepare
+
+
+async def open_preparation(pilot: Pilot[None]) -> None:
+    """`4` from Commandes: the pick list of « today » (30/12/2020: the seed's order)."""
+    await settle(pilot)
+    await pilot.press("4")
+    assert await until(pilot, lambda: "Thé de Noël" in screen_text(pilot.app))
+
+
+async def test_P_on_the_preparation_screen_prints_the_pick_list_shown(
+    shop: Config, cups_server: CupsServer
+) -> None:
+    app = app_for(cups_config(shop, cups_server), today=PREP_DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_preparation(pilot)
+        assert isinstance(app.screen, PreparationScreen)
+        assert "P Imprimer → PDF" in footer_text(app)  # where it goes
+        before = set(printed_pdfs(cups_server))
+        await pilot.press("P")
+        title = "Liste de préparation du 30/12/2020"
+        assert notifications(app)[-1] == f"Impression : {title} → « PDF »…"
+        assert await until(pilot, lambda: f"Imprimé sur « PDF » : {title}." in notifications(app))
+        assert "R Réessayer" not in footer_text(app)
+        (printed,) = set(printed_pdfs(cups_server)) - before
+        await pilot.press("right")  # 31/12/2020: nothing to prepare, nothing printed
+        assert await until(pilot, lambda: "rien à préparer" in screen_text(app))
+        await pilot.press("P")
+        await settle(pilot)
+        assert notifications(app)[-1] == ("Rien à préparer : Liste de préparation du 31/12/2020.")
+        await app.workers.wait_for_complete()
+    assert set(printed_pdfs(cups_server)) - before == {printed}
+    text = pdftotext(printed)
+    assert "Liste de préparation — Commandes du 30/12/2020" in text
+    assert "Thé de Noël" in text and LONG in text
+
+
+async def test_P_on_the_preparation_screen_with_no_queue_fails_in_one_line_and_R_retries(
+    shop: Config, cups_server: CupsServer
+) -> None:
+    app = app_for(cups_config(shop, cups_server, "Reserve"), today=PREP_DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_preparation(pilot)
+        await pilot.press("P")
+        assert await until(pilot, lambda: "R pour réessayer" in notifications(app)[-1])
+        assert notifications(app)[-1] == (
+            f"File d'impression « Reserve » inconnue sur {cups_server.address} "
+            f"(files : {queues_on(cups_server)}) "
+            "— R pour réessayer."
+        )
+        assert "R Réessayer" in footer_text(app)
+        await pilot.press("right")  # the screen stays live: the next day, then back
+        await settle(pilot)
+        await pilot.press("left")
+        cups_server.add_pdf_queue("Reserve")
+        await pilot.press("R")
+        assert await until(pilot, lambda: "Imprimé sur « Reserve »" in notifications(app)[-1])
+        assert "R Réessayer" not in footer_text(app)
+    (printed,) = printed_pdfs(cups_server, "Reserve")
+    assert "Thé de Noël" in pdftotext(printed)
+
+
+async def test_the_preparation_footer_names_a_long_queue_only_where_it_fits(
+    shop: Config, cups_server: CupsServer
+) -> None:
+    app = app_for(cups_config(shop, cups_server, "Comptoir-Bureau-Etage"), today=PREP_DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_preparation(pilot)
+        assert "P Imprimer → Comptoir-Bureau-Etage" in footer_text(app)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.rstrip().endswith("o À retirer P Imprimer")
+
+
+async def test_the_preparation_footer_says_when_no_queue_is_set(shop: Config) -> None:
+    app = app_for(shop, today=PREP_DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_preparation(pilot)
+        assert "P Imprimer (non configuré)" in footer_text(app)
+        await pilot.press("P")
+        assert await until(pilot, lambda: "R pour réessayer" in notifications(app)[-1])
+        assert notifications(app)[-1].startswith(
+            "Aucune imprimante de pages : définissez COMPTOIR_PRINTER"
+        )
 
 
 # -- scanning the ticket back ---------------------------------------------------------------

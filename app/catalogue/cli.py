@@ -133,9 +133,10 @@ EN = {
     ),
     "NUMÉRO-ou-JOUR": "NUMBER-or-DAY",
     "un numéro de commande (facture : aussi F…/A…), ou un jour AAAA-MM-JJ : la liste "
-    "de préparation du jour, ou chaque commande passée ce jour-là": (
+    "de préparation du jour (par défaut aujourd'hui), ou chaque commande passée ce "
+    "jour-là": (
         "an order number (invoice: also F…/A… numbers), or a day YYYY-MM-DD: the day's "
-        "pick list, or every order placed that day"
+        "pick list (today by default), or every order placed that day"
     ),
     "vérifier la base de données, SMTP, Vonage, wkhtmltopdf et les imprimantes": (
         "check database, SMTP, Vonage, wkhtmltopdf and the printers"

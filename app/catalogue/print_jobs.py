@@ -32,15 +32,12 @@ EN = {
     "{where} injoignable ({reason})": "{where} unreachable ({reason})",
     "{where} : USB illisible ({reason})": "{where}: cannot read USB ({reason})",
     "{where} introuvable : branchée et allumée ?": "{where} not found: plugged in and on?",
-    "{where} absent ou non accessible en écriture": "{where} missing or not writable",
+    "{where} : {problem}": "{where}: {problem}",
     "{where} répond (papier {width} mm)": "{where} answers ({width} mm paper)",
     # What prints where (app/printing/jobs.py)
     "file CUPS non configurée": "no CUPS queue configured",
     "« {queue} »": "“{queue}”",
     "imprimante de tickets non configurée": "no receipt printer configured",
-    "La liste de préparation n'existe pas encore dans cette version de Comptoir.": (
-        "The pick list does not exist yet in this version of Comptoir."
-    ),
     "Un ticket ne se rend pas en PDF.": "A ticket is not rendered as PDF.",
     "Imprimé sur {where} : {what}.": "Printed on {where}: {what}.",
     "{reason} ({printed} sur {total} imprimé(s), arrêt à : {what})": (
@@ -50,6 +47,8 @@ EN = {
     "Bon de livraison {number}": "Packing slip {number}",
     "Liste de préparation {number}": "Pick list {number}",
     "Liste de préparation du {day}": "Pick list of {day}",
+    "Liste de préparation du {first} au {last}": "Pick list of {first} to {last}",
+    "Liste de préparation de {n} commande(s)": "Pick list of {n} order(s)",
     "Avoir {number}": "Credit note {number}",
     "Facture {number}": "Invoice {number}",
     "« {kind} » ne s'imprime pas : ticket, slip, picklist, invoice ou order.": (
@@ -57,6 +56,7 @@ EN = {
     ),
     "Donnez un numéro de commande ou un jour (AAAA-MM-JJ).": "Give an order number or a day (YYYY-MM-DD).",
     "Rien à imprimer pour le {day}.": "Nothing to print for {day}.",
+    "Rien à préparer : {what}.": "Nothing to prepare: {what}.",
     # The packing slip (app/templates/documents/packing_slip.html)
     "Bon de livraison": "Packing slip",
     "BON DE LIVRAISON": "PACKING SLIP",
@@ -79,6 +79,8 @@ EN = {
         "Print the ticket, the packing slip, the invoice or the order"
     ),
     "Imprimer la facture ou l'avoir sélectionné": "Print the selected invoice or credit note",
+    "Imprimer la liste de préparation affichée": "Print the pick list shown",
+    "Impression": "Printing",
     "Ticket de préparation": "Preparation ticket",
     "Facture et avoirs": "Invoice and credit notes",
     "Commande (PDF)": "Order (PDF)",

@@ -76,4 +76,12 @@ EN = {
     "Retrait : {slot}": "Pickup: {slot}",
     "Livraison : {address}": "Delivery: {address}",
     "Notes :": "Notes:",
+    # A device file that is no device (app/printing/escpos.py: DeviceFile, device_problem)
+    "un dossier": "a folder",
+    "un fichier ordinaire": "a regular file",
+    "n'est pas un périphérique : {kind}": "is not a device: {kind}",
+    "non accessible en écriture": "not writable",
+    "Imprimante de tickets {where} : ce n'est pas un périphérique mais {kind} ; rien n'y a été écrit (attendu /dev/usb/lp0, /dev/ttyUSB0…).": (
+        "Receipt printer {where}: not a device but {kind}; nothing was written to it (expected /dev/usb/lp0, /dev/ttyUSB0…)."
+    ),
 }

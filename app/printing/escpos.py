@@ -4,7 +4,9 @@ Its address is one of
 
     tcp://HOST[:PORT]       a network printer (port 9100 by default)
     usb:VENDOR:PRODUCT      a USB printer, ids in hex (usb:04b8:0e15)
-    /dev/usb/lp0            a device file (any absolute path)
+    /dev/usb/lp0            a device file (an absolute path to a character device: the
+                            printer's /dev/usb/lp0, a serial /dev/ttyUSB0; never a plain
+                            file, which is neither created nor overwritten)
 
 each optionally followed by `?width=58` (paper width in mm, 58 or 80; 80 by default),
 `&profile=TM-T20II` (a python-escpos printer profile) and, for tcp, `&waiteof=0`.
@@ -19,8 +21,12 @@ error, never a silent half ticket. Every failure is a PrintError of one French l
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import os
 import re
+import select
 import socket
+import stat
 import time
 from dataclasses import dataclass
 from types import TracebackType
@@ -38,6 +44,10 @@ DOTS = {58: 384, 80: 576}
 
 _USB = re.compile(r"^usb:(?:0x)?([0-9a-f]{1,4}):(?:0x)?([0-9a-f]{1,4})$", re.IGNORECASE)
 _TCP = re.compile(r"^tcp://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?/?$", re.IGNORECASE)
+# A host name: dot-separated labels of letters, digits and inner hyphens (RFC 1123).
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
+_PROFILE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")  # python-escpos profile names: TM-T20II
+_YES, _NO = ("1", "true", "yes"), ("0", "false", "no")
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,8 @@ class ReceiptAddress:
 
     def __str__(self) -> str:
         if self.kind == "tcp":
-            return f"tcp://{self.host}:{self.port}"
+            host = f"[{self.host}]" if ":" in self.host else self.host
+            return f"tcp://{host}:{self.port}"
         if self.kind == "usb":
             return f"usb:{self.vendor:04x}:{self.product:04x}"
         return self.path
@@ -102,21 +113,104 @@ def parse_receipt_url(url: str, *, width_mm: int | None = None) -> ReceiptAddres
                 width=_printable(raw_width),
             )
         )
+    profile = options.get("profile", "")
+    wait_eof = options.get("waiteof", "1").lower()
+    if (profile and not _PROFILE.match(profile)) or wait_eof not in _YES + _NO:
+        raise refused
     common: dict[str, Any] = {
         "width_mm": width,
-        "profile": options.get("profile") or None,
-        "wait_eof": options.get("waiteof", "1").lower() not in ("0", "false", "no"),
+        "profile": profile or None,
+        "wait_eof": wait_eof in _YES,
     }
     if found := _TCP.match(base):
         port = int(found[2] or 9100)
-        if not 0 < port < 65536:
+        host = found[1]
+        if not 0 < port < 65536 or not _valid_host(host):
             raise refused
-        return ReceiptAddress("tcp", host=found[1].strip("[]"), port=port, **common)
+        return ReceiptAddress("tcp", host=host.strip("[]"), port=port, **common)
     if found := _USB.match(base):
         return ReceiptAddress("usb", vendor=int(found[1], 16), product=int(found[2], 16), **common)
     if base.startswith("/") and "\x00" not in base:
         return ReceiptAddress("file", path=base, **common)
     raise refused
+
+
+def _valid_host(host: str) -> bool:
+    """An IPv6 address in brackets, an IPv4 address or a host name of valid labels."""
+    if host.startswith("["):
+        try:
+            return ipaddress.ip_address(host[1:-1]).version == 6
+        except ValueError:
+            return False
+    return all(_LABEL.match(label) for label in host.rstrip(".").split("."))
+
+
+class NotADevice(OSError):
+    """The receipt printer's path exists but is not a character device."""
+
+
+class DeviceFile:
+    """A receipt printer's device file (/dev/usb/lp0, /dev/ttyUSB0), written without
+    python-escpos's File printer, which opens its path with "wb": a mistyped
+    COMPTOIR_RECEIPT_PRINTER=/etc/passwd would have emptied that file. Here the path is
+    opened for writing only, never created nor truncated, and kept only if it is a character
+    device; writes are non-blocking, each waiting at most `timeout` for the device."""
+
+    def __init__(self, path: str, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def open(self) -> None:
+        flags = os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK | os.O_CLOEXEC
+        try:
+            fd = os.open(self.path, flags)  # no O_CREAT, no O_TRUNC
+        except IsADirectoryError:
+            raise NotADevice(_("un dossier")) from None
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISCHR(mode):
+            os.close(fd)
+            raise NotADevice(_not_device_kind(mode))
+        self._fd = fd
+
+    def _raw(self, data: bytes) -> None:
+        assert self._fd is not None
+        view = memoryview(data)
+        deadline = time.monotonic() + self.timeout
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self._fd], [], left)[1]:
+                raise TimeoutError
+            try:
+                view = view[os.write(self._fd, view) :]
+            except BlockingIOError:
+                continue
+
+    def flush(self) -> None:
+        """Writes go straight to the device: nothing is held back."""
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def device_problem(path: str) -> str | None:
+    """Why the device file `path` cannot take a ticket (absent, not a device, not
+    writable), or None; opens nothing."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        return _reason(error)
+    if not stat.S_ISCHR(mode):
+        return _("n'est pas un périphérique : {kind}", kind=_not_device_kind(mode))
+    if not os.access(path, os.W_OK):
+        return _("non accessible en écriture")
+    return None
+
+
+def _not_device_kind(mode: int) -> str:
+    return _("un dossier") if stat.S_ISDIR(mode) else _("un fichier ordinaire")
 
 
 class ReceiptPrinter:
@@ -177,18 +271,24 @@ class ReceiptPrinter:
             try:
                 answer = sock.recv(4096)
             except TimeoutError:
-                raise PrintError(
-                    _(
-                        "L'imprimante de tickets {where} n'a pas confirmé la fin du ticket "
-                        "en {seconds} s : vérifiez-le avant de relancer (ou ajoutez "
-                        "?waiteof=0 à son adresse).",
-                        where=self.address,
-                        seconds=f"{self._timeout:g}",
-                    )
-                ) from None
+                raise self._unconfirmed() from None
             if not answer:
                 return
-            # Some printers send status bytes back; they are not a close, keep waiting.
+            # Some printers send status bytes back; they are not a close, keep waiting, but
+            # no longer than the deadline (a host that never stops talking is no printer).
+            if time.monotonic() >= deadline:
+                raise self._unconfirmed()
+
+    def _unconfirmed(self) -> PrintError:
+        return PrintError(
+            _(
+                "L'imprimante de tickets {where} n'a pas confirmé la fin du ticket "
+                "en {seconds} s : vérifiez-le avant de relancer (ou ajoutez "
+                "?waiteof=0 à son adresse).",
+                where=self.address,
+                seconds=f"{self._timeout:g}",
+            )
+        )
 
     def _vanished(self) -> PrintError:
         return PrintError(
@@ -254,22 +354,39 @@ def open_receipt_printer(
                 address.vendor, address.product, timeout=int(timeout * 1000), **profile
             )
         else:
-            device = escpos_printer.File(address.path, auto_flush=False, **profile)
+            device = DeviceFile(address.path, timeout)
     except Exception as e:  # an unknown profile name
-        raise PrintError(
-            _(
-                "Imprimante de tickets {where} : profil « {profile} » inconnu de python-escpos "
-                "({reason}).",
-                where=address,
-                profile=_printable(address.profile or ""),
-                reason=_reason(e),
-            )
-        ) from None
+        raise _unknown_profile(address, e) from None
     try:
         device.open()
     except Exception as e:
         raise _unreachable(address, e, timeout) from None
     return ReceiptPrinter(address, device, timeout)
+
+
+def require_profile(address: ReceiptAddress) -> None:
+    """PrintError (one French line) when python-escpos has no profile of the address's
+    `?profile=` name; checked before a ticket is rendered for it."""
+    if not address.profile:
+        return
+    from escpos.printer import Dummy
+
+    try:
+        Dummy(profile=address.profile)
+    except Exception as e:
+        raise _unknown_profile(address, e) from None
+
+
+def _unknown_profile(address: ReceiptAddress, error: Exception) -> PrintError:
+    return PrintError(
+        _(
+            "Imprimante de tickets {where} : profil « {profile} » inconnu de python-escpos "
+            "({reason}).",
+            where=address,
+            profile=_printable(address.profile or ""),
+            reason=_reason(error),
+        )
+    )
 
 
 def _network_class(network: type[Any]) -> type[Any]:
@@ -294,6 +411,15 @@ def _unreachable(address: ReceiptAddress, error: Exception, timeout: float) -> P
     """Why the printer could not be opened, from python-escpos's error or the OS error
     under it."""
     cause = error.__context__ if isinstance(error.__context__, Exception) else error
+    if isinstance(error, NotADevice):
+        return PrintError(
+            _(
+                "Imprimante de tickets {where} : ce n'est pas un périphérique mais {kind} ; "
+                "rien n'y a été écrit (attendu /dev/usb/lp0, /dev/ttyUSB0…).",
+                where=address,
+                kind=error,
+            )
+        )
     if isinstance(cause, ConnectionRefusedError):
         return PrintError(
             _(

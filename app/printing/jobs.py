@@ -16,7 +16,6 @@ Functions here read the database: call them from a thread that has a connection.
 
 from __future__ import annotations
 
-import importlib
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -27,7 +26,8 @@ from enum import StrEnum
 from app.config import Config
 from app.errors import NotFoundError
 from app.i18n import _, format_day
-from app.orders.view import OrderView, read_order_view
+from app.orders.rules import get_order
+from app.orders.view import OrderView, order_lines, order_view
 from app.printing import PrintError
 from app.printing.cups import print_pdf, require_queue
 from app.printing.escpos import parse_receipt_url
@@ -52,13 +52,16 @@ class Kind(StrEnum):
 @dataclass(frozen=True)
 class PrintJob:
     """One document to print: an order's (`number`), an issued invoice or credit note's
-    (`document`), or a day's pick list (`day`); `title` is what staff and CUPS read."""
+    (`document`), or a pick list (of the day `day`, the days `day` to `last`, or the orders
+    `numbers`); `title` is what staff and CUPS read."""
 
     kind: Kind
     title: str
     number: str = ""
     document: str = ""
     day: date | None = None
+    last: date | None = None  # a pick list of the days `day` to `last`
+    numbers: tuple[str, ...] = ()  # a pick list of these orders
 
     @property
     def receipt(self) -> bool:
@@ -109,13 +112,13 @@ def where(job_or_kind: PrintJob | Kind, config: Config) -> str:
 # -- what a job prints -------------------------------------------------------------------
 
 
-def staff_notes(number: str) -> tuple[str, ...]:
-    """HOOK for issue 13's staff notes, printed on the ticket and the packing slip.
+def staff_notes(order: int) -> tuple[str, ...]:
+    """The staff notes of an order (issue 13, `app.preparation.notes`), oldest first, for its
+    ticket. Only the ticket: the packing slip goes into the customer's bag, and the notes
+    are the team's (never mailed, never handed over)."""
+    from app.preparation.notes import notes
 
-    The preparation work (`app.preparation.notes`) had not reached main when printing was
-    written; until it does, an order has no notes to print. Wire `notes(order)` in here.
-    """
-    return ()
+    return tuple(note.text for note in notes(order) if not note.undone and note.text)
 
 
 def order_ticket(view: OrderView, shop: str, notes: Sequence[str] = ()) -> Ticket:
@@ -139,25 +142,24 @@ def ticket_for(number: str) -> Ticket:
     # checks (a tenth of a second) on the way to the first ticket.
     from storage.models import Profile
 
-    view = read_order_view(number)
+    order = get_order(number)
+    view = order_view(order, order_lines(order))
     profile = Profile.get_or_none(Profile.id == 1)
-    return order_ticket(view, profile.name if profile else "", staff_notes(view.number))
+    return order_ticket(view, profile.name if profile else "", staff_notes(order.id))
 
 
 def picklist_pdf(job: PrintJob, config: Config) -> bytes:
     """The pick list of issue 13 as PDF: of a day, or of one order."""
-    try:
-        picklist = importlib.import_module("app.preparation.picklist")
-    except ImportError:
-        raise PrintError(
-            _("La liste de préparation n'existe pas encore dans cette version de Comptoir.")
-        ) from None
+    from app.preparation.picklist import PickQuery, as_pdf, pick_list
+
     if job.day is not None:
-        query = picklist.PickQuery(first=job.day, last=job.day)
+        query = PickQuery(first=job.day, last=job.last or job.day)
     else:
-        query = picklist.PickQuery(numbers=(job.number,))
-    pdf: bytes = picklist.as_pdf(picklist.pick_list(query, config=config))
-    return pdf
+        query = PickQuery(numbers=job.numbers or (job.number,))
+    picks = pick_list(query, config=config)
+    if not picks.order_count:  # a blank sheet helps nobody
+        raise NotFoundError(_("Rien à préparer : {what}.", what=job.title))
+    return as_pdf(picks)
 
 
 def render_pdf(job: PrintJob, config: Config) -> bytes:
@@ -166,7 +168,7 @@ def render_pdf(job: PrintJob, config: Config) -> bytes:
     from app.documents import render
 
     if job.kind is Kind.SLIP:
-        return render.render_packing_slip_pdf(job.number, staff_notes(job.number))
+        return render.render_packing_slip_pdf(job.number)
     if job.kind is Kind.ORDER:
         return render.render_order_pdf(job.number)
     if job.kind is Kind.INVOICE:
@@ -234,8 +236,6 @@ def parse_day(text: str, today: date) -> date | None:
 
 def order_jobs(kind: Kind, number: str) -> list[PrintJob]:
     """The jobs of one order (read from the database: NotFoundError if there is none)."""
-    from app.orders.rules import get_order
-
     order = get_order(number)
     number = order.number
     if kind is Kind.TICKET:
@@ -254,6 +254,25 @@ def order_jobs(kind: Kind, number: str) -> list[PrintJob]:
             _("La commande {number} n'a pas de facture (paiement en erreur).", number=number)
         )
     return [document_job(d.number, number) for d in documents]
+
+
+def picklist_job(
+    first: date | None, last: date | None = None, numbers: Sequence[str] = ()
+) -> PrintJob:
+    """The job of a pick list: of the day `first` (to `last`), or of the orders `numbers`."""
+    if numbers:
+        title = _("Liste de préparation de {n} commande(s)", n=len(numbers))
+        return PrintJob(Kind.PICKLIST, title, numbers=tuple(numbers))
+    assert first is not None
+    if last is None or last == first:
+        title = _("Liste de préparation du {day}", day=format_day(first))
+        return PrintJob(Kind.PICKLIST, title, day=first)
+    title = _(
+        "Liste de préparation du {first} au {last}",
+        first=format_day(first),
+        last=format_day(last),
+    )
+    return PrintJob(Kind.PICKLIST, title, day=first, last=last)
 
 
 def document_job(document: str, number: str = "") -> PrintJob:
@@ -296,7 +315,7 @@ def plan(
     if day is None:
         return order_jobs(kind, target)  # NotFoundError: no such order
     if kind is Kind.PICKLIST:
-        return [PrintJob(kind, _("Liste de préparation du {day}", day=format_day(day)), day=day)]
+        return [picklist_job(day)]
     if kind is Kind.INVOICE:
         jobs = [
             document_job(document, number)

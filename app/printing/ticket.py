@@ -33,6 +33,7 @@ from app.printing.escpos import (
     DOTS,
     open_receipt_printer,
     parse_receipt_url,
+    require_profile,
     require_receipt_printer,
 )
 
@@ -92,6 +93,7 @@ def print_ticket(
     """
     require_receipt_printer(url)  # "" is no printer, not a malformed address
     address = parse_receipt_url(url, width_mm=width_mm)
+    require_profile(address)
     job = render_ticket(ticket, width_mm=address.width_mm, profile=address.profile)
     with open_receipt_printer(address, timeout=timeout) as printer:
         return printer.send(job)
