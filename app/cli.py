@@ -608,9 +608,18 @@ def cmd_service(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
-    from app.tui.factory import run_tui
+    import gc
 
-    return run_tui(config, month=args.month, order=args.order, demo=args.demo)
+    # Textual, the App and its screens are imported below: a few thousand classes and
+    # functions that Python's collector would walk again and again (7 % of the imports' CPU
+    # time). Paused until the first screen is painted: ComptoirApp.run_async says when.
+    gc.disable()
+    try:
+        from app.tui.factory import run_tui
+
+        return run_tui(config, month=args.month, order=args.order, demo=args.demo)
+    finally:
+        gc.enable()
 
 
 def cmd_pdf(args: argparse.Namespace, config: Config) -> int:

@@ -18,7 +18,6 @@ from textual.widgets.option_list import Option
 from app.i18n import _
 from app.orders.rules import status_label
 from app.orders.statuses import OrderStatus
-from app.orders.view import seconds_text
 from app.preparation.bulk import BatchPreview, BatchResult, apply_batch, preview_batch, undo_batch
 from app.preparation.timers import is_late
 from screens._translate import translate_bindings
@@ -127,6 +126,10 @@ class BulkActions(ComptoirScreen[None]):
             self._list.set_selected({n for n, _why in result.refused})
             message = result.summary()
             if result.changed and self.app.config.undo_seconds > 0:
+                # Here, not at the top: app.orders.view brings the profile's IBAN and mail
+                # checks (schwifty, email-validator), a tenth of a second of the start.
+                from app.orders.view import seconds_text
+
                 message += " " + _(
                     "Ctrl+Z pour tout annuler pendant {s} s.",
                     s=seconds_text(self.app.config.undo_seconds),

@@ -31,7 +31,7 @@ from typing import Any
 from app import webhooks
 from app.config import Config
 from app.i18n import _
-from app.messages.senders import DeliveryError, NotConfigured
+from app.messages.delivery import DeliveryError, NotConfigured
 from app.messages.states import NotificationState as N
 from storage.models import MarketplaceMessage, Notification, Order, StatusChange
 

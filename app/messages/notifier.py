@@ -40,6 +40,7 @@ from app.clock import utcnow
 from app.config import Config
 from app.i18n import _
 from app.messages import store
+from app.messages.delivery import DeliveryError, NotConfigured
 from app.messages.marketplace import CHANNEL as MARKETPLACE
 from app.messages.marketplace import TIMEOUT_SECONDS as MARKETPLACE_TIMEOUT
 from app.messages.marketplace import MarketplaceSender, Outgoing
@@ -50,7 +51,7 @@ from app.messages.render import (
     message_id,
     sms_text,
 )
-from app.messages.senders import DeliveryError, MailSender, NotConfigured, SmsSender
+from app.messages.senders import MailSender, SmsSender
 from app.messages.states import WAITING
 from app.messages.states import NotificationState as N
 

@@ -18,26 +18,13 @@ import aiosmtplib
 
 from app.config import Config, check_smtp_url
 from app.i18n import _
+from app.messages.delivery import DeliveryError, NotConfigured
 
 # Vonage SMS API statuses worth trying again: 1 throttled, 5 internal error, 10 too many
 # existing binds; and 4, invalid credentials: like a refused SMTP login, the configuration's
 # fault rather than the message's, so the message waits for it to be fixed.
 VONAGE_TEMPORARY = frozenset({1, 4, 5, 10})
 _VONAGE_STATUS = re.compile(r"error code (\d+):\s*(.*)", re.S)
-
-
-class DeliveryError(Exception):
-    """Sending failed; `temporary` when a later attempt may succeed, `unreachable` when the
-    server could not be reached or did not answer in time."""
-
-    def __init__(self, message: str, *, temporary: bool, unreachable: bool = False) -> None:
-        super().__init__(message)
-        self.temporary = temporary
-        self.unreachable = unreachable
-
-
-class NotConfigured(Exception):
-    """The channel (or the seller's address for it) is not configured; says which."""
 
 
 @dataclass(frozen=True)

@@ -301,10 +301,12 @@ class ComptoirApp(App[None]):
         if self.prebuild_seconds > 0:
             self.set_timer(self.prebuild_seconds, self._prebuild, name="prebuild")
         self.watcher = ChangeWatcher()
-        self._count_outbox()
+        # The outbox's count and the watcher's first look after the next frame (the one that
+        # paints the month's figures): their threads would share the interpreter with it.
+        self.call_after_refresh(self._count_outbox)
         if self.outbox_seconds > 0:
             self.set_interval(self.outbox_seconds, self._count_outbox, name="outbox")
-        self._poll()  # record where things stand before the first tick
+        self.call_after_refresh(self._poll)  # record where things stand before the first tick
         if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self._poll, name="poll")
             self.set_interval(self.poll_seconds, self._lock_when_idle, name="idle-lock")
