@@ -187,6 +187,8 @@ def test_removing_part_of_a_line_refunds_it_with_a_partial_credit_note(
         remove_line("P-1", 1, quantity=5, reason="x", config=config)
     with pytest.raises(TransitionError):
         remove_line("P-1", 1, reason="  ", config=config)
+    with pytest.raises(ComptoirError, match="Motif trop long"):
+        remove_line("P-1", 1, reason="x" * 501, config=config)
 
 
 def test_a_removal_is_undone_within_the_grace_period_only(db: str, config: Config) -> None:

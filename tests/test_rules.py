@@ -103,6 +103,18 @@ def test_cancellation_needs_a_reason(seeded: str, config: Config, reason: str | 
     assert Order.get(Order.number == FIRST).status == S.REGISTERED
 
 
+def test_a_reason_longer_than_the_limit_is_refused_and_nothing_changes(
+    seeded: str, config: Config
+) -> None:
+    """The reason goes into the customer's mail and SMS and onto the credit note."""
+    from app.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=r"Motif trop long \(500 caractères au plus\)"):
+        change_status(FIRST, S.CANCELLED, config=config, reason="x" * 501)
+    assert Order.get(Order.number == FIRST).status == S.REGISTERED
+    change_status(FIRST, S.CANCELLED, config=config, reason="x" * 500)
+
+
 def test_cancellation_records_refund_reason_and_credit_note(seeded: str, config: Config) -> None:
     result = change_status(FIRST, S.CANCELLED, config=config, by="Léa", reason="Rupture de stock")
     order = result.order

@@ -130,4 +130,5 @@ EN = {
         "Cancel order {number}? Reason: {reason}. Full refund of {amount}. "
         "Enter or y: confirm · Escape: back to the reason."
     ),
+    "Motif trop long ({n} caractères au plus).": "Reason too long ({n} characters at most).",
 }

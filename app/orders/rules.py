@@ -16,7 +16,7 @@ from peewee import fn
 
 from app.clock import utcnow
 from app.config import Config
-from app.errors import ConcurrentChangeError, NotFoundError, TransitionError
+from app.errors import ConcurrentChangeError, NotFoundError, TransitionError, ValidationError
 from app.i18n import _
 from app.messages.marketplace import CHANNEL as MARKETPLACE
 from app.messages.marketplace import queue_status_message
@@ -123,6 +123,18 @@ class ChangeResult:
     superseded: tuple[int, ...] = ()  # earlier messages this change's messages replaced
 
 
+REASON_LIMIT = 500  # a reason goes into the customer's mail, SMS and credit note
+
+
+def check_reason(text: str) -> str:
+    """A cancellation's or removal's reason, stripped; ValidationError for a control
+    character or one longer than REASON_LIMIT."""
+    reason = check_text(text.strip(), _("motif"))
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError(_("Motif trop long ({n} caractères au plus).", n=REASON_LIMIT))
+    return reason
+
+
 def change_status(
     number: str,
     target: OrderStatus,
@@ -139,7 +151,7 @@ def change_status(
     read and the write still loses cleanly instead of being overwritten.
     """
     now = now or utcnow()
-    reason = check_text(reason.strip(), _("motif")) if reason else None
+    reason = check_reason(reason) if reason else None
     check_text(by, _("auteur"))
     with write_transaction():
         order = get_order(number)

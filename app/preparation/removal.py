@@ -27,7 +27,7 @@ from app.errors import ConcurrentChangeError, TransitionError
 from app.i18n import _, format_money
 from app.messages.states import UNSENT
 from app.messages.states import NotificationState as N
-from app.orders.rules import change_status, get_order, status_label
+from app.orders.rules import change_status, check_reason, get_order, status_label
 from app.orders.statuses import OrderStatus
 from app.orders.view import lines_view
 from app.preparation import journal
@@ -106,7 +106,7 @@ def remove_line(
 ) -> RemovalResult:
     """Remove `quantity` units (all by default) of a line, refund them, tell the customer."""
     now = now or utcnow()
-    reason = " ".join(check_text(reason or "", _("motif"), newlines=True).split())
+    reason = check_reason(" ".join(check_text(reason or "", _("motif"), newlines=True).split()))
     check_text(by, _("auteur"))
     if not reason:
         raise TransitionError(_("Un retrait de ligne demande un motif."))
