@@ -18,7 +18,13 @@ from textual.widgets import Input, Label
 from app.config import Config
 from app.errors import SHOWN
 from app.i18n import _
-from app.preparation.picklist import PickList, PickQuery, category_label, pick_list
+from app.preparation.picklist import (
+    PickList,
+    PickQuery,
+    category_label,
+    earlier_to_prepare,
+    pick_list,
+)
 from app.printing.jobs import Kind, picklist_job
 from screens._translate import translate_bindings
 from screens.base import ComptoirModal, ComptoirScreen
@@ -131,10 +137,15 @@ class PreparationScreen(PrintingScreen, ComptoirScreen[None]):
         query = self.pick_query
         with thread_connection():
             picks = pick_list(query, config=self.config)
+            earlier = (
+                earlier_to_prepare(query.first, config=self.config)
+                if query.first is not None and not query.numbers
+                else 0
+            )
         rows = pick_rows(picks)  # here too, not on the App's thread: 4,000 rows take 10 ms
-        self.app.call_from_thread(self._loaded, query, picks, rows)
+        self.app.call_from_thread(self._loaded, query, picks, rows, earlier)
 
-    def _loaded(self, query: PickQuery, picks: PickList, rows: list[Row]) -> None:
+    def _loaded(self, query: PickQuery, picks: PickList, rows: list[Row], earlier: int) -> None:
         if query != self.pick_query or not self.is_attached:
             return
         self.picks = picks
@@ -149,6 +160,10 @@ class PreparationScreen(PrintingScreen, ComptoirScreen[None]):
                 )
             )
         )
+        if earlier:  # last evening's orders, not in this day's list: say so, and how
+            title += " · " + _(
+                "{n} commande(s) plus ancienne(s) à préparer (r : Période)", n=earlier
+            )
         self.query_one("#prep-title", Label).update(title)
         self.query_one(LineList).set_rows(rows)
 

@@ -99,10 +99,15 @@ async def test_key_4_shows_the_pick_list_of_the_day_and_follows_changes(shop: Co
         change_status("PR-003", S.READY, config=shop)
         app.screen.on_data_changed(None)  # what the App's watcher posts
         assert await wait_until(pilot, lambda: "  ☐    4 × Thé vert Sencha" in _lines(app))
+        assert "plus ancienne" not in str(app.screen.query_one("#prep-title").content)
         await pilot.press("right")
         await settle(pilot)
         assert _lines(app) == []
-        assert "19/01/2021" in str(app.screen.query_one("#prep-title").content)
+        # The next morning's list is empty, and says that yesterday's orders still wait.
+        assert str(app.screen.query_one("#prep-title").content) == (
+            "Commandes du 19/01/2021 — rien à préparer · 2 commande(s) plus ancienne(s) à "
+            "préparer (r : Période)"
+        )
 
 
 def _import_elsewhere(shop: Config, tmp_path: Path, number: str, product: str) -> None:

@@ -232,4 +232,7 @@ EN = {
     "n'en retirer que N unités": "remove only N of its units",
     "pourquoi (dit au client)": "why (told to the customer)",
     "membre de l'équipe": "staff member",
+    "{n} commande(s) plus ancienne(s) à préparer (r : Période)": (
+        "{n} older order(s) to prepare (r: Period)"
+    ),
 }

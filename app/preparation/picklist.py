@@ -14,7 +14,7 @@ import html
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from app.config import Config
@@ -108,6 +108,15 @@ def pick_list(query: PickQuery, *, config: Config) -> PickList:
         )
     select = select.order_by(Order.placed_at, Order.id, OrderLine.position)
     return build(database.obj.execute(select).fetchall(), title=query.describe())
+
+
+def earlier_to_prepare(day: date, *, config: Config) -> int:
+    """How many orders placed before `day` still wait to be prepared (a morning's list
+    of the day does not show last evening's orders): one range of the (status, placed_at)
+    index."""
+    statuses = sorted(s.value for s in config.picklist_statuses)
+    start = datetime.combine(day, time(), tzinfo=config.tz).astimezone(UTC).replace(tzinfo=None)
+    return int(Order.select().where(Order.status.in_(statuses) & (Order.placed_at < start)).count())
 
 
 def build(rows: Iterable[Sequence[Any]], *, title: str) -> PickList:
