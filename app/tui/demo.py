@@ -191,11 +191,12 @@ def seed_demo(
         day += timedelta(days=1)
     rng.choice(docs[-40:])["payment"] = "failed"  # one failed payment, recently
     drafts = parse_document(docs)
+    # A complete seller first, so that each order's invoice is issued when it was placed (an
+    # incomplete one would leave them all waiting, then issue them today: the month's VAT
+    # would hold six months of sales). The messages of the past are marked sent below.
+    save_profile(**DEMO_PROFILE)
     with write_transaction():  # one commit: seeding takes seconds, not minutes
         _write(config, rng, drafts, today, progress)
-    # A complete seller, so that Finances shows payouts (written after the history, so that
-    # the past orders did not each owe the seller an SMS).
-    save_profile(**DEMO_PROFILE)
     seed_file = resources.files("app") / "data" / "seed-orders.json"
     with resources.as_file(seed_file) as path:
         import_files([Path(path)], config=config)
