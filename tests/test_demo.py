@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 from peewee import fn
@@ -43,6 +43,18 @@ def test_seed_demo_holds_a_living_shop(sqlite_url: str) -> None:
     from app.shop.profile import load_profile
 
     assert load_profile().iban and load_profile().siret
+    # Each invoice was issued the day its order was placed (not all at start, which put six
+    # months of sales into the last month's VAT); the January 2021 seed arrives today.
+    days = [
+        (issued, placed)
+        for issued, placed in Document.select(Document.issued_at, Order.placed_day)
+        .join(Order)
+        .where((Document.kind == "invoice") & (Order.placed_day > date(2021, 12, 31)))
+        .tuples()
+    ]
+    assert len(days) > 60
+    late = [(i, p) for i, p in days if i.replace(tzinfo=UTC).astimezone(config.tz).date() != p]
+    assert not late, late[:3]
 
 
 def test_demo_environment_is_throwaway(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
