@@ -454,6 +454,22 @@ async def test_a_notifier_that_lost_its_lease_does_not_mark(db: str) -> None:
     assert Notification.get().state == N.SENDING
 
 
+async def test_skipped_messages_between_sent_ones_are_all_marked_once(db: str) -> None:
+    # Mail configured, SMS not: the skipped SMS are settled together with the mails sent,
+    # each row once, and only the mails carry a sending time and a recipient.
+    with SmtpServer() as server:
+        config = make_config(smtp_url=server.url)
+        add_orders(config, *(order_doc(number=f"T-000{i}") for i in (1, 2, 3)))
+        result = await drain(config)
+        assert server.recorder.count() == 3
+    assert result.sent == 3 and result.skipped == 3 and result.ok and result.pending == 0
+    rows = list(Notification.select())
+    assert {(n.channel, n.state) for n in rows} == {("mail", N.SENT), ("sms", N.SKIPPED)}
+    assert all(n.lease_until is None for n in rows)
+    assert all((n.sent_at is not None) == (n.channel == "mail") for n in rows)
+    assert all("COMPTOIR_VONAGE_API_KEY" in n.last_error for n in rows if n.channel == "sms")
+
+
 # -- SMS -------------------------------------------------------------------------------------
 
 
