@@ -67,8 +67,12 @@ async def test_a_send_whose_lease_was_taken_over_is_abandoned_and_never_marked(d
     # Another notifier takes the row over while this one waits on the slow server (as if
     # this one had been frozen past its lease): the mail on the wire is abandoned before its
     # final dot, and only the new holder's copy arrives.
-    with SlowSmtp(delay=0.5) as server:
-        config = make_config(smtp_url=server.url, notify_lease_seconds=LEASE)
+    # A longer lease and a slower server than the other tests: the takeover is seen at the
+    # next renewal (a quarter of the lease, 1 s), the final dot would come after 6 replies
+    # of 1.5 s (each within the command timeout, half the lease): a margin of about 8 s for
+    # a loaded machine, where 2 s once proved too little.
+    with SlowSmtp(delay=1.5) as server:
+        config = make_config(smtp_url=server.url, notify_lease_seconds=2 * LEASE)
         add_orders(config, no_mobile())
         mine = Notifier(config, "first")
         sending = asyncio.create_task(mine.run_once())
