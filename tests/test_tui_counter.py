@@ -248,7 +248,9 @@ async def test_the_order_screen_fits_80_columns(shop: Config) -> None:
         rows = table_rows(notes)
         assert all(row[0] == "● Enregistrée" for row in rows)
         assert any(row[3] == "Échec (3 essai(s))" for row in rows)
-        # The footer holds every key of the screen, r too while a message failed.
+        # The footer holds every key of the screen, r too while a message failed. The outbox
+        # is counted just after the first frame (start-up): wait for its warning.
+        assert await wait_until(pilot, lambda: "⚠2" in screen_lines(app)[-1])
         footer = screen_lines(app)[-1]
         for key in ("esc Retour", "n Suite", "^z Défaire", "h Journal", "m Envois"):
             assert key in footer, footer
