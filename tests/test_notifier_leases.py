@@ -48,8 +48,11 @@ async def test_a_server_that_hangs_times_out_and_the_mail_goes_once_later(db: st
         add_orders(config, no_mobile())
         started = time.monotonic()
         first, second = Notifier(config, "a"), Notifier(config, "b")
+        # Each drain waits for retries due within 30 s: the retry's jittered delay (up to the
+        # retry interval) must not fall between the two drains' horizons, or one of them
+        # would end reporting a message that the other is about to send.
         results = await asyncio.wait_for(
-            asyncio.gather(first.drain(retry_wait=5), second.drain(retry_wait=5)), timeout=60
+            asyncio.gather(first.drain(retry_wait=30), second.drain(retry_wait=30)), timeout=60
         )
         elapsed = time.monotonic() - started
         ids = server.message_ids()

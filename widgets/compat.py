@@ -71,8 +71,9 @@ async def build_mode(app: App[Any], mode: str) -> Screen[Any] | None:
     """
     if mode in app._screen_stacks or mode == app.current_mode:
         return None
-    factory = app._modes[mode]
-    assert callable(factory), f"mode {mode!r} has no factory"
+    factory = app._modes.get(mode)  # none once the App is closing (its modes are gone)
+    if not callable(factory):
+        return None
 
     def styled() -> Screen[Any]:
         # A new screen is at -1: `_init_mode` would then restyle the whole App, which

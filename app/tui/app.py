@@ -330,7 +330,8 @@ class ComptoirApp(App[None]):
         """Build the Préparation mode's screen now, unseen, with its pick list read: the first
         `4` then costs what a switch costs (docs/PERFORMANCE.md, « The preparation day »).
         While it waits unseen it is told of changes as the shown screens are."""
-        self.prebuilt = await build_mode(self, "preparation")
+        if self.is_running and not self._notifier_stop.is_set():  # not while closing
+            self.prebuilt = await build_mode(self, "preparation")
 
     def _start_notifier(self) -> None:
         if not self._notifier_stop.is_set():
