@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage.db import insert_row
@@ -23,13 +24,11 @@ PREFIXES = {"invoice": "F", "credit": "A"}
 _LOCK_YEAR = 0  # the row of each series that serialises its issues and holds its last moment
 
 
-def next_number(kind: str, year: int) -> str:
-    """Reserve the next number of `kind` for `year`; call inside a write transaction.
-
-    Two statements written once (not built by peewee each time: an intake takes one number
-    per order); UPDATE … RETURNING needs SQLite 3.35, as the trigram search does.
-    """
-    prefix = PREFIXES[kind]
+def _take(prefix: str, year: int, column: str) -> Any:
+    """Lock the row (`prefix`, `year`) of the series, made if absent, by adding one to its
+    `last`; return its `column` as stored. Two statements written once (not built by peewee
+    each time: an intake takes a number and a moment per order); UPDATE … RETURNING needs
+    SQLite 3.35, as the trigram search does."""
     table = DocumentSequence._meta.table_name
     p = database.param
     database.execute_sql(
@@ -37,34 +36,26 @@ def next_number(kind: str, year: int) -> str:
         "ON CONFLICT DO NOTHING",
         (prefix, year),
     )
-    (last,) = database.execute_sql(
+    (value,) = database.execute_sql(
         f'UPDATE "{table}" SET "last" = "last" + 1 WHERE "kind" = {p} AND "year" = {p} '
-        'RETURNING "last"',
+        f'RETURNING "{column}"',
         (prefix, year),
     ).fetchone()
-    return f"{prefix}{year}-{last:06d}"
+    return value
+
+
+def next_number(kind: str, year: int) -> str:
+    """Reserve the next number of `kind` for `year`; call inside a write transaction."""
+    prefix = PREFIXES[kind]
+    return f"{prefix}{year}-{_take(prefix, year, 'last'):06d}"
 
 
 def _issue_moment(prefix: str, now: datetime) -> datetime:
-    """Lock the series and return its issue moment: `now`, or the last one if later.
-
-    Three statements written once (an intake issues one invoice per order): the lock row if
-    absent, its UPDATE … RETURNING that takes the lock and reads the last moment, then the
-    new moment."""
+    """Lock the series and return its issue moment: `now`, or the last one if later."""
+    last_at = DocumentSequence.last_at.python_value(_take(prefix, _LOCK_YEAR, "last_at"))
+    moment = max(now, last_at) if last_at is not None else now
     table = DocumentSequence._meta.table_name
     p = database.param
-    database.execute_sql(
-        f'INSERT INTO "{table}" ("kind", "year", "last") VALUES ({p}, {p}, 0) '
-        "ON CONFLICT DO NOTHING",
-        (prefix, _LOCK_YEAR),
-    )
-    (stored,) = database.execute_sql(
-        f'UPDATE "{table}" SET "last" = "last" + 1 WHERE "kind" = {p} AND "year" = {p} '
-        'RETURNING "last_at"',
-        (prefix, _LOCK_YEAR),
-    ).fetchone()
-    last_at = DocumentSequence.last_at.python_value(stored)
-    moment = max(now, last_at) if last_at is not None else now
     database.execute_sql(
         f'UPDATE "{table}" SET "last_at" = {p} WHERE "kind" = {p} AND "year" = {p}',
         (DocumentSequence.last_at.db_value(moment), prefix, _LOCK_YEAR),
