@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from app import money
 from app.clock import utcnow
@@ -377,21 +378,12 @@ def undo_removal(
                 OrderLine.id == kept.id
             ).execute()
         else:
-            OrderLine.create(
-                order=order,
-                position=line["position"],
-                product=line["product"],
-                category=line["category"],
-                seller=line["seller"],
-                unit_price=Decimal(line["unit_price"]),
-                quantity=line["quantity"],
-                vat_rate=line["vat_rate"],
-                total=Decimal(line["total"]),
-                prepared_at=datetime.fromisoformat(line["prepared_at"])
-                if line["prepared_at"]
-                else None,
-                prepared_by=line["prepared_by"],
+            restored_line = _kept_line(order, line, line["quantity"], Decimal(line["total"]))
+            restored_line.prepared_at = (
+                datetime.fromisoformat(line["prepared_at"]) if line["prepared_at"] else None
             )
+            restored_line.prepared_by = line["prepared_by"]
+            restored_line.save(force_insert=True)
         Order.update(
             {
                 Order.total: order.total + amount,
@@ -403,17 +395,7 @@ def undo_removal(
         if data["credit"] is not None:
             # A credit note is never deleted: an invoice of the restored units rectifies it.
             credit = Document.get_by_id(data["credit"])
-            restored = OrderLine(
-                order=order.id,
-                position=line["position"],
-                product=line["product"],
-                category=line["category"],
-                seller=line["seller"],
-                unit_price=Decimal(line["unit_price"]),
-                quantity=data["removed"],
-                vat_rate=line["vat_rate"],
-                total=amount,
-            )
+            restored = _kept_line(order, line, data["removed"], amount)
             issue_invoice(order, now, view=lines_view(order, [restored]), refers_to=credit)
         OrderEvent.update(undone=True).where(OrderEvent.id == event.id).execute()
         return journal.record(
@@ -436,4 +418,19 @@ def can_undo_removal(event: OrderEvent, *, config: Config, now: datetime) -> boo
         and not event.undone
         and config.undo_seconds > 0
         and now < event.at + timedelta(seconds=config.undo_seconds)
+    )
+
+
+def _kept_line(order: Order, line: dict[str, Any], quantity: int, total: Decimal) -> OrderLine:
+    """The line a removal's event kept (`line`), `quantity` of it costing `total`, unsaved."""
+    return OrderLine(
+        order=order.id,
+        position=line["position"],
+        product=line["product"],
+        category=line["category"],
+        seller=line["seller"],
+        unit_price=Decimal(line["unit_price"]),
+        quantity=quantity,
+        vat_rate=line["vat_rate"],
+        total=total,
     )
