@@ -295,7 +295,7 @@ def queue_status_notifications(
     snapshot = snapshot or order_snapshot(order)
     created: list[Notification] = []
     for channel, recipient in wanted:
-        note = _notify(
+        note = queue_notification(
             order,
             change,
             "customer",
@@ -365,7 +365,7 @@ def queue_new_order_notifications(
     created = []
     for channel in channels:
         created.append(
-            _notify(
+            queue_notification(
                 order,
                 None,
                 "seller",
@@ -391,7 +391,7 @@ def _seller_mobile() -> str:
     return row[0] if row and row[0] else ""
 
 
-def _notify(
+def queue_notification(
     order: Order,
     change: StatusChange | None,
     audience: str,
@@ -403,8 +403,11 @@ def _notify(
     now: datetime,
     config: Config,
     by: str,
-    snapshot: str,
+    snapshot: str | None,
+    detail: dict[str, object] | None = None,
 ) -> Notification:
+    """One pending message of the outbox, keeping the order as `snapshot` shows it and what
+    it tells beyond the order (`detail`: a removed line, a reminder's rank)."""
     return insert_row(
         Notification,
         order=order,
@@ -420,6 +423,7 @@ def _notify(
         created_at=now,
         created_by=by,
         snapshot=snapshot,
+        detail=json.dumps(detail, ensure_ascii=False) if detail is not None else None,
     )
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
 from app.config import Config
-from app.messages.states import NotificationState as N
-from app.orders.rules import order_snapshot
-from storage.db import insert_row
+from app.orders.rules import order_snapshot, queue_notification
+from app.orders.statuses import OrderStatus
 from storage.models import Notification, Order, StatusChange
 
 
@@ -30,22 +28,20 @@ def queue_customer(
     about the order as it is now in this transaction (the message's snapshot)."""
     snapshot = order_snapshot(order) if channels else None
     return [
-        insert_row(
-            Notification,
-            order=order,
-            change=change,
-            audience="customer",
-            channel=channel,
-            template=template,
-            order_status=status or order.status,
-            lang=config.lang,
-            recipient=recipient,
-            state=N.PENDING,
-            due_at=due,
-            created_at=now,
-            created_by=by,
-            detail=json.dumps(detail, ensure_ascii=False),
-            snapshot=snapshot,
+        queue_notification(
+            order,
+            change,
+            "customer",
+            channel,
+            template,
+            OrderStatus(status or order.status),
+            recipient,
+            due,
+            now,
+            config,
+            by,
+            snapshot,
+            detail,
         )
         for channel, recipient in channels
     ]
